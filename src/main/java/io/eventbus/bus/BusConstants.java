@@ -1,0 +1,37 @@
+package io.eventbus.bus;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * Message headers and exchange properties of the {@code bus:} component.
+ * <p>
+ * The first four mirror envelope fields so that routes can route without parsing the body ({@code choice} on
+ * {@code ${header.EventType}}); on a consumed exchange they are set from the envelope, and on publish they are
+ * written to the transport's message headers too.
+ */
+public final class BusConstants {
+
+    @Metadata(description = "The envelope's event_type.", javaType = "String")
+    public static final String EVENT_TYPE = "EventType";
+    @Metadata(description = "The envelope's event_id.", javaType = "String")
+    public static final String EVENT_ID = "EventId";
+    @Metadata(description = "The envelope's trace_id, when it has one.", javaType = "String")
+    public static final String TRACE_ID = "TraceId";
+    @Metadata(description = "The envelope's schema_version.", javaType = "String")
+    public static final String SCHEMA_VERSION = "SchemaVersion";
+    @Metadata(label = "consumer", description = "The topic the event was consumed from.", javaType = "String")
+    public static final String TOPIC = "EventbusTopic";
+    @Metadata(label = "consumer", description = "The consumer group that received the event.", javaType = "String")
+    public static final String GROUP = "EventbusGroup";
+    @Metadata(label = "consumer", description = "How many times the transport has delivered this event, 1 on the first delivery.",
+              javaType = "int")
+    public static final String DELIVERY_COUNT = "EventbusDeliveryCount";
+
+    /** Exchange property: the {@code Envelope} as it was consumed, before any stage changed the body. */
+    public static final String CONSUMED_ENVELOPE = "EventbusConsumedEnvelope";
+    /** Exchange property: the name of the pipeline stage running now, recorded as {@code failed_stage}. */
+    public static final String STAGE = "EventbusStage";
+
+    private BusConstants() {
+    }
+}

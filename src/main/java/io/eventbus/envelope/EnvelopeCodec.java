@@ -1,0 +1,259 @@
+package io.eventbus.envelope;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.eventbus.envelope.InvalidEnvelopeException.Violation;
+
+/**
+ * The envelope's wire format: UTF-8 JSON objects with snake_case fields, as the README's "Wire format" documents.
+ * <p>
+ * Decoding checks structure only (JSON, an object, required fields present and of the right type, timestamp and
+ * version formats) and reports every violation at once; size, JSON Schema and version policy are
+ * {@link EnvelopeValidator}'s job. CloudEvents 1.0 structured JSON (recognised by {@code specversion}) is accepted
+ * and mapped by {@link CloudEventsFormat}. Unknown top-level fields survive a decode/encode round trip unchanged.
+ * Thread-safe.
+ */
+public final class EnvelopeCodec {
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** The fields the envelope defines, in the order they are written. */
+    static final List<String> KNOWN_FIELDS = List.of("event_id", "event_type", "schema_version", "source",
+            "published_at", "trace_id", "request_id", "parent_event_id", "correlation_id", "key", "retry_count",
+            "tags", "metadata", "data");
+
+    private static final Set<String> REQUIRED = Set.of("event_id", "event_type", "schema_version", "source",
+            "published_at");
+
+    /** Parses wire bytes into an envelope, or throws with every structural violation found. */
+    public Envelope decode(byte[] bytes) throws InvalidEnvelopeException {
+        return fromJson(parseObject(bytes));
+    }
+
+    /** Parses wire bytes into a JSON object (CloudEvents already mapped to envelope fields). */
+    public ObjectNode parseObject(byte[] bytes) throws InvalidEnvelopeException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEnvelopeException("envelope", "not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new InvalidEnvelopeException("envelope", "not valid JSON: " + e.getMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new InvalidEnvelopeException("envelope", "not valid JSON: the message is empty");
+        }
+        if (!node.isObject()) {
+            throw new InvalidEnvelopeException("envelope", "expected a JSON object but was " + typeName(node));
+        }
+        ObjectNode object = (ObjectNode) node;
+        return CloudEventsFormat.isCloudEvent(object) ? CloudEventsFormat.toEnvelopeJson(object) : object;
+    }
+
+    /** Maps a JSON object to an envelope, or throws with every structural violation found. */
+    public Envelope fromJson(ObjectNode json) throws InvalidEnvelopeException {
+        List<Violation> violations = new ArrayList<>();
+        for (String field : KNOWN_FIELDS) {
+            if (REQUIRED.contains(field) && (!json.hasNonNull(field))) {
+                violations.add(new Violation(field, "required field is missing"));
+            }
+        }
+        Envelope e = new Envelope();
+        e.setEventId(string(json, "event_id", violations));
+        e.setEventType(string(json, "event_type", violations));
+        e.setSchemaVersion(string(json, "schema_version", violations));
+        e.setSource(string(json, "source", violations));
+        e.setPublishedAt(string(json, "published_at", violations));
+        e.setTraceId(string(json, "trace_id", violations));
+        e.setRequestId(string(json, "request_id", violations));
+        e.setParentEventId(string(json, "parent_event_id", violations));
+        e.setCorrelationId(string(json, "correlation_id", violations));
+        e.setKey(string(json, "key", violations));
+        e.setRetryCount(retryCount(json, violations));
+        e.setTags(tags(json, violations));
+        e.setMetadata(metadata(json, violations));
+        e.setData(json.get("data"));
+        if (e.getSchemaVersion() != null && !SchemaVersion.isValid(e.getSchemaVersion())) {
+            violations.add(new Violation("schema_version",
+                    "\"" + e.getSchemaVersion() + "\" is not a semantic version major.minor.patch"));
+        }
+        if (e.getPublishedAt() != null && !isUtcTimestamp(e.getPublishedAt())) {
+            violations.add(new Violation("published_at",
+                    "\"" + e.getPublishedAt() + "\" is not an ISO-8601 UTC timestamp ending in Z"));
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidEnvelopeException(violations);
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!KNOWN_FIELDS.contains(field.getKey())) {
+                e.getExtensions().put(field.getKey(), field.getValue());
+            }
+        }
+        return e;
+    }
+
+    /** The envelope as UTF-8 JSON bytes. */
+    public byte[] encode(Envelope envelope) {
+        return write(toJson(envelope));
+    }
+
+    /** The envelope as CloudEvents 1.0 structured JSON bytes. */
+    public byte[] encodeCloudEvent(Envelope envelope) {
+        return write(CloudEventsFormat.fromEnvelopeJson(toJson(envelope)));
+    }
+
+    /** A JSON object as UTF-8 bytes. */
+    public byte[] write(ObjectNode json) {
+        try {
+            return MAPPER.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + json.get("event_id"), e);
+        }
+    }
+
+    /** The envelope as a JSON object: known fields first (absent optional ones omitted), then unknown ones. */
+    public ObjectNode toJson(Envelope e) {
+        ObjectNode json = MAPPER.createObjectNode();
+        putIfSet(json, "event_id", e.getEventId());
+        putIfSet(json, "event_type", e.getEventType());
+        putIfSet(json, "schema_version", e.getSchemaVersion());
+        putIfSet(json, "source", e.getSource());
+        putIfSet(json, "published_at", e.getPublishedAt());
+        putIfSet(json, "trace_id", e.getTraceId());
+        putIfSet(json, "request_id", e.getRequestId());
+        putIfSet(json, "parent_event_id", e.getParentEventId());
+        putIfSet(json, "correlation_id", e.getCorrelationId());
+        putIfSet(json, "key", e.getKey());
+        json.put("retry_count", e.getRetryCount());
+        json.set("tags", MAPPER.valueToTree(e.getTags()));
+        json.set("metadata", MAPPER.valueToTree(e.getMetadata()));
+        json.set("data", e.getData());
+        e.getExtensions().forEach(json::set);
+        return json;
+    }
+
+    static Map<String, Object> deepCopy(Map<String, Object> map) {
+        return MAPPER.convertValue(MAPPER.valueToTree(map), MAP);
+    }
+
+    static boolean isUtcTimestamp(String value) {
+        if (!value.endsWith("Z")) {
+            return false;
+        }
+        try {
+            Instant.parse(value);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    static String typeName(JsonNode node) {
+        JsonNodeType type = node.getNodeType();
+        return switch (type) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> node.isIntegralNumber() ? "an integer" : "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> type.name().toLowerCase();
+        };
+    }
+
+    private static void putIfSet(ObjectNode json, String field, String value) {
+        if (value != null) {
+            json.put(field, value);
+        }
+    }
+
+    private static String string(ObjectNode json, String field, List<Violation> violations) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            violations.add(new Violation(field, "expected a string but was " + typeName(node)));
+            return null;
+        }
+        if (REQUIRED.contains(field) && node.asText().isBlank()) {
+            violations.add(new Violation(field, "must not be empty"));
+            return null;
+        }
+        return node.asText();
+    }
+
+    private static int retryCount(ObjectNode json, List<Violation> violations) {
+        JsonNode node = json.get("retry_count");
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            violations.add(new Violation("retry_count", "expected an integer but was " + typeName(node)));
+            return 0;
+        }
+        if (node.intValue() < 0) {
+            violations.add(new Violation("retry_count", "must be >= 0 but was " + node.intValue()));
+            return 0;
+        }
+        return node.intValue();
+    }
+
+    private static Map<String, String> tags(ObjectNode json, List<Violation> violations) {
+        JsonNode node = json.get("tags");
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return tags;
+        }
+        if (!node.isObject()) {
+            violations.add(new Violation("tags", "expected an object but was " + typeName(node)));
+            return tags;
+        }
+        node.fields().forEachRemaining(tag -> {
+            if (tag.getValue().isTextual()) {
+                tags.put(tag.getKey(), tag.getValue().asText());
+            } else {
+                violations.add(new Violation("tags." + tag.getKey(),
+                        "expected a string but was " + typeName(tag.getValue())));
+            }
+        });
+        return tags;
+    }
+
+    private static Map<String, Object> metadata(ObjectNode json, List<Violation> violations) {
+        JsonNode node = json.get("metadata");
+        if (node == null || node.isNull()) {
+            return new LinkedHashMap<>();
+        }
+        if (!node.isObject()) {
+            violations.add(new Violation("metadata", "expected an object but was " + typeName(node)));
+            return new LinkedHashMap<>();
+        }
+        return MAPPER.convertValue(node, MAP);
+    }
+}

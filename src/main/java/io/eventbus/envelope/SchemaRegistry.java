@@ -1,0 +1,147 @@
+package io.eventbus.envelope;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+
+/**
+ * JSON Schemas (2020-12) for the {@code data} of each ({@code event_type}, major version), laid out as
+ * {@code <location>/<event_type>/<major>.json}.
+ * <p>
+ * The location is a directory ({@code schemas}, {@code /etc/eventbus/schemas}) or {@code classpath:schemas}
+ * (the schemas shipped in the jar; every jar or directory on the class path holding {@code schemas/} is scanned).
+ * All schemas are compiled when the registry is built, so a broken schema file fails the start with its path, not
+ * the first event. Uses com.networknt's validator, the one Camel's json-validator component uses. Thread-safe.
+ */
+public final class SchemaRegistry {
+
+    private static final Pattern SCHEMA_FILE = Pattern.compile("(?:^|.*/)([^/]+)/(0|[1-9]\\d*)\\.json$");
+    private static final String CLASSPATH = "classpath:";
+
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final Map<String, Map<Integer, JsonSchema>> schemas = new ConcurrentHashMap<>();
+
+    /** A registry with no schemas; add them with {@link #register}. */
+    public SchemaRegistry() {
+    }
+
+    /** Loads every {@code <event_type>/<major>.json} under the location; an absent location is an empty registry. */
+    public static SchemaRegistry load(String location) {
+        SchemaRegistry registry = new SchemaRegistry();
+        if (location.startsWith(CLASSPATH)) {
+            registry.loadClasspath(location.substring(CLASSPATH.length()));
+        } else {
+            Path dir = Paths.get(location);
+            if (Files.isDirectory(dir)) {
+                registry.loadDirectory(dir);
+            }
+        }
+        return registry;
+    }
+
+    /** Registers (or replaces) the schema for an event type's major version. */
+    public SchemaRegistry register(String eventType, int major, JsonNode schema) {
+        schemas.computeIfAbsent(eventType, t -> new ConcurrentHashMap<>()).put(major, factory.getSchema(schema));
+        return this;
+    }
+
+    /** The schema for the event type's major version, if one is registered. */
+    public Optional<JsonSchema> schemaFor(String eventType, int major) {
+        return Optional.ofNullable(schemas.getOrDefault(eventType, Map.of()).get(major));
+    }
+
+    /** The major versions registered for the event type, ascending; empty when the type is unknown. */
+    public Set<Integer> majorsOf(String eventType) {
+        return Collections.unmodifiableSet(new TreeMap<>(schemas.getOrDefault(eventType, Map.of())).keySet());
+    }
+
+    /** Every registered event type. */
+    public Set<String> eventTypes() {
+        return Collections.unmodifiableSet(schemas.keySet());
+    }
+
+    private void loadClasspath(String root) {
+        String dir = root.replaceAll("^/+|/+$", "");
+        try {
+            ClassLoader loader = SchemaRegistry.class.getClassLoader();
+            Enumeration<URL> roots = loader.getResources(dir);
+            while (roots.hasMoreElements()) {
+                URL url = roots.nextElement();
+                URI uri = url.toURI();
+                if ("file".equals(uri.getScheme())) {
+                    loadDirectory(Paths.get(uri));
+                } else if ("jar".equals(uri.getScheme())) {
+                    loadJar(uri);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot scan classpath:" + dir + " for JSON Schemas", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot scan classpath:" + dir + " for JSON Schemas", e);
+        }
+    }
+
+    private void loadJar(URI uri) throws IOException {
+        FileSystem fs;
+        boolean opened = false;
+        try {
+            fs = FileSystems.newFileSystem(uri, Map.of());
+            opened = true;
+        } catch (FileSystemAlreadyExistsException e) {
+            fs = FileSystems.getFileSystem(uri);
+        }
+        try {
+            String inner = uri.getSchemeSpecificPart();
+            loadDirectory(fs.getPath(inner.substring(inner.indexOf("!/") + 1)));
+        } finally {
+            if (opened) {
+                fs.close();
+            }
+        }
+    }
+
+    private void loadDirectory(Path dir) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir, 2)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read JSON Schemas from " + dir, e);
+        }
+        for (Path file : files) {
+            Matcher m = SCHEMA_FILE.matcher(dir.relativize(file).toString().replace('\\', '/'));
+            if (!m.matches()) {
+                continue;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                register(m.group(1), Integer.parseInt(m.group(2)), EnvelopeCodec.MAPPER.readTree(in));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("invalid JSON Schema " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
