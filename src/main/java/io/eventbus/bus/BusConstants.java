@@ -27,8 +27,12 @@ public final class BusConstants {
               javaType = "int")
     public static final String DELIVERY_COUNT = "EventbusDeliveryCount";
 
-    /** Exchange property: the {@code Envelope} as it was consumed, before any stage changed the body. */
-    public static final String CONSUMED_ENVELOPE = "EventbusConsumedEnvelope";
+    /** Exchange property: the {@link ConsumedEvent} this exchange is processing, set by the {@code bus:} consumer. */
+    public static final String CONSUMED_EVENT = "EventbusConsumedEvent";
+    /** Exchange property: true once a {@code bus:} dead-letter endpoint has written this exchange's event. */
+    public static final String DEAD_LETTERED = "EventbusDeadLettered";
+    /** Exchange property: the exception that stopped the dead-letter write; the source is then not acknowledged. */
+    public static final String DEAD_LETTER_FAILED = "EventbusDeadLetterFailed";
     /** Exchange property: the name of the pipeline stage running now, recorded as {@code failed_stage}. */
     public static final String STAGE = "EventbusStage";
 

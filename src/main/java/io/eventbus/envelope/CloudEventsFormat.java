@@ -18,12 +18,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * envelope fields travel as CloudEvents extension attributes, whose names allow only lowercase letters and digits:
  * {@code schemaversion}, {@code traceid}, {@code requestid}, {@code parenteventid}, {@code correlationid},
  * {@code partitionkey} (the CloudEvents partitioning extension) and {@code retrycount}. A CloudEvent without
- * {@code schemaversion} is taken as {@code 1.0.0}. Any other attribute ({@code subject}, {@code dataschema}, …)
- * is kept as an unknown top-level field and written back unchanged.
+ * {@code schemaversion} is taken as {@code 1.0.0}. A {@code datacontenttype} of {@code application/json} is implied
+ * by the envelope and dropped. Any other attribute ({@code subject}, {@code dataschema}, …) is kept as an unknown
+ * top-level field and written back unchanged.
  */
 final class CloudEventsFormat {
 
     private static final String SPEC_VERSION = "1.0";
+    private static final String JSON_CONTENT_TYPE = "application/json";
     private static final String DEFAULT_SCHEMA_VERSION = "1.0.0";
 
     /** CloudEvents attribute → envelope field; the same table read backwards on output. */
@@ -59,10 +61,13 @@ final class CloudEventsFormat {
         while (attributes.hasNext()) {
             Map.Entry<String, JsonNode> attribute = attributes.next();
             String name = attribute.getKey();
-            if (name.equals("specversion")) {
+            JsonNode value = attribute.getValue();
+            // the envelope's data is always JSON and fromEnvelopeJson always declares it, so keeping a JSON
+            // datacontenttype as an unknown field would make an encoded event decode to a different envelope
+            boolean jsonContentType = name.equals("datacontenttype") && JSON_CONTENT_TYPE.equals(value.asText());
+            if (name.equals("specversion") || jsonContentType) {
                 continue;
             }
-            JsonNode value = attribute.getValue();
             if (name.equals("time") && value.isTextual()) {
                 value = EnvelopeCodec.MAPPER.getNodeFactory().textNode(toUtc(value.asText()));
             }
@@ -83,7 +88,7 @@ final class CloudEventsFormat {
         if (envelope.has("published_at")) {
             cloudEvent.set("time", envelope.get("published_at"));
         }
-        cloudEvent.put("datacontenttype", "application/json");
+        cloudEvent.put("datacontenttype", JSON_CONTENT_TYPE);
         Map<String, String> byField = new java.util.HashMap<>();
         ATTRIBUTES.forEach((attribute, field) -> byField.put(field, attribute));
         Iterator<Map.Entry<String, JsonNode>> fields = envelope.fields();

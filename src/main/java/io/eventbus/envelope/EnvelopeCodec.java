@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -31,9 +32,14 @@ import io.eventbus.envelope.InvalidEnvelopeException.Violation;
  */
 public final class EnvelopeCodec {
 
+    /**
+     * Decimals are kept exactly as the producer wrote them: by default Jackson strips trailing zeros from
+     * {@code BigDecimal} nodes, which would re-publish {@code 4500000.00} as {@code 4.5E+6}.
+     */
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
@@ -213,12 +219,18 @@ public final class EnvelopeCodec {
         if (node == null || node.isNull()) {
             return 0;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        if (!node.isIntegralNumber()) {
             violations.add(new Violation("retry_count", "expected an integer but was " + typeName(node)));
             return 0;
         }
-        if (node.intValue() < 0) {
-            violations.add(new Violation("retry_count", "must be >= 0 but was " + node.intValue()));
+        // the sign is checked on the full value: an integer beyond int range is out of range, not "not an integer"
+        if (node.bigIntegerValue().signum() < 0) {
+            violations.add(new Violation("retry_count", "must be >= 0 but was " + node.asText()));
+            return 0;
+        }
+        if (!node.canConvertToInt()) {
+            violations.add(new Violation("retry_count",
+                    "must be <= " + Integer.MAX_VALUE + " but was " + node.asText()));
             return 0;
         }
         return node.intValue();

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 
 /**
@@ -35,13 +37,24 @@ import com.networknt.schema.SpecVersion;
  * <p>
  * The location is a directory ({@code schemas}, {@code /etc/eventbus/schemas}) or {@code classpath:schemas}
  * (the schemas shipped in the jar; every jar or directory on the class path holding {@code schemas/} is scanned).
- * All schemas are compiled when the registry is built, so a broken schema file fails the start with its path, not
- * the first event. Uses com.networknt's validator, the one Camel's json-validator component uses. Thread-safe.
+ * All schemas are compiled and their references resolved when the registry is built, so a broken schema file fails
+ * the start with its path, not the first event. {@code format} keywords are asserted, not only annotations. Uses
+ * com.networknt's validator, the one Camel's json-validator component uses. Thread-safe.
  */
 public final class SchemaRegistry {
 
     private static final Pattern SCHEMA_FILE = Pattern.compile("(?:^|.*/)([^/]+)/(0|[1-9]\\d*)\\.json$");
     private static final String CLASSPATH = "classpath:";
+
+    /**
+     * {@code format} (date-time, uri, …) is only an annotation in 2020-12 unless asserted; asserting it rejects a
+     * malformed timestamp in {@code data} like any other violation. The legacy {@code $.field} instance locations
+     * (the factory's default, but not the builder's) are what {@link EnvelopeValidator} reports as {@code data.field}.
+     */
+    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.LEGACY)
+            .build();
 
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private final Map<String, Map<Integer, JsonSchema>> schemas = new ConcurrentHashMap<>();
@@ -64,9 +77,21 @@ public final class SchemaRegistry {
         return registry;
     }
 
-    /** Registers (or replaces) the schema for an event type's major version. */
+    /**
+     * Registers (or replaces) the schema for an event type's major version.
+     *
+     * @throws IllegalArgumentException if the schema is neither an object nor a boolean
+     * @throws com.networknt.schema.JsonSchemaException if the schema holds a {@code $ref} that cannot be resolved
+     */
     public SchemaRegistry register(String eventType, int major, JsonNode schema) {
-        schemas.computeIfAbsent(eventType, t -> new ConcurrentHashMap<>()).put(major, factory.getSchema(schema));
+        if (!schema.isObject() && !schema.isBoolean()) {
+            throw new IllegalArgumentException("a JSON Schema must be an object or a boolean but was "
+                    + (schema.isMissingNode() ? "empty" : EnvelopeCodec.typeName(schema)));
+        }
+        JsonSchema compiled = factory.getSchema(schema, CONFIG);
+        // networknt resolves references lazily; resolving them now fails the start, not the first event
+        compiled.initializeValidators();
+        schemas.computeIfAbsent(eventType, t -> new ConcurrentHashMap<>()).put(major, compiled);
         return this;
     }
 

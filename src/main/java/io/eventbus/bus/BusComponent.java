@@ -1,0 +1,107 @@
+package io.eventbus.bus;
+
+import java.time.Clock;
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.EnvelopeValidator;
+import io.eventbus.envelope.MajorVersionPolicy;
+import io.eventbus.envelope.SchemaRegistry;
+import io.eventbus.envelope.ValidationSettings;
+import io.eventbus.pipeline.FailedAttemptHook;
+
+/**
+ * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
+ * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
+ * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see the README's configuration
+ * table), read when the component starts.
+ */
+@Component("bus")
+public class BusComponent extends DefaultComponent {
+
+    private EventBusProperties properties;
+    private Transports transports;
+    private EnvelopeValidator validator;
+    private DeadLetterPublisher deadLetters;
+    private String source;
+    private String defaultDeadLetterTopic;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("bus: endpoint needs a topic, e.g. bus:listings.raw (was " + uri + ")");
+        }
+        BusEndpoint endpoint = new BusEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        if (getCamelContext().getRegistry().lookupByName(FailedAttemptHook.BEAN_NAME) == null) {
+            getCamelContext().getRegistry().bind(FailedAttemptHook.BEAN_NAME,
+                    new FailedAttemptHook());
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        properties = new EventBusProperties(getCamelContext());
+        ValidationSettings settings = new ValidationSettings(
+                properties.positiveInt("eventbus.envelope.max-bytes", ValidationSettings.DEFAULT_MAX_BYTES),
+                properties.enumValue("eventbus.schema.major-version-policy", MajorVersionPolicy.class,
+                        MajorVersionPolicy.WARN),
+                properties.bool("eventbus.schema.require-registered", false));
+        SchemaRegistry registry = SchemaRegistry.load(properties.string("eventbus.schema.location", "classpath:schemas"));
+        EnvelopeCodec codec = new EnvelopeCodec();
+        validator = new EnvelopeValidator(codec, registry, settings);
+        source = properties.string("eventbus.source", "camel-eventbus");
+        defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
+        transports = new Transports(getCamelContext(), properties);
+        deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
+                properties.string("eventbus.deadletter.failed-topic", "processing.failed"), source, Clock.systemUTC());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (transports != null) {
+            transports.close();
+        }
+        super.doStop();
+    }
+
+    /** The transport configuration assigns to the topic. */
+    public Transport transportFor(String topic) {
+        return transports.forTopic(topic);
+    }
+
+    /** The name of the transport configuration assigns to the topic. */
+    public String transportNameFor(String topic) {
+        return transports.transportNameFor(topic);
+    }
+
+    public EnvelopeValidator getValidator() {
+        return validator;
+    }
+
+    public DeadLetterPublisher getDeadLetterPublisher() {
+        return deadLetters;
+    }
+
+    /** The {@code source} of events the bus creates for a route ({@code eventbus.source}). */
+    public String getSource() {
+        return source;
+    }
+
+    /** Where {@code bus:dlq} writes when the failed exchange did not come from a {@code bus:} consumer. */
+    public String getDefaultDeadLetterTopic() {
+        return defaultDeadLetterTopic;
+    }
+}

@@ -1,0 +1,163 @@
+package io.eventbus.bus;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.InvalidEnvelopeException;
+
+/**
+ * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
+ * sees it: an invalid event goes straight to {@code <topic>.dlq} with the reason and is acknowledged, without the
+ * route being called. A valid one becomes an exchange whose body is the {@link Envelope}; the delivery is
+ * acknowledged when the exchange completes (processed, or dead-lettered by the route's error handler) and
+ * rejected for redelivery when it fails.
+ */
+public class BusConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BusConsumer.class);
+    private static final AtomicInteger MEMBERS = new AtomicInteger();
+
+    private final BusEndpoint endpoint;
+    private final String topic;
+    private String group;
+    private TransportConsumer transportConsumer;
+
+    public BusConsumer(BusEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.topic = endpoint.getTopic();
+    }
+
+    @Override
+    public BusEndpoint getEndpoint() {
+        return endpoint;
+    }
+
+    /** The consumer group this member belongs to, known once started. */
+    public String getGroup() {
+        return group;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        group = endpoint.getGroup() != null ? endpoint.getGroup() : getRouteId();
+        ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
+                endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
+        transportConsumer = endpoint.getComponent().transportFor(topic).bindConsumer(topic, binding, this::onDelivery);
+        transportConsumer.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (transportConsumer != null) {
+            transportConsumer.stop();
+            transportConsumer = null;
+        }
+        super.doStop();
+    }
+
+    private void onDelivery(Delivery delivery) {
+        BusComponent component = endpoint.getComponent();
+        Envelope envelope;
+        try {
+            envelope = component.getValidator().read(delivery.body());
+        } catch (InvalidEnvelopeException invalid) {
+            LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
+                    invalid.getMessage(), DeadLetterPublisher.deadLetterTopicOf(topic));
+            settleAfter(delivery, () -> component.getDeadLetterPublisher()
+                    .deadLetterInvalid(delivery.body(), topic, invalid));
+            return;
+        }
+        envelope.setRetryCount(envelope.getRetryCount() + delivery.deliveryCount() - 1);
+        int maxDeliveries = endpoint.getMaxDeliveries();
+        if (maxDeliveries > 0 && delivery.deliveryCount() > maxDeliveries) {
+            DeliveryLimitExceededException cause = new DeliveryLimitExceededException("delivered "
+                    + delivery.deliveryCount() + " times to group '" + group + "', more than maxDeliveries="
+                    + maxDeliveries + ", every attempt failing");
+            LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
+            settleAfter(delivery, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
+                    DeadLetterPublisher.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
+            return;
+        }
+        process(delivery, envelope);
+    }
+
+    private void process(Delivery delivery, Envelope envelope) {
+        Exchange exchange = createExchange(false);
+        Message in = exchange.getIn();
+        in.setBody(envelope);
+        in.setHeader(BusConstants.EVENT_TYPE, envelope.getEventType());
+        in.setHeader(BusConstants.EVENT_ID, envelope.getEventId());
+        in.setHeader(BusConstants.SCHEMA_VERSION, envelope.getSchemaVersion());
+        if (envelope.getTraceId() != null) {
+            in.setHeader(BusConstants.TRACE_ID, envelope.getTraceId());
+        }
+        in.setHeader(BusConstants.TOPIC, topic);
+        in.setHeader(BusConstants.GROUP, group);
+        in.setHeader(BusConstants.DELIVERY_COUNT, delivery.deliveryCount());
+        exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
+        exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery));
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Processing event " + envelope.getEventId() + " from topic "
+                        + topic + " failed; it will be redelivered", exchange, exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        });
+    }
+
+    /** Acknowledges after the dead-letter write is confirmed; rejects (redelivers) when it failed. */
+    private void settleAfter(Delivery delivery, DeadLetterWrite write) {
+        try {
+            write.run();
+            delivery.ack();
+        } catch (Exception e) {
+            LOG.error("Dead-lettering {} from topic {} failed; it will be redelivered: {}", delivery.id(), topic,
+                    e.getMessage(), e);
+            delivery.reject();
+        }
+    }
+
+    private String memberName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return host + "-" + ProcessHandle.current().pid() + "-" + MEMBERS.incrementAndGet();
+    }
+
+    @FunctionalInterface
+    private interface DeadLetterWrite {
+        void run() throws Exception;
+    }
+
+    /** Settles the delivery by how the exchange ended; a failed dead-letter write counts as a failure. */
+    private static final class Settlement implements Synchronization {
+        private final Delivery delivery;
+
+        Settlement(Delivery delivery) {
+            this.delivery = delivery;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            if (exchange.getProperty(BusConstants.DEAD_LETTER_FAILED) != null) {
+                delivery.reject();
+            } else {
+                delivery.ack();
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            delivery.reject();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.eventbus.bus;
+
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.EnvelopeCodec;
+
+/**
+ * What the bus remembers, on the exchange, of the event a route is processing: enough to stamp lineage on the
+ * events the route publishes ({@code parent_event_id}, {@code trace_id}, {@code request_id}) and to dead-letter
+ * the event exactly as it arrived, whatever the stages did to the body. The wire bytes are kept rather than a deep
+ * copy of the envelope: re-reading them is only paid on the rare dead-letter path.
+ *
+ * @param topic      the topic it was consumed from
+ * @param eventId    its {@code event_id}
+ * @param traceId    its {@code trace_id}, or null
+ * @param requestId  its {@code request_id}, or null
+ * @param retryCount its {@code retry_count} including the transport's earlier failed deliveries
+ * @param raw        the envelope bytes as delivered
+ */
+public record ConsumedEvent(String topic, String eventId, String traceId, String requestId, int retryCount,
+        byte[] raw) {
+
+    static ConsumedEvent of(String topic, Envelope envelope, byte[] raw) {
+        return new ConsumedEvent(topic, envelope.getEventId(), envelope.getTraceId(), envelope.getRequestId(),
+                envelope.getRetryCount(), raw);
+    }
+
+    /** The envelope as it was consumed, with the retry count the bus gave it. */
+    public Envelope original(EnvelopeCodec codec) {
+        return codec.decode(raw).setRetryCount(retryCount);
+    }
+}

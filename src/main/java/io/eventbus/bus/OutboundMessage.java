@@ -1,0 +1,34 @@
+package io.eventbus.bus;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.eventbus.envelope.Envelope;
+
+/**
+ * An encoded event ready for a transport.
+ *
+ * @param key     the ordering / partition key, or null
+ * @param body    the envelope as UTF-8 JSON
+ * @param headers the transport headers mirroring envelope fields ({@code event_type}, {@code event_id},
+ *                {@code trace_id}, {@code schema_version}); the body stays the truth
+ */
+public record OutboundMessage(String key, byte[] body, Map<String, String> headers) {
+
+    public OutboundMessage {
+        headers = Map.copyOf(headers);
+    }
+
+    /** The encoded envelope with its key and the header mirrors every transport writes. */
+    public static OutboundMessage of(Envelope envelope, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content_type", "application/json");
+        headers.put("event_type", envelope.getEventType());
+        headers.put("event_id", envelope.getEventId());
+        headers.put("schema_version", envelope.getSchemaVersion());
+        if (envelope.getTraceId() != null) {
+            headers.put("trace_id", envelope.getTraceId());
+        }
+        return new OutboundMessage(envelope.getKey(), body, headers);
+    }
+}

@@ -1,0 +1,38 @@
+package io.eventbus.bus;
+
+/**
+ * A broker binding behind {@code bus:}: the two-method SPI every transport implements (in-memory, Redis Streams,
+ * RabbitMQ, Kafka), in the manner of Spring Cloud Stream's binders.
+ * <p>
+ * Contract every implementation keeps, and {@code TransportContractTest} checks:
+ * <ul>
+ * <li>Consumer groups: every group receives every event published after the group exists (and, with
+ * {@link StartPosition#EARLIEST}, those the transport still retains); members of one group compete, each event
+ * going to one member.</li>
+ * <li>At-least-once: a delivery stays pending until {@link Delivery#ack()}; {@link Delivery#reject()} or the
+ * death of its consumer makes it deliverable again.</li>
+ * <li>Ordering: a single member with concurrency 1 receives one topic's events in publish order; broker-specific
+ * per-key ordering is declared by the transport's contract test.</li>
+ * <li>Back-pressure: in-flight deliveries per consumer never exceed its concurrency.</li>
+ * </ul>
+ * A transport is created once per {@code CamelContext} by its {@link TransportFactory} and closed when the
+ * {@code bus} component stops.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** The name configuration uses for it: {@code memory}, {@code redis}, {@code rabbitmq}, {@code kafka}. */
+    String name();
+
+    /** A producer publishing to the topic; cheap to call repeatedly, the transport may share one per topic. */
+    TransportProducer bindProducer(String topic);
+
+    /**
+     * A consumer of the topic in the binding's group, calling {@code handler} for each delivery once started.
+     * Nothing is delivered before {@link TransportConsumer#start()}.
+     */
+    TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler);
+
+    /** Releases connections and threads; deliveries not acknowledged by then are redelivered later. */
+    @Override
+    void close();
+}

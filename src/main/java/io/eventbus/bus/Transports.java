@@ -1,0 +1,86 @@
+package io.eventbus.bus;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.FactoryFinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transports of one {@code bus} component, created on first use and closed with it.
+ * <p>
+ * Which transport a topic uses is configuration, never the route: {@code eventbus.topics.<topic>.transport},
+ * else, for a dead-letter topic {@code <topic>.dlq}, the transport of {@code <topic>} (dead letters stay on the
+ * broker of their source), else {@code eventbus.transport} (default {@code memory}).
+ */
+final class Transports implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
+    static final String FACTORY_PATH = "META-INF/services/io/eventbus/transport/";
+    static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    private final CamelContext context;
+    private final EventBusProperties properties;
+    private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+
+    Transports(CamelContext context, EventBusProperties properties) {
+        this.context = context;
+        this.properties = properties;
+    }
+
+    Transport forTopic(String topic) {
+        return named(transportNameFor(topic));
+    }
+
+    String transportNameFor(String topic) {
+        Optional<String> explicit = properties.string("eventbus.topics." + topic + ".transport");
+        if (explicit.isPresent()) {
+            return explicit.get();
+        }
+        if (topic.endsWith(DEAD_LETTER_SUFFIX)) {
+            return transportNameFor(topic.substring(0, topic.length() - DEAD_LETTER_SUFFIX.length()));
+        }
+        return properties.string("eventbus.transport", "memory");
+    }
+
+    Transport named(String name) {
+        return transports.computeIfAbsent(name, this::create);
+    }
+
+    private Transport create(String name) {
+        Transport bound = context.getRegistry().lookupByNameAndType("eventbus-transport-" + name, Transport.class);
+        if (bound != null) {
+            return bound;
+        }
+        FactoryFinder finder = context.getCamelContextExtension().getFactoryFinder(FACTORY_PATH);
+        Optional<TransportFactory> factory = finder.newInstance(name, TransportFactory.class);
+        if (factory.isEmpty()) {
+            throw new IllegalArgumentException("eventbus.transport: unknown transport \"" + name
+                    + "\" (no " + FACTORY_PATH + name + " on the class path; built in: memory)");
+        }
+        try {
+            Transport transport = factory.get().create(context, properties);
+            LOG.info("Event bus transport {} started", name);
+            return transport;
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the " + name + " transport: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        transports.forEach((name, transport) -> {
+            try {
+                transport.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the {} transport failed: {}", name, e.getMessage(), e);
+            }
+        });
+        transports.clear();
+    }
+}

@@ -1,0 +1,163 @@
+package io.eventbus.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.TransportProducer;
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.pipeline.FatalException;
+
+/**
+ * Writes dead letters: the original envelope, with {@code retry_count} and the failure in {@code metadata}
+ * ({@code last_error}, {@code error_type}, {@code failed_stage}, {@code failed_at}, {@code dead_lettered_from}),
+ * to {@code <topic>.dlq} on the topic's own transport; then a {@code processing_failed} event on
+ * {@code processing.failed} (seed 000) for whoever watches failures.
+ * <p>
+ * An event that could not even be read (not JSON, missing fields, failing its schema) is stored as a valid
+ * envelope of type {@value #INVALID_EVENT_TYPE} whose {@code data.original} holds the JSON as received (or
+ * {@code data.raw}, the text, when it was not JSON), so every dead-letter topic can be browsed and replayed by the
+ * same tools. Both writes are confirmed publishes: the caller acknowledges the source only after this returns.
+ */
+public final class DeadLetterPublisher {
+
+    public static final String INVALID_EVENT_TYPE = "invalid_event";
+    public static final String PROCESSING_FAILED_TYPE = "processing_failed";
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final EnvelopeCodec codec;
+    private final Function<String, TransportProducer> producers;
+    private final String failedTopic;
+    private final String source;
+    private final Clock clock;
+
+    /**
+     * @param producers   the producer of a topic, on the transport configuration gives that topic
+     * @param failedTopic where {@code processing_failed} events go; null or empty to publish none
+     * @param source      the {@code source} of events the bus itself creates
+     */
+    public DeadLetterPublisher(EnvelopeCodec codec, Function<String, TransportProducer> producers, String failedTopic,
+            String source, Clock clock) {
+        this.codec = codec;
+        this.producers = producers;
+        this.failedTopic = failedTopic == null || failedTopic.isBlank() ? null : failedTopic;
+        this.source = source;
+        this.clock = clock;
+    }
+
+    public static String deadLetterTopicOf(String topic) {
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+
+    /**
+     * Dead-letters an event that failed processing.
+     *
+     * @param original    the envelope as it was consumed (not modified)
+     * @param sourceTopic the topic it was consumed from
+     * @param targetTopic the dead-letter topic, normally {@code <sourceTopic>.dlq}
+     * @param failedStage the stage or route that failed
+     * @param retryCount  attempts that failed before this one gave up
+     * @return the dead letter as written
+     */
+    public Envelope deadLetter(Envelope original, String sourceTopic, String targetTopic, Throwable cause,
+            String failedStage, int retryCount) throws Exception {
+        Envelope deadLetter = original.copy();
+        deadLetter.setRetryCount(retryCount);
+        deadLetter.getMetadata().putAll(failure(cause, failedStage, sourceTopic));
+        publish(targetTopic, deadLetter);
+        publishProcessingFailed(original, cause, failedStage, targetTopic);
+        return deadLetter;
+    }
+
+    /** Dead-letters bytes that are not a valid event, with the validation failure as the reason. */
+    public Envelope deadLetterInvalid(byte[] raw, String sourceTopic, InvalidEnvelopeException cause) throws Exception {
+        ObjectNode data = MAPPER.createObjectNode();
+        JsonNode parsed = parseQuietly(raw);
+        if (parsed != null) {
+            data.set("original", parsed);
+        } else {
+            data.put("raw", new String(raw, StandardCharsets.UTF_8));
+        }
+        Envelope deadLetter = Envelope.create(INVALID_EVENT_TYPE, source, data);
+        JsonNode originalId = parsed == null ? null : parsed.get("event_id");
+        if (originalId != null && originalId.isTextual() && !originalId.asText().isBlank()) {
+            deadLetter.setEventId(originalId.asText());
+        }
+        deadLetter.setPublishedAt(now());
+        Map<String, Object> failure = failure(cause, "validation", sourceTopic);
+        List<String> fields = new ArrayList<>();
+        cause.getViolations().forEach(v -> fields.add(v.field()));
+        failure.put("invalid_fields", fields);
+        deadLetter.getMetadata().putAll(failure);
+        String target = deadLetterTopicOf(sourceTopic);
+        publish(target, deadLetter);
+        publishProcessingFailed(deadLetter, cause, "validation", target);
+        return deadLetter;
+    }
+
+    private Map<String, Object> failure(Throwable cause, String failedStage, String sourceTopic) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("last_error", describe(cause));
+        failure.put("error_type", cause == null ? "Unknown" : cause.getClass().getSimpleName());
+        failure.put("failed_stage", failedStage);
+        failure.put("failed_at", now());
+        failure.put("dead_lettered_from", sourceTopic);
+        return failure;
+    }
+
+    private void publishProcessingFailed(Envelope original, Throwable cause, String failedStage, String deadLetterTopic)
+            throws Exception {
+        if (failedTopic == null || deadLetterTopic.equals(deadLetterTopicOf(failedTopic))) {
+            // a failure while handling processing.failed itself must not feed back into it
+            return;
+        }
+        ObjectNode data = MAPPER.createObjectNode();
+        data.put("error_type", cause == null ? "Unknown" : cause.getClass().getSimpleName());
+        data.put("error_message", describe(cause));
+        data.put("failed_stage", failedStage);
+        data.set("original_event", codec.toJson(original));
+        data.put("is_recoverable", !(cause instanceof FatalException));
+        data.put("dead_lettered_to", deadLetterTopic);
+        Envelope failed = original.derive(PROCESSING_FAILED_TYPE, data);
+        failed.setSource(source);
+        failed.setPublishedAt(now());
+        publish(failedTopic, failed);
+    }
+
+    private void publish(String topic, Envelope envelope) throws Exception {
+        producers.apply(topic).publish(OutboundMessage.of(envelope, codec.encode(envelope)));
+    }
+
+    private String now() {
+        return DateTimeFormatter.ISO_INSTANT.format(clock.instant());
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown failure";
+        }
+        return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    }
+
+    private static JsonNode parseQuietly(byte[] raw) {
+        try {
+            return MAPPER.readTree(raw);
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+}

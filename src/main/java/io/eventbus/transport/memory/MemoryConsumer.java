@@ -1,0 +1,101 @@
+package io.eventbus.transport.memory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.TransportConsumer;
+
+/**
+ * One group member on an in-memory topic: {@code concurrency} worker threads, each taking a delivery, handing it
+ * to the handler and waiting until it is settled before taking the next — so in-flight work never exceeds the
+ * concurrency, and with concurrency 1 events arrive in publish order.
+ */
+final class MemoryConsumer implements TransportConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryConsumer.class);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final CamelContext context;
+    private final MemoryTopic topic;
+    private final MemoryGroup group;
+    private final ConsumerBinding binding;
+    private final DeliveryHandler handler;
+    private volatile boolean running;
+    private ExecutorService workers;
+
+    MemoryConsumer(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler) {
+        this.context = context;
+        this.topic = topic;
+        this.group = topic.group(binding.group(), binding.startPosition());
+        this.binding = binding;
+        this.handler = handler;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        workers = context.getExecutorServiceManager().newFixedThreadPool(this,
+                "bus-memory-" + topic.name() + "-" + binding.consumerName(), binding.concurrency());
+        for (int i = 0; i < binding.concurrency(); i++) {
+            workers.execute(this::work);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (workers != null) {
+            // workers finish the delivery in hand, then see running == false; nothing is interrupted
+            context.getExecutorServiceManager().shutdown(workers);
+            workers = null;
+        }
+    }
+
+    /** Stops at once, interrupting workers; unsettled deliveries stay pending. */
+    synchronized void kill() {
+        running = false;
+        if (workers != null) {
+            context.getExecutorServiceManager().shutdownNow(workers);
+            workers = null;
+        }
+    }
+
+    private void work() {
+        while (running) {
+            MemoryDelivery delivery;
+            topic.lock().lock();
+            try {
+                delivery = group.take(POLL_NANOS, binding.redeliveryDelay());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                topic.lock().unlock();
+            }
+            if (delivery == null) {
+                continue;
+            }
+            try {
+                handler.onDelivery(delivery);
+            } catch (RuntimeException e) {
+                LOG.error("Handler failed on {} of group {}; it will be redelivered", delivery.id(), group.name(), e);
+                delivery.reject();
+            }
+            try {
+                delivery.awaitSettled();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.eventbus.transport.memory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.StartPosition;
+
+/**
+ * One topic of the in-memory transport: a bounded log of messages with, per consumer group, a cursor and a
+ * pending list — the same model as a Redis stream with consumer groups.
+ * <p>
+ * The log keeps at most {@code capacity} messages. When it is full, the oldest message is dropped only if every
+ * group has acknowledged it (with no group, it is simply the oldest retained); otherwise {@link #append} waits for
+ * acknowledgements, which is the transport's back-pressure, and fails after the publish timeout. One lock guards
+ * the topic; consumers wait on {@code deliverable}, publishers on {@code space}.
+ */
+final class MemoryTopic {
+
+    private final String name;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition deliverable = lock.newCondition();
+    private final Condition space = lock.newCondition();
+    /** The log as a ring buffer: offset {@code o} lives at {@code o % capacity}. */
+    private final OutboundMessage[] log;
+    private int size;
+    private final Map<String, MemoryGroup> groups = new ConcurrentHashMap<>();
+    /** Offset of the first message in {@link #log}. */
+    private long firstOffset;
+
+    MemoryTopic(String name, int capacity) {
+        this.name = name;
+        this.capacity = capacity;
+        this.log = new OutboundMessage[capacity];
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Appends the message, waiting up to {@code timeoutMillis} for room; returns its offset. */
+    long append(OutboundMessage message, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (size >= capacity && !dropOldestIfConsumed()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new MemoryTopicFullException(fullMessage(timeoutMillis));
+                }
+                space.awaitNanos(remaining);
+            }
+            long offset = nextOffset();
+            log[slot(offset)] = message;
+            size++;
+            deliverable.signalAll();
+            return offset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The group, created at the start position if it does not exist yet. */
+    MemoryGroup group(String group, StartPosition start) {
+        lock.lock();
+        try {
+            return groups.computeIfAbsent(group,
+                    g -> new MemoryGroup(this, g, start == StartPosition.EARLIEST ? firstOffset : nextOffset()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many messages the log holds now. */
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    Condition deliverable() {
+        return deliverable;
+    }
+
+    Condition space() {
+        return space;
+    }
+
+    /** The offset the next appended message gets. Caller holds the lock. */
+    long nextOffset() {
+        return firstOffset + size;
+    }
+
+    /** The message at the offset, which a group's cursor or pending list still holds. Caller holds the lock. */
+    OutboundMessage messageAt(long offset) {
+        return log[slot(offset)];
+    }
+
+    private int slot(long offset) {
+        return (int) (offset % capacity);
+    }
+
+    private boolean dropOldestIfConsumed() {
+        for (MemoryGroup group : groups.values()) {
+            if (group.lowWatermark() <= firstOffset) {
+                return false;
+            }
+        }
+        log[slot(firstOffset)] = null;
+        firstOffset++;
+        size--;
+        return true;
+    }
+
+    private String fullMessage(long timeoutMillis) {
+        StringBuilder holders = new StringBuilder();
+        groups.values().stream().filter(g -> g.lowWatermark() <= firstOffset)
+                .forEach(g -> holders.append(holders.length() == 0 ? "" : ", ").append('\'').append(g.name()).append('\''));
+        return "in-memory topic '" + name + "' is full: " + size + " events retained (eventbus.memory.capacity="
+                + capacity + ") and consumer group " + holders + " has not acknowledged the oldest; gave up after "
+                + timeoutMillis + " ms (eventbus.memory.publish-timeout)";
+    }
+}

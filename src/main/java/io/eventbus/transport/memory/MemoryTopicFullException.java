@@ -1,0 +1,14 @@
+package io.eventbus.transport.memory;
+
+import io.eventbus.pipeline.RetryableException;
+
+/**
+ * A publish to an in-memory topic waited for room longer than the publish timeout: a consumer group is not keeping
+ * up. Retryable: the publishing route may redeliver once consumers have caught up.
+ */
+public class MemoryTopicFullException extends RetryableException {
+
+    public MemoryTopicFullException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,79 @@
+package io.eventbus.transport.memory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.camel.CamelContext;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TransportProducer;
+
+/**
+ * The embedded default transport: topics, consumer groups, pending lists and redelivery inside one JVM, with
+ * the whole transport contract (groups, acknowledgement after the exchange completes, redelivery, bounded
+ * capacity with back-pressure, ordering with a single consumer).
+ * <p>
+ * <strong>Not persistent</strong>: events live in memory and are lost when the process stops, and only routes
+ * of the same {@code CamelContext} see them. Use it for development, tests and single-process pipelines; use
+ * Redis Streams, RabbitMQ or Kafka when events must survive a restart or cross processes.
+ */
+public final class MemoryTransport implements Transport {
+
+    public static final String NAME = "memory";
+
+    private final CamelContext context;
+    private final int capacity;
+    private final long publishTimeoutMillis;
+    private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private final List<MemoryConsumer> consumers = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param capacity             the most events one topic retains ({@code eventbus.memory.capacity})
+     * @param publishTimeoutMillis how long a publish to a full topic waits ({@code eventbus.memory.publish-timeout})
+     */
+    public MemoryTransport(CamelContext context, int capacity, long publishTimeoutMillis) {
+        this.context = context;
+        this.capacity = capacity;
+        this.publishTimeoutMillis = publishTimeoutMillis;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportProducer bindProducer(String topic) {
+        MemoryTopic target = topic(topic);
+        return message -> target.append(message, publishTimeoutMillis);
+    }
+
+    @Override
+    public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler);
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    /** Events retained by the topic, 0 for a topic never used. */
+    public int size(String topic) {
+        MemoryTopic t = topics.get(topic);
+        return t == null ? 0 : t.size();
+    }
+
+    @Override
+    public void close() {
+        consumers.forEach(MemoryConsumer::kill);
+        consumers.clear();
+        topics.clear();
+    }
+
+    private MemoryTopic topic(String name) {
+        return topics.computeIfAbsent(name, n -> new MemoryTopic(n, capacity));
+    }
+}

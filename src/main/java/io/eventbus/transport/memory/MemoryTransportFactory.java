@@ -1,0 +1,20 @@
+package io.eventbus.transport.memory;
+
+import org.apache.camel.CamelContext;
+
+import io.eventbus.bus.EventBusProperties;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportFactory;
+
+/**
+ * Creates the in-memory transport from {@code eventbus.memory.capacity} (events per topic, default 10000) and
+ * {@code eventbus.memory.publish-timeout} (milliseconds a publish waits for room, default 5000).
+ */
+public final class MemoryTransportFactory implements TransportFactory {
+
+    @Override
+    public Transport create(CamelContext context, EventBusProperties settings) {
+        return new MemoryTransport(context, settings.positiveInt("eventbus.memory.capacity", 10_000),
+                settings.nonNegativeLong("eventbus.memory.publish-timeout", 5_000));
+    }
+}

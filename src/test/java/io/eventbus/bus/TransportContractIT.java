@@ -1,0 +1,495 @@
+package io.eventbus.bus;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.eventbus.envelope.Envelope;
+import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.pipeline.RetryableException;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The transport contract: the scenarios every transport behind {@code bus:} must pass against its real broker,
+ * after Watermill's universal pub/sub tests. Each transport's test extends this class, says which transport to
+ * use ({@link #transportProperties()}) and declares its {@link Features}, which choose the variant of a scenario
+ * (never whether it runs).
+ * <p>
+ * Every scenario counts: it compares the exact set of event ids published with those processed and dead-lettered,
+ * and a failure lists the missing and the extra ids. Each test uses its own topics, so brokers that keep data
+ * between runs do not leak events from one test into another.
+ */
+public abstract class TransportContractIT {
+
+    /**
+     * What a transport claims beyond the common contract.
+     *
+     * @param persistent          events survive the transport being closed and re-created (a broker, not the JVM,
+     *                            holds them): the stopped-consumer scenario then also re-creates the transport
+     * @param orderedPerKeyAcrossMembers per-key order holds across several members of a group (Kafka partitions);
+     *                            otherwise the ordering scenario uses a single consumer
+     */
+    public record Features(boolean persistent, boolean orderedPerKeyAcrossMembers) {
+    }
+
+    protected static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    protected CamelContext context;
+    protected ProducerTemplate template;
+    private String prefix;
+
+    /** The features this transport claims. */
+    protected abstract Features features();
+
+    /** The {@code eventbus.*} properties selecting and configuring the transport under test. */
+    protected abstract Map<String, String> transportProperties();
+
+    @BeforeEach
+    void startCamel() throws Exception {
+        prefix = "contract-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        context = newContext();
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @AfterEach
+    void stopCamel() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    // ---------------------------------------------------------------- scenarios
+
+    @Test
+    void publishSubscribeKeepsPayloadHeadersAndUnknownFields() throws Exception {
+        String topic = topic("pubsub");
+        Map<String, Exchange> received = new ConcurrentHashMap<>();
+        consume(topic, "g", "pubsub", e -> received.put(envelope(e).getEventId(), e.copy()));
+        List<Envelope> published = publish(topic, 1000);
+
+        awaitIds(ids(published), received.keySet(), "processed");
+        for (Envelope sent : published) {
+            Exchange exchange = received.get(sent.getEventId());
+            Envelope got = envelope(exchange);
+            assertEquals(sent.getData(), got.getData(), "data of " + sent.getEventId());
+            assertEquals(sent.getTags(), got.getTags(), "tags of " + sent.getEventId());
+            assertEquals(sent.getTraceId(), got.getTraceId(), "trace_id of " + sent.getEventId());
+            assertEquals(sent.getKey(), got.getKey(), "key of " + sent.getEventId());
+            assertEquals(sent.getExtensions(), got.getExtensions(), "unknown top-level fields of " + sent.getEventId());
+            assertEquals(0, got.getRetryCount());
+            assertNotNull(got.getPublishedAt());
+            assertEquals(sent.getEventType(), exchange.getIn().getHeader(BusConstants.EVENT_TYPE));
+            assertEquals(sent.getEventId(), exchange.getIn().getHeader(BusConstants.EVENT_ID));
+            assertEquals(sent.getTraceId(), exchange.getIn().getHeader(BusConstants.TRACE_ID));
+            assertEquals("1.2.3", exchange.getIn().getHeader(BusConstants.SCHEMA_VERSION));
+            assertEquals(topic, exchange.getIn().getHeader(BusConstants.TOPIC));
+        }
+    }
+
+    @Test
+    void concurrentPublishersAndCompetingMembersLoseNothing() throws Exception {
+        String topic = topic("compete");
+        Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
+        for (int m = 0; m < 5; m++) {
+            String member = "member-" + m;
+            consume(topic, "workers", member, e -> {
+                processed.computeIfAbsent(envelope(e).getEventId(), id -> new AtomicInteger()).incrementAndGet();
+                perMember.computeIfAbsent(member, id -> new AtomicInteger()).incrementAndGet();
+            });
+        }
+        Set<String> published = ConcurrentHashMap.newKeySet();
+        ExecutorService publishers = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < 20; p++) {
+                done.add(publishers.submit(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        Envelope event = event(i);
+                        template.sendBody("bus:" + topic, event);
+                        published.add(event.getEventId());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            publishers.shutdownNow();
+        }
+        assertEquals(5000, published.size());
+        awaitIds(published, processed.keySet(), "processed");
+        assertNoDuplicates(processed);
+        assertTrue(perMember.size() >= 2, "members of one group should share the events, but only " + perMember
+                + " received any");
+    }
+
+    @Test
+    void everyGroupReceivesEveryEvent() throws Exception {
+        String topic = topic("groups");
+        Set<String> billing = ConcurrentHashMap.newKeySet();
+        Set<String> audit = ConcurrentHashMap.newKeySet();
+        consume(topic, "billing", "billing", e -> billing.add(envelope(e).getEventId()));
+        consume(topic, "audit", "audit", e -> audit.add(envelope(e).getEventId()));
+        Set<String> published = ids(publish(topic, 200));
+
+        awaitIds(published, billing, "received by group billing");
+        awaitIds(published, audit, "received by group audit");
+    }
+
+    @Test
+    void failedDeliveriesAreRedeliveredUntilProcessed() throws Exception {
+        String topic = topic("redeliver");
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        Map<String, Integer> retryCountWhenProcessed = new ConcurrentHashMap<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=g&redeliveryDelay=10&maxDeliveries=0").routeId("flaky")
+                        .errorHandler(noErrorHandler())
+                        .process(e -> {
+                            Envelope event = envelope(e);
+                            attempts.computeIfAbsent(event.getEventId(), id -> new AtomicInteger()).incrementAndGet();
+                            if (e.getIn().getHeader(BusConstants.DELIVERY_COUNT, Integer.class) <= 2) {
+                                throw new RetryableException("downstream unavailable");
+                            }
+                            retryCountWhenProcessed.put(event.getEventId(), event.getRetryCount());
+                        });
+            }
+        });
+        Set<String> published = ids(publish(topic, 100));
+
+        awaitIds(published, retryCountWhenProcessed.keySet(), "processed");
+        attempts.forEach((id, n) -> assertEquals(3, n.get(), "attempts of " + id));
+        retryCountWhenProcessed.forEach((id, n) -> assertEquals(2, n, "retry_count of " + id + " when processed"));
+    }
+
+    @Test
+    void aFreshConsumerReceivesWhatFailingMembersRejected() throws Exception {
+        String topic = topic("failing");
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        for (int m = 0; m < 3; m++) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("bus:" + topic + "?group=g&redeliveryDelay=20&maxDeliveries=0").routeId("failing-" + UUID.randomUUID())
+                            .errorHandler(noErrorHandler())
+                            .process(e -> {
+                                attempts.computeIfAbsent(envelope(e).getEventId(), id -> new AtomicInteger()).incrementAndGet();
+                                throw new RetryableException("this member fails everything");
+                            });
+                }
+            });
+        }
+        Set<String> published = ids(publish(topic, 100));
+        awaitIds(published, attempts.keySet(), "attempted by the failing members");
+        for (var route : List.copyOf(context.getRoutes())) {
+            context.getRouteController().stopRoute(route.getRouteId());
+        }
+
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        consume(topic, "g", "fresh", e -> processed.add(envelope(e).getEventId()));
+        awaitIds(published, processed, "processed by the fresh consumer");
+    }
+
+    @Test
+    void aNewMemberGetsTheRestWhenAConsumerStopsMidStream() throws Exception {
+        String topic = topic("handover");
+        Set<String> first = ConcurrentHashMap.newKeySet();
+        consume(topic, "g", "first", e -> {
+            first.add(envelope(e).getEventId());
+            Thread.sleep(2);
+        });
+        Set<String> published = ids(publish(topic, 300));
+        await().atMost(WAIT).until(() -> first.size() >= 50);
+        context.getRouteController().stopRoute("first");
+        assertTrue(first.size() < 300, "the first consumer should have been stopped mid-stream");
+        if (features().persistent()) {
+            context.stop();
+            context = newContext();
+            context.start();
+        }
+
+        Set<String> second = ConcurrentHashMap.newKeySet();
+        consume(topic, "g", "second", e -> second.add(envelope(e).getEventId()));
+        Set<String> all = ConcurrentHashMap.newKeySet();
+        await().atMost(WAIT).untilAsserted(() -> {
+            all.clear();
+            all.addAll(first);
+            all.addAll(second);
+            assertExactIds(published, all, "processed by the two consumers");
+        });
+    }
+
+    @Test
+    void orderIsKeptPerKey() throws Exception {
+        String topic = topic("ordered");
+        Map<String, List<Integer>> arrivals = new ConcurrentHashMap<>();
+        int members = features().orderedPerKeyAcrossMembers() ? 3 : 1;
+        for (int m = 0; m < members; m++) {
+            consume(topic, "g", "ordered-" + m, e -> {
+                Envelope event = envelope(e);
+                arrivals.computeIfAbsent(event.getKey(), k -> new CopyOnWriteArrayList<>())
+                        .add(event.getData().get("seq").asInt());
+            });
+        }
+        for (int seq = 0; seq < 50; seq++) {
+            for (int k = 0; k < 16; k++) {
+                Envelope event = event(seq);
+                event.setKey("key-" + k);
+                ((ObjectNode) event.getData()).put("seq", seq);
+                template.sendBody("bus:" + topic, event);
+            }
+        }
+        await().atMost(WAIT).until(() -> arrivals.values().stream().mapToInt(List::size).sum() >= 800);
+        List<Integer> expected = new ArrayList<>();
+        for (int seq = 0; seq < 50; seq++) {
+            expected.add(seq);
+        }
+        assertEquals(16, arrivals.size(), "keys received");
+        arrivals.forEach((key, seqs) -> assertEquals(expected, seqs, "arrival order of " + key));
+    }
+
+    @Test
+    void topicsAreIsolated() throws Exception {
+        String left = topic("left");
+        String right = topic("right");
+        Set<String> fromLeft = ConcurrentHashMap.newKeySet();
+        Set<String> fromRight = ConcurrentHashMap.newKeySet();
+        consume(left, "g", "left", e -> fromLeft.add(envelope(e).getEventId()));
+        consume(right, "g", "right", e -> fromRight.add(envelope(e).getEventId()));
+        Set<String> toLeft = ids(publish(left, 50));
+        Set<String> toRight = ids(publish(right, 70));
+
+        awaitIds(toLeft, fromLeft, "received on " + left);
+        awaitIds(toRight, fromRight, "received on " + right);
+        Thread.sleep(200);
+        assertExactIds(toLeft, fromLeft, "received on " + left + " after settling");
+        assertExactIds(toRight, fromRight, "received on " + right + " after settling");
+    }
+
+    @Test
+    void aPoisonEventIsDeadLetteredAfterItsRedeliveriesWhileOthersFlow() throws Exception {
+        String topic = topic("poison");
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        List<Envelope> deadLetters = new CopyOnWriteArrayList<>();
+        List<Envelope> failures = new CopyOnWriteArrayList<>();
+        List<Envelope> events = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            events.add(event(i));
+        }
+        String poison = events.get(37).getEventId();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=g").routeId("with-poison")
+                        .errorHandler(EventBusErrorHandler.deadLetterChannel().maximumRedeliveries(2).redeliveryDelay(5))
+                        .process(e -> {
+                            String id = envelope(e).getEventId();
+                            attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                            if (id.equals(poison)) {
+                                throw new RetryableException("enrichment service keeps timing out");
+                            }
+                            processed.add(id);
+                        });
+                from("bus:" + topic + ".dlq?group=ops").routeId("dlq-reader").process(e -> deadLetters.add(envelope(e)));
+                from("bus:processing.failed?group=" + prefix + "ops").routeId("failed-reader")
+                        .process(e -> failures.add(envelope(e)));
+            }
+        });
+        for (Envelope event : events) {
+            template.sendBody("bus:" + topic, event);
+        }
+
+        Set<String> expectedProcessed = new LinkedHashSet<>(ids(events));
+        expectedProcessed.remove(poison);
+        awaitIds(expectedProcessed, processed, "processed");
+        awaitIds(Set.of(poison), idsOf(deadLetters), "dead-lettered");
+        assertEquals(events.size(), processed.size() + deadLetters.size(), "published = processed + dead-lettered");
+        assertEquals(3, attempts.get(poison).get(), "attempts of the poison event (1 + 2 redeliveries)");
+        Envelope deadLetter = deadLetters.get(0);
+        assertEquals(2, deadLetter.getRetryCount());
+        assertEquals("enrichment service keeps timing out", deadLetter.getMetadata().get("last_error"));
+        assertEquals("RetryableException", deadLetter.getMetadata().get("error_type"));
+        assertEquals("with-poison", deadLetter.getMetadata().get("failed_stage"));
+        assertEquals(topic, deadLetter.getMetadata().get("dead_lettered_from"));
+        assertNotNull(deadLetter.getMetadata().get("failed_at"));
+        assertEquals(events.get(37).getData(), deadLetter.getData(), "the dead letter carries the original data");
+        await().atMost(WAIT).until(() -> failures.stream().anyMatch(f -> poison.equals(f.getParentEventId())));
+        Envelope failed = failures.stream().filter(f -> poison.equals(f.getParentEventId())).findFirst().orElseThrow();
+        assertEquals("processing_failed", failed.getEventType());
+        assertEquals(topic + ".dlq", failed.getData().get("dead_lettered_to").asText());
+        assertEquals(events.get(37).getTraceId(), failed.getTraceId());
+    }
+
+    @Test
+    void invalidEventsAreDeadLetteredWithTheReasonAndNeverReachTheRoute() throws Exception {
+        String topic = topic("invalid");
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        List<Envelope> deadLetters = new CopyOnWriteArrayList<>();
+        consume(topic, "g", "strict", e -> processed.add(envelope(e).getEventId()));
+        consume(topic + ".dlq", "ops", "strict-dlq", e -> deadLetters.add(envelope(e)));
+
+        TransportProducer raw = context.getComponent("bus", BusComponent.class).transportFor(topic).bindProducer(topic);
+        raw.publish(new OutboundMessage(null, "{\"event_id\": \"broken\", ".getBytes(StandardCharsets.UTF_8), Map.of()));
+        ObjectNode badFood = MAPPER.createObjectNode();
+        badFood.put("event_id", "food-1").put("event_type", "FREE_FOOD_EVENT").put("schema_version", "1.0.0")
+                .put("source", "umass-calendar").put("published_at", "2025-11-02T14:03:22Z");
+        badFood.putObject("data").put("title", "Free Pizza Night").put("llm_confidence", 1.5);
+        raw.publish(new OutboundMessage(null, MAPPER.writeValueAsBytes(badFood), Map.of()));
+        Set<String> valid = ids(publish(topic, 10));
+
+        awaitIds(valid, processed, "processed");
+        await().atMost(WAIT).until(() -> deadLetters.size() >= 2);
+        Thread.sleep(200);
+        assertExactIds(valid, processed, "processed after settling");
+        assertEquals(2, deadLetters.size(), "dead letters " + deadLetters);
+        assertEquals(12, processed.size() + deadLetters.size(), "published = processed + dead-lettered");
+        Map<String, Envelope> byId = new HashMap<>();
+        deadLetters.forEach(d -> byId.put(d.getEventId(), d));
+        Envelope notJson = deadLetters.stream().filter(d -> d.getData().has("raw")).findFirst().orElseThrow();
+        assertEquals("invalid_event", notJson.getEventType());
+        assertTrue(((String) notJson.getMetadata().get("last_error")).startsWith("envelope: not valid JSON"),
+                "reason was " + notJson.getMetadata().get("last_error"));
+        Envelope food = byId.get("food-1");
+        assertNotNull(food, "the schema-failing event keeps its event_id in the DLQ: " + byId.keySet());
+        assertEquals("invalid_event", food.getEventType());
+        assertTrue(((String) food.getMetadata().get("last_error")).startsWith("data.llm_confidence: "),
+                "reason was " + food.getMetadata().get("last_error"));
+        assertEquals(List.of("data.llm_confidence"), food.getMetadata().get("invalid_fields"));
+        assertEquals(badFood.toString(), food.getData().get("original").toString(), "the invalid event as received");
+        assertEquals("validation", food.getMetadata().get("failed_stage"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A topic name unique to this test. */
+    protected String topic(String name) {
+        return prefix + name;
+    }
+
+    protected CamelContext newContext() {
+        CamelContext ctx = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.putAll(transportProperties());
+        ctx.getPropertiesComponent().setInitialProperties(props);
+        return ctx;
+    }
+
+    /** A consumer route with the given group and route id, calling {@code body} for each event. */
+    protected void consume(String topic, String group, String routeId, ThrowingConsumer body) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=" + group).routeId(routeId).process(body::accept);
+            }
+        });
+    }
+
+    /** A test event with a payload, tags, trace id and an unknown top-level field. */
+    protected Envelope event(int n) {
+        ObjectNode data = MAPPER.createObjectNode();
+        data.put("n", n).put("text", "payload " + n);
+        data.putArray("values").add(n).add(n * 2);
+        Envelope event = Envelope.create("contract_event", "contract-suite", data);
+        event.setSchemaVersion("1.2.3");
+        event.setTraceId("trace-" + n);
+        event.getTags().put("suite", "contract");
+        event.getExtensions().put("x_custom", MAPPER.createObjectNode().put("nested", "kept-" + n));
+        return event;
+    }
+
+    protected List<Envelope> publish(String topic, int count) {
+        List<Envelope> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Envelope event = event(i);
+            template.sendBody("bus:" + topic, event);
+            events.add(event);
+        }
+        return events;
+    }
+
+    protected static Envelope envelope(Exchange exchange) {
+        return exchange.getIn().getBody(Envelope.class);
+    }
+
+    protected static Set<String> ids(Collection<Envelope> events) {
+        Set<String> ids = new LinkedHashSet<>();
+        events.forEach(e -> ids.add(e.getEventId()));
+        return ids;
+    }
+
+    private static Set<String> idsOf(Collection<Envelope> events) {
+        return ids(List.copyOf(events));
+    }
+
+    protected static void awaitIds(Set<String> expected, Collection<String> actual, String what) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertExactIds(expected, actual, what));
+    }
+
+    protected static void assertExactIds(Set<String> expected, Collection<String> actual, String what) {
+        Set<String> got = new TreeSet<>(actual);
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(got);
+        Set<String> extra = new TreeSet<>(got);
+        extra.removeAll(expected);
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            fail(what + ": expected " + expected.size() + " ids, got " + got.size() + "; missing " + limit(missing)
+                    + "; extra " + limit(extra));
+        }
+    }
+
+    private static void assertNoDuplicates(Map<String, AtomicInteger> counts) {
+        List<String> duplicated = counts.entrySet().stream().filter(e -> e.getValue().get() > 1)
+                .map(e -> e.getKey() + "×" + e.getValue().get()).toList();
+        assertTrue(duplicated.isEmpty(), "events processed more than once without any failure: " + limit(duplicated));
+    }
+
+    private static String limit(Collection<String> ids) {
+        List<String> list = new ArrayList<>(ids);
+        return list.size() <= 20 ? list.toString() : list.subList(0, 20) + " and " + (list.size() - 20) + " more";
+    }
+
+    /** A route body that may throw. */
+    @FunctionalInterface
+    protected interface ThrowingConsumer {
+        void accept(Exchange exchange) throws Exception;
+    }
+}
