@@ -1,0 +1,377 @@
+package io.eventbus.bus;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.memory.MemoryTopicFullException;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a route sees of {@code bus:} beyond the transport contract: producing, lineage, limits and errors. */
+class BusEndpointTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private CamelContext context;
+    private ProducerTemplate template;
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    @Test
+    void derivedEventsCarryTheirLineageAcrossTwoHops() throws Exception {
+        start(Map.of());
+        List<Envelope> hop2 = new CopyOnWriteArrayList<>();
+        List<Envelope> hop1 = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:listings.raw").routeId("normalize")
+                        .process(e -> e.getIn().setBody(Envelope.create("listing_normalized", "normalizer",
+                                MAPPER.createObjectNode().put("is_valid", true))))
+                        .to("bus:listings.normalized");
+                from("bus:listings.normalized").routeId("score")
+                        .process(e -> hop1.add(e.getIn().getBody(Envelope.class)))
+                        .process(e -> e.getIn().setBody(Envelope.create("listing_scored", "scorer",
+                                MAPPER.createObjectNode().put("fraud_score", 0.2))))
+                        .to("bus:listings.processed");
+                from("bus:listings.processed").routeId("store").process(e -> hop2.add(e.getIn().getBody(Envelope.class)));
+            }
+        });
+        Envelope raw = Envelope.create("scraped", "cian", MAPPER.createObjectNode().put("original_id", "l-1"));
+        raw.setTraceId("trace-123").setRequestId("req-456");
+        template.sendBody("bus:listings.raw", raw);
+
+        await().atMost(WAIT).until(() -> hop2.size() == 1);
+        Envelope normalized = hop1.get(0);
+        Envelope processed = hop2.get(0);
+        assertEquals(raw.getEventId(), normalized.getParentEventId());
+        assertEquals(normalized.getEventId(), processed.getParentEventId());
+        assertEquals("trace-123", processed.getTraceId());
+        assertEquals("req-456", processed.getRequestId());
+        assertNotEquals(raw.getEventId(), processed.getEventId());
+    }
+
+    @Test
+    void forwardingTheConsumedEventKeepsItsIdentity() throws Exception {
+        start(Map.of());
+        List<Envelope> forwarded = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:in").routeId("forward").to("bus:out");
+                from("bus:out").routeId("read").process(e -> forwarded.add(e.getIn().getBody(Envelope.class)));
+            }
+        });
+        Envelope event = Envelope.create("scraped", "cian", MAPPER.createObjectNode());
+        template.sendBody("bus:in", event);
+
+        await().atMost(WAIT).until(() -> forwarded.size() == 1);
+        assertEquals(event.getEventId(), forwarded.get(0).getEventId());
+        assertNull(forwarded.get(0).getParentEventId(), "a forwarded event is not its own child");
+    }
+
+    @Test
+    void aPlainBodyBecomesTheDataOfANewEvent() throws Exception {
+        start(Map.of("eventbus.source", "feature-service"));
+        List<Envelope> got = collect("features");
+        template.sendBody("bus:features?eventType=features_updated", Map.of("features_count", 42));
+        template.sendBodyAndHeader("bus:features", "{\"table_name\": \"sales\"}", BusConstants.EVENT_TYPE, "sales_updated");
+
+        await().atMost(WAIT).until(() -> got.size() == 2);
+        Envelope first = got.get(0);
+        assertEquals("features_updated", first.getEventType());
+        assertEquals(42, first.getData().get("features_count").asInt());
+        assertEquals("feature-service", first.getSource());
+        assertEquals("1.0.0", first.getSchemaVersion());
+        assertTrue(first.getPublishedAt().endsWith("Z"));
+        assertEquals("sales_updated", got.get(1).getEventType());
+        assertEquals("sales", got.get(1).getData().get("table_name").asText());
+    }
+
+    @Test
+    void envelopeJsonGetsItsMissingIdSourceVersionAndTimeFilledIn() throws Exception {
+        start(Map.of());
+        List<Envelope> got = collect("sales");
+        template.sendBody("bus:sales", "{\"event_type\":\"sales_updated\",\"data\":{\"rows\":3},\"client_id\":\"c-1\"}");
+
+        await().atMost(WAIT).until(() -> got.size() == 1);
+        Envelope event = got.get(0);
+        assertEquals(36, event.getEventId().length());
+        assertEquals("camel-eventbus", event.getSource());
+        assertEquals("1.0.0", event.getSchemaVersion());
+        assertEquals("\"c-1\"", event.getExtensions().get("client_id").toString(), "unknown fields are kept");
+    }
+
+    @Test
+    void publishingWithoutAnEventTypeFailsWithTheReason() {
+        start(Map.of());
+        CamelExecutionException e = assertThrows(CamelExecutionException.class,
+                () -> template.sendBody("bus:anything", Map.of("a", 1)));
+        InvalidEnvelopeException cause = assertInstanceOf(InvalidEnvelopeException.class, e.getCause());
+        assertEquals("event_type: cannot publish to bus:anything: the body is not an envelope and no event type is "
+                + "given (set the endpoint's eventType option or the EventType header)", cause.getMessage());
+    }
+
+    @Test
+    void anInvalidEventIsRefusedBeforeItReachesTheBroker() {
+        start(Map.of());
+        ObjectNode data = MAPPER.createObjectNode().put("title", "Free Pizza Night").put("llm_confidence", 2);
+        Envelope food = Envelope.create("FREE_FOOD_EVENT", "umass-calendar", data);
+        CamelExecutionException e = assertThrows(CamelExecutionException.class,
+                () -> template.sendBody("bus:events.free-food", food));
+        InvalidEnvelopeException cause = assertInstanceOf(InvalidEnvelopeException.class, e.getCause());
+        assertEquals("data.llm_confidence", cause.getField());
+        assertEquals(0, memory().size("events.free-food"));
+    }
+
+    @Test
+    void cloudEventsAreEmittedOnRequestAndConsumedLikeEnvelopes() throws Exception {
+        start(Map.of());
+        List<Envelope> got = collect("ce");
+        List<String> wire = new CopyOnWriteArrayList<>();
+        TransportConsumer raw = memory().bindConsumer("ce", new ConsumerBinding("wire", "wire-1", 1, 0, StartPosition.EARLIEST),
+                d -> {
+                    wire.add(new String(d.body(), StandardCharsets.UTF_8));
+                    d.ack();
+                });
+        raw.start();
+        Envelope event = Envelope.create("sales_updated", "integrator", MAPPER.createObjectNode().put("rows", 1));
+        event.setTraceId("t-1");
+        template.sendBody("bus:ce?cloudEvents=true", event);
+
+        await().atMost(WAIT).until(() -> got.size() == 1 && wire.size() == 1);
+        raw.stop();
+        ObjectNode cloudEvent = (ObjectNode) MAPPER.readTree(wire.get(0));
+        assertEquals("1.0", cloudEvent.get("specversion").asText());
+        assertEquals(event.getEventId(), cloudEvent.get("id").asText());
+        assertEquals("sales_updated", cloudEvent.get("type").asText());
+        assertEquals("t-1", cloudEvent.get("traceid").asText());
+        assertEquals(event.getEventId(), got.get(0).getEventId());
+        assertEquals("t-1", got.get(0).getTraceId());
+    }
+
+    @Test
+    void aFullTopicMakesPublishersWaitThenFailWithTheReason() throws Exception {
+        start(Map.of("eventbus.memory.capacity", "5", "eventbus.memory.publish-timeout", "100"));
+        // a group that never acknowledges: it joined, then stopped consuming
+        memory().bindConsumer("orders", new ConsumerBinding("billing", "b-1", 1, 0, StartPosition.EARLIEST), d -> {
+        });
+        for (int i = 0; i < 5; i++) {
+            template.sendBody("bus:orders?eventType=order_placed", Map.of("n", i));
+        }
+        long start = System.nanoTime();
+        CamelExecutionException e = assertThrows(CamelExecutionException.class,
+                () -> template.sendBody("bus:orders?eventType=order_placed", Map.of("n", 5)));
+        assertTrue(System.nanoTime() - start >= 90_000_000L, "the publisher waited for room first");
+        MemoryTopicFullException cause = assertInstanceOf(MemoryTopicFullException.class, e.getCause());
+        assertEquals("in-memory topic 'orders' is full: 5 events retained (eventbus.memory.capacity=5) and consumer "
+                + "group 'billing' has not acknowledged the oldest; gave up after 100 ms "
+                + "(eventbus.memory.publish-timeout)", cause.getMessage());
+    }
+
+    @Test
+    void aTopicWithoutGroupsKeepsOnlyTheNewestEvents() {
+        start(Map.of("eventbus.memory.capacity", "5", "eventbus.memory.publish-timeout", "100"));
+        for (int i = 0; i < 20; i++) {
+            template.sendBody("bus:audit?eventType=audited", Map.of("n", i));
+        }
+        assertEquals(5, memory().size("audit"));
+    }
+
+    @Test
+    void anEventFailingEveryDeliveryIsDeadLetteredAfterMaxDeliveries() throws Exception {
+        start(Map.of());
+        AtomicInteger attempts = new AtomicInteger();
+        List<Envelope> dlq = collect("jobs.dlq");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:jobs?maxDeliveries=3&redeliveryDelay=5").routeId("jobs").errorHandler(noErrorHandler())
+                        .process(e -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("worker crashed");
+                        });
+            }
+        });
+        Envelope job = Envelope.create("job", "scheduler", MAPPER.createObjectNode());
+        template.sendBody("bus:jobs", job);
+
+        await().atMost(WAIT).until(() -> dlq.size() == 1);
+        assertEquals(3, attempts.get());
+        Envelope deadLetter = dlq.get(0);
+        assertEquals(job.getEventId(), deadLetter.getEventId());
+        assertEquals(3, deadLetter.getRetryCount());
+        assertEquals("DeliveryLimitExceededException", deadLetter.getMetadata().get("error_type"));
+        assertEquals("delivered 4 times to group 'jobs', more than maxDeliveries=3, every attempt failing",
+                deadLetter.getMetadata().get("last_error"));
+        assertEquals("delivery", deadLetter.getMetadata().get("failed_stage"));
+    }
+
+    @Test
+    void anEventIsNotAcknowledgedUntilItsDeadLetterIsWritten() throws Exception {
+        FlakyTransport flaky = new FlakyTransport(2);
+        start(Map.of("eventbus.topics.payments.dlq.transport", "flaky"), Map.of("eventbus-transport-flaky", flaky));
+        AtomicInteger attempts = new AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:payments?redeliveryDelay=5").routeId("payments")
+                        .errorHandler(EventBusErrorHandler.deadLetterChannel())
+                        .process(e -> {
+                            attempts.incrementAndGet();
+                            throw new FatalException("card number fails its checksum");
+                        });
+            }
+        });
+        Envelope payment = Envelope.create("payment_received", "psp", MAPPER.createObjectNode());
+        template.sendBody("bus:payments", payment);
+
+        await().atMost(WAIT).until(() -> flaky.written.size() == 1);
+        assertEquals(3, attempts.get(), "redelivered by the transport while the dead-letter write failed");
+        Envelope deadLetter = new EnvelopeCodec().decode(flaky.written.get(0));
+        assertEquals(payment.getEventId(), deadLetter.getEventId());
+        assertEquals("card number fails its checksum", deadLetter.getMetadata().get("last_error"));
+        Thread.sleep(100);
+        assertEquals(3, attempts.get(), "acknowledged once the dead letter was written");
+    }
+
+    @Test
+    void anUnknownTransportFailsTheRouteWithTheReason() {
+        start(Map.of("eventbus.transport", "nats"));
+        Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:orders").routeId("orders").log("${body}");
+            }
+        }));
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertEquals("eventbus.transport: unknown transport \"nats\" (no META-INF/services/io/eventbus/transport/nats "
+                + "on the class path; built in: memory)", root.getMessage());
+    }
+
+    @Test
+    void aMalformedSettingFailsTheStartWithTheKey() {
+        Exception e = assertThrows(Exception.class, () -> start(Map.of("eventbus.envelope.max-bytes", "1MB")));
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertEquals("eventbus.envelope.max-bytes: expected an integer between 1 and 2147483647 but was \"1MB\"",
+                root.getMessage());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void start(Map<String, String> properties) {
+        start(properties, Map.of());
+    }
+
+    private void start(Map<String, String> properties, Map<String, Object> beans) {
+        context = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.putAll(properties);
+        context.getPropertiesComponent().setInitialProperties(props);
+        beans.forEach(context.getRegistry()::bind);
+        context.start();
+        // the component reads its settings when it starts, which is on first use
+        context.getComponent("bus", BusComponent.class);
+        template = context.createProducerTemplate();
+    }
+
+    private MemoryTransportAccess memory() {
+        return new MemoryTransportAccess(context.getComponent("bus", BusComponent.class).transportFor("any"));
+    }
+
+    private List<Envelope> collect(String topic) throws Exception {
+        List<Envelope> got = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=collector").routeId("collect-" + topic)
+                        .process((Exchange e) -> got.add(e.getIn().getBody(Envelope.class)));
+            }
+        });
+        return got;
+    }
+
+    /** The in-memory transport, seen through the SPI plus its size query. */
+    private record MemoryTransportAccess(Transport transport) {
+        int size(String topic) {
+            return ((io.eventbus.transport.memory.MemoryTransport) transport).size(topic);
+        }
+
+        TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+            return transport.bindConsumer(topic, binding, handler);
+        }
+    }
+
+    /** A transport whose first {@code failures} publishes fail, as a broker briefly unreachable would. */
+    private static final class FlakyTransport implements Transport {
+        final List<byte[]> written = new CopyOnWriteArrayList<>();
+        final AtomicInteger failuresLeft;
+
+        FlakyTransport(int failures) {
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public String name() {
+            return "flaky";
+        }
+
+        @Override
+        public TransportProducer bindProducer(String topic) {
+            return message -> {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new java.io.IOException("connection reset while writing to " + topic);
+                }
+                written.add(message.body());
+            };
+        }
+
+        @Override
+        public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+            throw new UnsupportedOperationException("the flaky transport only publishes");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
