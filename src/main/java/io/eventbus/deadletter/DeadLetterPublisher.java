@@ -85,6 +85,15 @@ public final class DeadLetterPublisher {
 
     /** Dead-letters bytes that are not a valid event, with the validation failure as the reason. */
     public Envelope deadLetterInvalid(byte[] raw, String sourceTopic, InvalidEnvelopeException cause) throws Exception {
+        return deadLetterInvalid(raw, sourceTopic, cause, Map.of());
+    }
+
+    /**
+     * Dead-letters bytes that are not a valid event, adding {@code origin} (where the bytes came from, e.g. the
+     * file and line of a feed) to the failure metadata.
+     */
+    public Envelope deadLetterInvalid(byte[] raw, String sourceTopic, InvalidEnvelopeException cause,
+            Map<String, Object> origin) throws Exception {
         ObjectNode data = MAPPER.createObjectNode();
         JsonNode parsed = parseQuietly(raw);
         if (parsed != null) {
@@ -102,6 +111,7 @@ public final class DeadLetterPublisher {
         List<String> fields = new ArrayList<>();
         cause.getViolations().forEach(v -> fields.add(v.field()));
         failure.put("invalid_fields", fields);
+        failure.putAll(origin);
         deadLetter.getMetadata().putAll(failure);
         String target = deadLetterTopicOf(sourceTopic);
         publish(target, deadLetter);

@@ -1,0 +1,154 @@
+package io.eventbus.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+import io.eventbus.bus.BusConstants;
+import io.eventbus.bus.BusEndpoint;
+import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.envelope.Envelope;
+
+/**
+ * Counts what a run moved and prints it as one JSON line: events published by the feed, processed (consumed from
+ * the feed topic and completed without being dead-lettered, each event once however many groups consume it),
+ * dead-lettered (counted by reading {@code <topic>.dlq} with the summary's own consumer group, so invalid events
+ * rejected before any route are counted too), per topic and event type, and the latency from {@code published_at}
+ * to completion. {@code published = processed + dead_lettered} when every event of the feed topic is accounted for.
+ */
+final class RunSummary extends EventNotifierSupport {
+
+    static final String GROUP = "eventbus-run-summary";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String feedTopic;
+    private final Set<String> processedIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> deadLetteredIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> processedByTopic = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> deadLetteredByTopic = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> processedByType = new ConcurrentHashMap<>();
+    private final List<Double> latenciesMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile int published;
+
+    RunSummary(String feedTopic) {
+        this.feedTopic = feedTopic;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    /** A route reading the feed topic's dead letters, so that they are counted whichever path wrote them. */
+    RouteBuilder deadLetterCounter() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + DeadLetterPublisher.deadLetterTopicOf(feedTopic) + "?group=" + GROUP)
+                        .routeId("eventbus-run-summary-dlq").log(org.apache.camel.LoggingLevel.DEBUG, "dead letter ${header.EventId}");
+            }
+        };
+    }
+
+    void published(int count) {
+        published = count;
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeCompletedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        Exchange exchange = ((ExchangeCompletedEvent) event).getExchange();
+        // only exchanges a bus: consumer created; a producer template's exchange names bus: as its endpoint too
+        if (!(exchange.getFromEndpoint() instanceof BusEndpoint endpoint) || exchange.isFailed()
+                || exchange.getProperty(BusConstants.CONSUMED_EVENT) == null) {
+            return;
+        }
+        Envelope envelope = exchange.getIn().getBody(Envelope.class);
+        String eventId = exchange.getIn().getHeader(BusConstants.EVENT_ID, String.class);
+        String topic = endpoint.getTopic();
+        if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
+            if (GROUP.equals(exchange.getIn().getHeader(BusConstants.GROUP)) && deadLetteredIds.add(eventId)) {
+                Object from = envelope == null ? null : envelope.getMetadata().get("dead_lettered_from");
+                deadLetteredByTopic.computeIfAbsent(String.valueOf(from), t -> new AtomicInteger()).incrementAndGet();
+            }
+            return;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(BusConstants.DEAD_LETTERED))) {
+            return;
+        }
+        processedByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+        if (topic.equals(feedTopic) && processedIds.add(eventId)) {
+            String type = exchange.getIn().getHeader(BusConstants.EVENT_TYPE, String.class);
+            processedByType.computeIfAbsent(String.valueOf(type), t -> new AtomicInteger()).incrementAndGet();
+            latencyOf(envelope);
+        }
+    }
+
+    /** The summary line. */
+    String toJson() {
+        ObjectNode json = MAPPER.createObjectNode();
+        int deadLettered = deadLetteredByTopic.getOrDefault(feedTopic, new AtomicInteger()).get();
+        json.put("published", published);
+        json.put("processed", processedIds.size());
+        json.put("dead_lettered", deadLettered);
+        ObjectNode byTopic = json.putObject("by_topic");
+        Set<String> topics = new java.util.TreeSet<>(processedByTopic.keySet());
+        topics.addAll(deadLetteredByTopic.keySet());
+        for (String topic : topics) {
+            byTopic.putObject(topic)
+                    .put("processed", processedByTopic.getOrDefault(topic, new AtomicInteger()).get())
+                    .put("dead_lettered", deadLetteredByTopic.getOrDefault(topic, new AtomicInteger()).get());
+        }
+        ObjectNode byType = json.putObject("by_event_type");
+        new TreeMap<>(processedByType).forEach((type, n) -> byType.put(type, n.get()));
+        ObjectNode latency = json.putObject("latency_ms");
+        List<Double> sorted;
+        synchronized (latenciesMillis) {
+            sorted = new ArrayList<>(latenciesMillis);
+        }
+        sorted.sort(null);
+        latency.put("p50", percentile(sorted, 50));
+        latency.put("p99", percentile(sorted, 99));
+        return json.toString();
+    }
+
+    private void latencyOf(Envelope envelope) {
+        if (envelope == null || envelope.getPublishedAt() == null) {
+            return;
+        }
+        try {
+            latenciesMillis.add(Duration.between(Instant.parse(envelope.getPublishedAt()), Instant.now()).toNanos() / 1e6);
+        } catch (DateTimeParseException e) {
+            // validated on consume; nothing to measure otherwise
+        }
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return Math.round(sorted.get(Math.max(0, rank - 1)) * 1000) / 1000.0;
+    }
+}
