@@ -33,8 +33,6 @@ public final class BusConstants {
     public static final String DEAD_LETTERED = "EventbusDeadLettered";
     /** Exchange property: the exception that stopped the dead-letter write; the source is then not acknowledged. */
     public static final String DEAD_LETTER_FAILED = "EventbusDeadLetterFailed";
-    /** Exchange property: the name of the pipeline stage running now, recorded as {@code failed_stage}. */
-    public static final String STAGE = "EventbusStage";
 
     private BusConstants() {
     }

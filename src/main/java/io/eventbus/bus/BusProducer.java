@@ -123,8 +123,9 @@ public class BusProducer extends DefaultProducer {
         }
     }
 
+    /** The Camel {@code step} the failure happened in (a pipeline stage), else the route. */
     private static String failedStage(Exchange exchange) {
-        String stage = exchange.getProperty(BusConstants.STAGE, String.class);
+        String stage = exchange.getProperty(ExchangePropertyKey.STEP_ID, String.class);
         if (stage == null) {
             stage = exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
         }

@@ -56,6 +56,9 @@ public final class EnvelopeValidator {
     /** Checks {@code data} against its schema and the event's major version against the registered ones. */
     public void validate(Envelope envelope) throws InvalidEnvelopeException {
         String type = envelope.getEventType();
+        if (type == null) {
+            throw new InvalidEnvelopeException("event_type", "required field is missing");
+        }
         int major = envelope.schemaMajor();
         Set<Integer> majors = registry.majorsOf(type);
         if (majors.isEmpty()) {

@@ -10,14 +10,16 @@ final class SchemaVersion {
     private SchemaVersion() {
     }
 
+    /** Semver whose major fits an int: schemas are filed by major, so a larger one could never match. */
     static boolean isValid(String version) {
-        return version != null && SEMVER.matcher(version).matches();
+        return version != null && SEMVER.matcher(version).matches() && parseMajor(version) >= 0;
     }
 
     static int majorOf(String version) {
-        if (!isValid(version)) {
-            return -1;
-        }
+        return isValid(version) ? parseMajor(version) : -1;
+    }
+
+    private static int parseMajor(String version) {
         try {
             return Integer.parseInt(version.substring(0, version.indexOf('.')));
         } catch (NumberFormatException tooLarge) {

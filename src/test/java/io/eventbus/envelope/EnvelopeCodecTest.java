@@ -283,7 +283,7 @@ class EnvelopeCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.0", "v1.0.0", "01.0.0", "1.00.0", "1.0.0-beta", "1.0.0.0", "1"})
+    @ValueSource(strings = {"1.0", "v1.0.0", "01.0.0", "1.00.0", "1.0.0-beta", "1.0.0.0", "1", "99999999999.0.0"})
     void rejectsSchemaVersionThatIsNotSemver(String version) {
         ObjectNode json = minimalEnvelope();
         json.put("schema_version", version);

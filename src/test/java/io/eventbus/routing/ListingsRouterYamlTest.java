@@ -129,6 +129,7 @@ class ListingsRouterYamlTest extends CamelTestSupport {
         assertEquals("FatalException", fatalDeadLetter.getMetadata().get("error_type"));
         assertEquals("listing listing-9 no longer exists", fatalDeadLetter.getMetadata().get("last_error"));
         assertEquals("listings.raw", fatalDeadLetter.getMetadata().get("dead_lettered_from"));
+        assertEquals("fraud-alerts", fatalDeadLetter.getMetadata().get("failed_stage"), "the step that failed");
         assertEquals(0, fatalDeadLetter.getRetryCount());
         Envelope invalid = dlq.get(invalidListing.getEventId());
         assertEquals("invalid_event", invalid.getEventType());

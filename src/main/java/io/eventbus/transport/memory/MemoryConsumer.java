@@ -2,6 +2,7 @@ package io.eventbus.transport.memory;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -26,11 +27,14 @@ final class MemoryConsumer implements TransportConsumer {
     private final MemoryGroup group;
     private final ConsumerBinding binding;
     private final DeliveryHandler handler;
+    private final Consumer<MemoryConsumer> onStopped;
     private volatile boolean running;
     private ExecutorService workers;
 
-    MemoryConsumer(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler) {
+    MemoryConsumer(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler,
+            Consumer<MemoryConsumer> onStopped) {
         this.context = context;
+        this.onStopped = onStopped;
         this.topic = topic;
         this.group = topic.group(binding.group(), binding.startPosition());
         this.binding = binding;
@@ -58,6 +62,7 @@ final class MemoryConsumer implements TransportConsumer {
             context.getExecutorServiceManager().shutdown(workers);
             workers = null;
         }
+        onStopped.accept(this);
     }
 
     /** Stops at once, interrupting workers; unsettled deliveries stay pending. */

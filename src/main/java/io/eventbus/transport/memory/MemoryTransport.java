@@ -55,7 +55,7 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
-        MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler);
+        MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler, consumers::remove);
         consumers.add(consumer);
         return consumer;
     }
