@@ -286,6 +286,22 @@ class BusEndpointTest {
     }
 
     @Test
+    void aMisspelledEndpointOptionIsRefusedWithItsName() {
+        start(Map.of());
+        Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:orders?concurency=4").routeId("orders").log("${body}");
+            }
+        }));
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertTrue(root.getMessage().contains("Unknown parameters=[{concurency=4}]"), root.getMessage());
+    }
+
+    @Test
     void aMalformedSettingFailsTheStartWithTheKey() {
         Exception e = assertThrows(Exception.class, () -> start(Map.of("eventbus.envelope.max-bytes", "1MB")));
         Throwable root = e;
