@@ -277,10 +277,7 @@ class BusEndpointTest {
                 from("bus:orders").routeId("orders").log("${body}");
             }
         }));
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         assertEquals("eventbus.transport: unknown transport \"nats\" (no META-INF/services/io/eventbus/transport/nats "
                 + "on the class path; built in: memory)", root.getMessage());
     }
@@ -294,25 +291,27 @@ class BusEndpointTest {
                 from("bus:orders?concurency=4").routeId("orders").log("${body}");
             }
         }));
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         assertTrue(root.getMessage().contains("Unknown parameters=[{concurency=4}]"), root.getMessage());
     }
 
     @Test
     void aMalformedSettingFailsTheStartWithTheKey() {
         Exception e = assertThrows(Exception.class, () -> start(Map.of("eventbus.envelope.max-bytes", "1MB")));
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         assertEquals("eventbus.envelope.max-bytes: expected an integer between 1 and 2147483647 but was \"1MB\"",
                 root.getMessage());
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
+    }
 
     private void start(Map<String, String> properties) {
         start(properties, Map.of());
