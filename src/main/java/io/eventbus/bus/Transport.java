@@ -11,8 +11,9 @@ package io.eventbus.bus;
  * going to one member.</li>
  * <li>At-least-once: a delivery stays pending until {@link Delivery#ack()}; {@link Delivery#reject()} or the
  * death of its consumer makes it deliverable again.</li>
- * <li>Ordering: a single member with concurrency 1 receives one topic's events in publish order; broker-specific
- * per-key ordering is declared by the transport's contract test.</li>
+ * <li>Ordering: a single member with concurrency 1 receives one topic's events in publish order, except that a
+ * rejected event comes back after its redelivery delay; broker-specific per-key ordering across members is declared
+ * by the transport's contract test.</li>
  * <li>Back-pressure: in-flight deliveries per consumer never exceed its concurrency.</li>
  * </ul>
  * A transport is created once per {@code CamelContext} by its {@link TransportFactory} and closed when the

@@ -104,6 +104,47 @@ class BusEndpointTest {
     }
 
     @Test
+    void routesWithoutAGroupEachReceiveEveryEvent() throws Exception {
+        start(Map.of());
+        List<Envelope> billing = new CopyOnWriteArrayList<>();
+        List<Envelope> audit = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:orders").routeId("billing").process(e -> billing.add(e.getIn().getBody(Envelope.class)));
+                from("bus:orders").routeId("audit").process(e -> audit.add(e.getIn().getBody(Envelope.class)));
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            template.sendBody("bus:orders?eventType=order_placed", Map.of("n", i));
+        }
+        await().atMost(WAIT).until(() -> billing.size() == 10 && audit.size() == 10);
+        assertEquals("billing", context.getRoute("billing").getConsumer() instanceof BusConsumer c ? c.getGroup() : null);
+    }
+
+    @Test
+    void aNewGroupStartingFromLatestSkipsRetainedEvents() throws Exception {
+        start(Map.of());
+        for (int i = 0; i < 3; i++) {
+            template.sendBody("bus:prices?eventType=price_changed", Map.of("n", i));
+        }
+        List<Envelope> latest = new CopyOnWriteArrayList<>();
+        List<Envelope> earliest = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:prices?group=live&startFrom=latest").routeId("live")
+                        .process(e -> latest.add(e.getIn().getBody(Envelope.class)));
+                from("bus:prices?group=replay").routeId("replay")
+                        .process(e -> earliest.add(e.getIn().getBody(Envelope.class)));
+            }
+        });
+        template.sendBody("bus:prices?eventType=price_changed", Map.of("n", 3));
+        await().atMost(WAIT).until(() -> latest.size() == 1 && earliest.size() == 4);
+        assertEquals(3, latest.get(0).getData().get("n").asInt());
+    }
+
+    @Test
     void aPlainBodyBecomesTheDataOfANewEvent() throws Exception {
         start(Map.of("eventbus.source", "feature-service"));
         List<Envelope> got = collect("features");
