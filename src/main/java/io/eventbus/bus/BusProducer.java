@@ -1,6 +1,7 @@
 package io.eventbus.bus;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
@@ -139,7 +140,9 @@ public class BusProducer extends DefaultProducer {
         }
         EnvelopeCodec codec = endpoint.getComponent().getValidator().codec();
         if (body instanceof byte[] || body instanceof String || body instanceof InputStream) {
-            byte[] bytes = exchange.getIn().getBody(byte[].class);
+            // JSON is UTF-8 whatever the JVM's default charset (a POSIX locale makes it ASCII on Java 17)
+            byte[] bytes = body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                    : exchange.getIn().getBody(byte[].class);
             ObjectNode json = codec.parseObject(bytes);
             if (json.has("event_type")) {
                 fillDefaults(json);

@@ -166,7 +166,8 @@ class BusEndpointTest {
     void envelopeJsonGetsItsMissingIdSourceVersionAndTimeFilledIn() throws Exception {
         start(Map.of());
         List<Envelope> got = collect("sales");
-        template.sendBody("bus:sales", "{\"event_type\":\"sales_updated\",\"data\":{\"rows\":3},\"client_id\":\"c-1\"}");
+        template.sendBody("bus:sales", "{\"event_type\":\"sales_updated\",\"data\":{\"rows\":3,\"city\":\"Москва\"},"
+                + "\"client_id\":\"c-1\"}");
 
         await().atMost(WAIT).until(() -> got.size() == 1);
         Envelope event = got.get(0);
@@ -174,6 +175,7 @@ class BusEndpointTest {
         assertEquals("camel-eventbus", event.getSource());
         assertEquals("1.0.0", event.getSchemaVersion());
         assertEquals("\"c-1\"", event.getExtensions().get("client_id").toString(), "unknown fields are kept");
+        assertEquals("Москва", event.getData().get("city").asText(), "a JSON string body is read as UTF-8");
     }
 
     @Test
