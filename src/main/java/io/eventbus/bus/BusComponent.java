@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.EnvelopeCodec;
@@ -22,7 +22,7 @@ import io.eventbus.pipeline.FailedAttemptHook;
  * table), read when the component starts.
  */
 @Component("bus")
-public class BusComponent extends DefaultComponent {
+public class BusComponent extends HealthCheckComponent {
 
     private EventBusProperties properties;
     private Transports transports;

@@ -53,12 +53,18 @@ public class BusConsumer extends DefaultConsumer {
         group = endpoint.getGroup() != null ? endpoint.getGroup() : getRouteId();
         ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
                 endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
-        transportConsumer = endpoint.getComponent().transportFor(topic).bindConsumer(topic, binding, this::onDelivery);
+        Transport transport = endpoint.getComponent().transportFor(topic);
+        transportConsumer = transport.bindConsumer(topic, binding, this::onDelivery);
         transportConsumer.start();
+        // Camel's consumer readiness check of this route (consumer:<route id>) merges this one's result
+        BusConsumerHealthCheck check = new BusConsumerHealthCheck(this, transport, transportConsumer);
+        check.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
+        setHealthCheck(check);
     }
 
     @Override
     protected void doStop() throws Exception {
+        setHealthCheck(null);
         if (transportConsumer != null) {
             transportConsumer.stop();
             transportConsumer = null;

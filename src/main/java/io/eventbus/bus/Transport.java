@@ -33,6 +33,9 @@ public interface Transport extends AutoCloseable {
      */
     TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler);
 
+    /** Probes the broker now, for readiness checks: connected, round-trip latency, and what else it can tell. */
+    TransportHealth health();
+
     /** Releases connections and threads; deliveries not acknowledged by then are redelivered later. */
     @Override
     void close();

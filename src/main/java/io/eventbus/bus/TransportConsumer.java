@@ -1,5 +1,7 @@
 package io.eventbus.bus;
 
+import java.util.Map;
+
 /** A started subscription of one consumer-group member. */
 public interface TransportConsumer {
 
@@ -12,4 +14,10 @@ public interface TransportConsumer {
      * redelivered to another member.
      */
     void stop();
+
+    /**
+     * This member's backlog as the broker sees it, for readiness checks and statistics: {@code pending}
+     * (delivered, not acknowledged), {@code lag} (not yet delivered to the group), and what else the broker tells.
+     */
+    Map<String, Object> details();
 }

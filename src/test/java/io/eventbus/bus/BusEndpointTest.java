@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,9 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.EventBusErrorHandler;
 import io.eventbus.pipeline.FatalException;
 import io.eventbus.transport.memory.MemoryTopicFullException;
+import io.eventbus.transport.memory.MemoryTransport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,6 +147,45 @@ class BusEndpointTest {
         template.sendBody("bus:prices?eventType=price_changed", Map.of("n", 3));
         await().atMost(WAIT).until(() -> latest.size() == 1 && earliest.size() == 4);
         assertEquals(3, latest.get(0).getData().get("n").asInt());
+    }
+
+    @Test
+    void eachConsumerReportsItsReadinessWithItsBacklog() throws Exception {
+        start(Map.of());
+        // what camel.health.consumers-enabled=true does in Camel Main
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(health.resolveById("consumers"));
+        CountDownLatch release = new CountDownLatch(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:orders?group=billing").routeId("billing").process(e -> release.await());
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            template.sendBody("bus:orders?eventType=order_placed", Map.of("n", i));
+        }
+        try {
+            await().atMost(WAIT).untilAsserted(() -> {
+                HealthCheck.Result result = readiness("consumer:billing");
+                assertEquals(HealthCheck.State.UP, result.getState());
+                Map<String, Object> details = result.getDetails();
+                assertEquals("orders", details.get("topic"));
+                assertEquals("billing", details.get("group"));
+                assertEquals("memory", details.get("transport"));
+                assertEquals(true, details.get("connected"));
+                assertEquals(1, details.get("pending"), "one event in flight");
+                assertEquals(2L, details.get("lag"), "two not yet delivered");
+            });
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private HealthCheck.Result readiness(String id) {
+        return HealthCheckHelper.invokeReadiness(context).stream()
+                .filter(r -> r.getCheck().getId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no readiness check " + id));
     }
 
     @Test
@@ -391,7 +435,7 @@ class BusEndpointTest {
     /** The in-memory transport, seen through the SPI plus its size query. */
     private record MemoryTransportAccess(Transport transport) {
         int size(String topic) {
-            return ((io.eventbus.transport.memory.MemoryTransport) transport).size(topic);
+            return ((MemoryTransport) transport).size(topic);
         }
 
         TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
@@ -426,6 +470,11 @@ class BusEndpointTest {
         @Override
         public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
             throw new UnsupportedOperationException("the flaky transport only publishes");
+        }
+
+        @Override
+        public TransportHealth health() {
+            return new TransportHealth(true, 0, null, Map.of());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.eventbus.transport.memory;
 
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,6 +64,17 @@ final class MemoryConsumer implements TransportConsumer {
             workers = null;
         }
         onStopped.accept(this);
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        topic.lock().lock();
+        try {
+            return Map.of("consumer", binding.consumerName(), "pending", group.pendingCount(), "lag", group.lag(),
+                    "retained", topic.size());
+        } finally {
+            topic.lock().unlock();
+        }
     }
 
     /** Stops at once, interrupting workers; unsettled deliveries stay pending. */

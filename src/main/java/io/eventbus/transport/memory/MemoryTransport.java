@@ -11,6 +11,7 @@ import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
 import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
 
 /**
@@ -58,6 +59,18 @@ public final class MemoryTransport implements Transport {
         MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler, consumers::remove);
         consumers.add(consumer);
         return consumer;
+    }
+
+    /** Always connected; the latency is that of reading every topic's size under its lock. */
+    @Override
+    public TransportHealth health() {
+        long start = System.nanoTime();
+        long retained = 0;
+        for (MemoryTopic topic : topics.values()) {
+            retained += topic.size();
+        }
+        double latencyMillis = (System.nanoTime() - start) / 1e6;
+        return new TransportHealth(true, latencyMillis, null, Map.of("topics", topics.size(), "retained", retained));
     }
 
     /** Events retained by the topic, 0 for a topic never used. */

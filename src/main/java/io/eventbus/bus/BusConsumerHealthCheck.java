@@ -1,0 +1,60 @@
+package io.eventbus.bus;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of one {@code bus:} consumer: DOWN when its transport cannot reach the broker, with the topic, group,
+ * route, transport, {@code connected}, {@code latency_ms} and the consumer's backlog ({@code pending}, {@code lag})
+ * as details. Camel's readiness check of the route's consumer ({@code consumer:<route id>}) calls it and reports its
+ * state and details, as for Camel's own messaging components.
+ */
+final class BusConsumerHealthCheck extends AbstractHealthCheck {
+
+    private final BusConsumer consumer;
+    private final Transport transport;
+    private final TransportConsumer transportConsumer;
+
+    BusConsumerHealthCheck(BusConsumer consumer, Transport transport, TransportConsumer transportConsumer) {
+        super("camel", "bus-consumer-" + consumer.getRouteId());
+        this.consumer = consumer;
+        this.transport = transport;
+        this.transportConsumer = transportConsumer;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        // a broker outage makes the application unready, not dead: restarting it would not bring the broker back
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("topic", consumer.getEndpoint().getTopic());
+        builder.detail("group", consumer.getGroup());
+        builder.detail("route.id", consumer.getRouteId());
+        builder.detail("transport", transport.name());
+        TransportHealth health;
+        try {
+            health = transport.health();
+        } catch (RuntimeException e) {
+            builder.detail("connected", false);
+            builder.message("health probe of the " + transport.name() + " transport failed: " + e.getMessage());
+            builder.error(e);
+            builder.down();
+            return;
+        }
+        builder.detail("connected", health.connected());
+        builder.detail("latency_ms", health.latencyMillis());
+        health.details().forEach(builder::detail);
+        if (!health.connected()) {
+            builder.message(health.error());
+            builder.down();
+            return;
+        }
+        transportConsumer.details().forEach(builder::detail);
+        builder.up();
+    }
+}
