@@ -26,6 +26,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -395,6 +396,56 @@ public abstract class TransportContractIT {
         assertEquals(List.of("data.llm_confidence"), food.getMetadata().get("invalid_fields"));
         assertEquals(badFood.toString(), food.getData().get("original").toString(), "the invalid event as received");
         assertEquals("validation", food.getMetadata().get("failed_stage"));
+    }
+
+    @Test
+    void inFlightWorkNeverExceedsTheConsumersConcurrency() throws Exception {
+        String topic = topic("bounded");
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=g&concurrency=3").routeId("bounded").process(e -> {
+                    int now = inFlight.incrementAndGet();
+                    mostInFlight.accumulateAndGet(now, Math::max);
+                    Thread.sleep(5);
+                    inFlight.decrementAndGet();
+                    processed.add(envelope(e).getEventId());
+                });
+            }
+        });
+        Set<String> published = ids(publish(topic, 90));
+
+        awaitIds(published, processed, "processed");
+        assertTrue(mostInFlight.get() <= 3, "at most 3 in flight, but saw " + mostInFlight.get());
+        assertTrue(mostInFlight.get() >= 2, "concurrency 3 should process in parallel, but saw " + mostInFlight.get());
+    }
+
+    @Test
+    void readinessReportsTheConnectionAndTheConsumersBacklog() throws Exception {
+        String topic = topic("health");
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        consume(topic, "g", "healthy", e -> processed.add(envelope(e).getEventId()));
+        Set<String> published = ids(publish(topic, 5));
+        awaitIds(published, processed, "processed");
+
+        Transport transport = context.getComponent("bus", BusComponent.class).transportFor(topic);
+        TransportHealth health = transport.health();
+        assertTrue(health.connected(), "connected: " + health);
+        assertTrue(health.latencyMillis() >= 0, "latency: " + health);
+        BusConsumer consumer = (BusConsumer) context.getRoute("healthy").getConsumer();
+        HealthCheck.Result result = consumer.getHealthCheck().call();
+        assertEquals(HealthCheck.State.UP, result.getState(), "readiness " + result.getDetails());
+        assertEquals(topic, result.getDetails().get("topic"));
+        assertEquals("g", result.getDetails().get("group"));
+        assertEquals(true, result.getDetails().get("connected"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Object> details = consumer.getHealthCheck().call().getDetails();
+            assertEquals(0L, ((Number) details.get("pending")).longValue(), "pending after all were acknowledged");
+            assertEquals(0L, ((Number) details.get("lag")).longValue(), "lag after all were delivered");
+        });
     }
 
     // ---------------------------------------------------------------- helpers
