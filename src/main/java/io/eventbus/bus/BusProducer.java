@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,18 +110,29 @@ public class BusProducer extends DefaultProducer {
         // the dead-letter channel drops Camel's redelivery counter before this runs; FailedAttemptHook kept count
         int redeliveries = Math.max(0, exchange.getProperty(FailedAttemptHook.FAILED_ATTEMPTS, 0, Integer.class) - 1);
         try {
-            Envelope original;
-            if (consumed != null) {
-                original = consumed.original(component.getValidator().codec());
+            Envelope original = consumed != null ? consumed.original(component.getValidator().codec())
+                    : envelopeOrNull(exchange);
+            if (original != null) {
+                publisher.deadLetter(original, sourceTopic, target, cause, failedStage(exchange),
+                        original.getRetryCount() + redeliveries);
             } else {
-                original = envelopeOf(exchange);
+                byte[] raw = exchange.getIn().getBody(byte[].class);
+                publisher.deadLetterRaw(raw == null ? new byte[0] : raw, sourceTopic, target, cause,
+                        failedStage(exchange), Map.of());
             }
-            publisher.deadLetter(original, sourceTopic, target, cause, failedStage(exchange),
-                    original.getRetryCount() + redeliveries);
             exchange.setProperty(BusConstants.DEAD_LETTERED, true);
         } catch (Exception e) {
             exchange.setProperty(BusConstants.DEAD_LETTER_FAILED, e);
             throw e;
+        }
+    }
+
+    /** The body as an envelope, or null when it is none (a route that did not start from {@code bus:}). */
+    private Envelope envelopeOrNull(Exchange exchange) {
+        try {
+            return envelopeOf(exchange);
+        } catch (InvalidEnvelopeException notAnEvent) {
+            return null;
         }
     }
 

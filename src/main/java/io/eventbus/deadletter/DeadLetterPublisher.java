@@ -94,6 +94,16 @@ public final class DeadLetterPublisher {
      */
     public Envelope deadLetterInvalid(byte[] raw, String sourceTopic, InvalidEnvelopeException cause,
             Map<String, Object> origin) throws Exception {
+        return deadLetterRaw(raw, sourceTopic, deadLetterTopicOf(sourceTopic), cause, "validation", origin);
+    }
+
+    /**
+     * Dead-letters bytes that are not an envelope — an invalid event, or the body of a failed exchange that never
+     * was one — wrapped in a {@value #INVALID_EVENT_TYPE} envelope; an {@link InvalidEnvelopeException} cause adds
+     * the offending fields as {@code metadata.invalid_fields}.
+     */
+    public Envelope deadLetterRaw(byte[] raw, String sourceTopic, String targetTopic, Throwable cause,
+            String failedStage, Map<String, Object> origin) throws Exception {
         ObjectNode data = MAPPER.createObjectNode();
         JsonNode parsed = parseQuietly(raw);
         if (parsed != null) {
@@ -107,15 +117,16 @@ public final class DeadLetterPublisher {
             deadLetter.setEventId(originalId.asText());
         }
         deadLetter.setPublishedAt(now());
-        Map<String, Object> failure = failure(cause, "validation", sourceTopic);
-        List<String> fields = new ArrayList<>();
-        cause.getViolations().forEach(v -> fields.add(v.field()));
-        failure.put("invalid_fields", fields);
+        Map<String, Object> failure = failure(cause, failedStage, sourceTopic);
+        if (cause instanceof InvalidEnvelopeException invalid) {
+            List<String> fields = new ArrayList<>();
+            invalid.getViolations().forEach(v -> fields.add(v.field()));
+            failure.put("invalid_fields", fields);
+        }
         failure.putAll(origin);
         deadLetter.getMetadata().putAll(failure);
-        String target = deadLetterTopicOf(sourceTopic);
-        publish(target, deadLetter);
-        publishProcessingFailed(deadLetter, cause, "validation", target);
+        publish(targetTopic, deadLetter);
+        publishProcessingFailed(deadLetter, cause, failedStage, targetTopic);
         return deadLetter;
     }
 

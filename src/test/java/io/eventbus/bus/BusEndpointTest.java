@@ -356,6 +356,30 @@ class BusEndpointTest {
     }
 
     @Test
+    void aFailedExchangeThatNeverWasAnEventIsDeadLetteredAsItsBody() throws Exception {
+        start(Map.of());
+        List<Envelope> deadLetters = collect("dead_letter");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:orders").routeId("csv-orders").errorHandler(EventBusErrorHandler.deadLetterChannel())
+                        .process(e -> {
+                            throw new FatalException("column 3 is not a quantity");
+                        });
+            }
+        });
+        template.sendBody("direct:orders", "order-17;widget;many");
+
+        await().atMost(WAIT).until(() -> deadLetters.size() == 1);
+        Envelope deadLetter = deadLetters.get(0);
+        assertEquals("invalid_event", deadLetter.getEventType());
+        assertEquals("order-17;widget;many", deadLetter.getData().get("raw").asText());
+        assertEquals("column 3 is not a quantity", deadLetter.getMetadata().get("last_error"));
+        assertEquals("csv-orders", deadLetter.getMetadata().get("failed_stage"));
+        assertEquals("csv-orders", deadLetter.getMetadata().get("dead_lettered_from"));
+    }
+
+    @Test
     void anUnknownTransportFailsTheRouteWithTheReason() {
         start(Map.of("eventbus.transport", "nats"));
         Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
