@@ -92,6 +92,23 @@ public final class RoutingTable {
         this.state = new State(rules, stamp, System.nanoTime() + checkIntervalNanos, 0, null);
     }
 
+    /**
+     * Loads the table from a file path given as text, for YAML bean definitions:
+     * <pre>
+     * - beans:
+     *     - name: routingTable
+     *       type: io.eventbus.routing.RoutingTable
+     *       factoryMethod: fromFile
+     *       constructors:
+     *         0: routing.yaml
+     * </pre>
+     *
+     * @throws RoutingTableException if the file is missing, unreadable or breaks a rule
+     */
+    public static RoutingTable fromFile(String file) {
+        return load(Path.of(file));
+    }
+
     /** Loads the table, checking for changes every second and routing to {@code bus:} endpoints. */
     public static RoutingTable load(Path file) {
         return load(file, DEFAULT_CHECK_INTERVAL);

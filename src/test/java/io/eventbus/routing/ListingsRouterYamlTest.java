@@ -1,6 +1,5 @@
 package io.eventbus.routing;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,6 @@ class ListingsRouterYamlTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) throws Exception {
-        Path file = Path.of(getClass().getResource("/routes/routing.yaml").toURI());
-        registry.bind("routingTable", RoutingTable.load(file));
         registry.bind("fraudAlerts", (Processor) exchange -> {
             Envelope event = exchange.getIn().getBody(Envelope.class);
             int attempt = fraudAttempts.computeIfAbsent(event.getEventId(), id -> new AtomicInteger()).incrementAndGet();
