@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,9 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.pipeline.FatalException;
+import io.eventbus.pipeline.RetryableException;
 import io.eventbus.transport.memory.MemoryTopicFullException;
 import io.eventbus.transport.memory.MemoryTransport;
 
@@ -377,6 +380,37 @@ class BusEndpointTest {
         assertEquals("column 3 is not a quantity", deadLetter.getMetadata().get("last_error"));
         assertEquals("csv-orders", deadLetter.getMetadata().get("failed_stage"));
         assertEquals("csv-orders", deadLetter.getMetadata().get("dead_lettered_from"));
+    }
+
+    @Test
+    void anEventTypeCanHaveItsOwnRedeliveryPolicyInJava() throws Exception {
+        start(Map.of());
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        List<Envelope> dlq = collect("alerts.dlq");
+        List<Envelope> sent = collect("alerts.sent");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(EventBusErrorHandler.deadLetterChannel().maximumRedeliveries(1).redeliveryDelay(5));
+                onException(RetryableException.class).onWhen(header(BusConstants.EVENT_TYPE).isEqualTo("page_oncall"))
+                        .onExceptionOccurred(new FailedAttemptHook()).maximumRedeliveries(4).redeliveryDelay(5);
+                from("bus:alerts").routeId("alerts").process(e -> {
+                    Envelope event = e.getIn().getBody(Envelope.class);
+                    if (attempts.computeIfAbsent(event.getEventType(), t -> new AtomicInteger()).incrementAndGet() <= 3) {
+                        throw new RetryableException("pager service busy");
+                    }
+                }).to("bus:alerts.sent");
+            }
+        });
+        template.sendBody("bus:alerts?eventType=page_oncall", Map.of("who", "sre"));
+        await().atMost(WAIT).until(() -> sent.size() == 1);
+        template.sendBody("bus:alerts?eventType=send_email", Map.of("to", "ops"));
+        await().atMost(WAIT).until(() -> dlq.size() == 1);
+
+        assertEquals(4, attempts.get("page_oncall").get(), "page_oncall: 1 + up to 4 redeliveries, succeeded on the 4th");
+        assertEquals(2, attempts.get("send_email").get(), "send_email: the route's 1 redelivery, then the DLQ");
+        assertEquals("send_email", dlq.get(0).getEventType());
+        assertEquals(1, dlq.get(0).getRetryCount());
     }
 
     @Test
