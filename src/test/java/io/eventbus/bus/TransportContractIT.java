@@ -399,6 +399,39 @@ public abstract class TransportContractIT {
     }
 
     @Test
+    void randomFailuresAcrossConcurrentMembersLoseNothing() throws Exception {
+        String topic = topic("chaos");
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        AtomicInteger failures = new AtomicInteger();
+        for (int m = 0; m < 4; m++) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("bus:" + topic + "?group=g&concurrency=2&redeliveryDelay=5&maxDeliveries=0")
+                            .routeId("chaos-" + UUID.randomUUID()).errorHandler(noErrorHandler())
+                            .process(e -> {
+                                String id = envelope(e).getEventId();
+                                int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                                // a fixed pseudo-random third of attempts fail, so a failure can be replayed
+                                if (Math.floorMod((id + "/" + attempt).hashCode(), 3) == 0) {
+                                    failures.incrementAndGet();
+                                    throw new RetryableException("attempt " + attempt + " of " + id + " failed");
+                                }
+                                processed.add(id);
+                            });
+                }
+            });
+        }
+        Set<String> published = ids(publish(topic, 2000));
+
+        awaitIds(published, processed, "processed despite " + failures.get() + " failed attempts");
+        assertTrue(failures.get() > 300, "the scenario should have failed many attempts, failed " + failures.get());
+        int totalAttempts = attempts.values().stream().mapToInt(AtomicInteger::get).sum();
+        assertEquals(published.size() + failures.get(), totalAttempts, "every attempt either failed or processed");
+    }
+
+    @Test
     void inFlightWorkNeverExceedsTheConsumersConcurrency() throws Exception {
         String topic = topic("bounded");
         AtomicInteger inFlight = new AtomicInteger();
