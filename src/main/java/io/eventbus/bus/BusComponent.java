@@ -65,8 +65,9 @@ public class BusComponent extends HealthCheckComponent {
         source = properties.string("eventbus.source", "camel-eventbus");
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
+        String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
-                properties.string("eventbus.deadletter.failed-topic", "processing.failed"), source, Clock.systemUTC());
+                failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC());
     }
 
     @Override

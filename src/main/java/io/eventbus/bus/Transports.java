@@ -9,6 +9,8 @@ import org.apache.camel.spi.FactoryFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.deadletter.DeadLetterPublisher;
+
 /**
  * The transports of one {@code bus} component, created on first use and closed with it.
  * <p>
@@ -20,7 +22,6 @@ final class Transports implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
     static final String FACTORY_PATH = "META-INF/services/io/eventbus/transport/";
-    static final String DEAD_LETTER_SUFFIX = ".dlq";
 
     private final CamelContext context;
     private final EventBusProperties properties;
@@ -40,8 +41,8 @@ final class Transports implements AutoCloseable {
         if (explicit.isPresent()) {
             return explicit.get();
         }
-        if (topic.endsWith(DEAD_LETTER_SUFFIX)) {
-            return transportNameFor(topic.substring(0, topic.length() - DEAD_LETTER_SUFFIX.length()));
+        if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
+            return transportNameFor(topic.substring(0, topic.length() - DeadLetterPublisher.DEAD_LETTER_SUFFIX.length()));
         }
         return properties.string("eventbus.transport", "memory");
     }

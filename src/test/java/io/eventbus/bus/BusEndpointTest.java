@@ -414,6 +414,23 @@ class BusEndpointTest {
     }
 
     @Test
+    void processingFailedEventsCanBeSwitchedOff() throws Exception {
+        start(Map.of("eventbus.deadletter.failed-topic", "none"));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:jobs").routeId("jobs").errorHandler(EventBusErrorHandler.deadLetterChannel())
+                        .process(e -> {
+                            throw new FatalException("no such job");
+                        });
+            }
+        });
+        template.sendBody("bus:jobs?eventType=job", Map.of());
+        await().atMost(WAIT).until(() -> memory().size("jobs.dlq") == 1);
+        assertEquals(0, memory().size("processing.failed"));
+    }
+
+    @Test
     void anUnknownTransportFailsTheRouteWithTheReason() {
         start(Map.of("eventbus.transport", "nats"));
         Exception e = assertThrows(Exception.class, () -> context.addRoutes(new RouteBuilder() {
