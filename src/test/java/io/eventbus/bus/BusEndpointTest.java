@@ -282,10 +282,8 @@ class BusEndpointTest {
         for (int i = 0; i < 5; i++) {
             template.sendBody("bus:orders?eventType=order_placed", Map.of("n", i));
         }
-        long start = System.nanoTime();
         CamelExecutionException e = assertThrows(CamelExecutionException.class,
                 () -> template.sendBody("bus:orders?eventType=order_placed", Map.of("n", 5)));
-        assertTrue(System.nanoTime() - start >= 90_000_000L, "the publisher waited for room first");
         MemoryTopicFullException cause = assertInstanceOf(MemoryTopicFullException.class, e.getCause());
         assertEquals("in-memory topic 'orders' is full: 5 events retained (eventbus.memory.capacity=5) and consumer "
                 + "group 'billing' has not acknowledged the oldest; gave up after 100 ms "
