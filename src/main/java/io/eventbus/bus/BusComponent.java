@@ -24,7 +24,6 @@ import io.eventbus.pipeline.FailedAttemptHook;
 @Component("bus")
 public class BusComponent extends HealthCheckComponent {
 
-    private EventBusProperties properties;
     private Transports transports;
     private EnvelopeValidator validator;
     private DeadLetterPublisher deadLetters;
@@ -45,21 +44,25 @@ public class BusComponent extends HealthCheckComponent {
     protected void doInit() throws Exception {
         super.doInit();
         if (getCamelContext().getRegistry().lookupByName(FailedAttemptHook.BEAN_NAME) == null) {
-            getCamelContext().getRegistry().bind(FailedAttemptHook.BEAN_NAME,
-                    new FailedAttemptHook());
+            getCamelContext().getRegistry().bind(FailedAttemptHook.BEAN_NAME, new FailedAttemptHook());
         }
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        properties = new EventBusProperties(getCamelContext());
+        EventBusProperties properties = new EventBusProperties(getCamelContext());
         ValidationSettings settings = new ValidationSettings(
                 properties.positiveInt("eventbus.envelope.max-bytes", ValidationSettings.DEFAULT_MAX_BYTES),
                 properties.enumValue("eventbus.schema.major-version-policy", MajorVersionPolicy.class,
                         MajorVersionPolicy.WARN),
                 properties.bool("eventbus.schema.require-registered", false));
-        SchemaRegistry registry = SchemaRegistry.load(properties.string("eventbus.schema.location", "classpath:schemas"));
+        SchemaRegistry registry;
+        try {
+            registry = SchemaRegistry.load(properties.string("eventbus.schema.location", "classpath:schemas"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("eventbus.schema.location: " + e.getMessage());
+        }
         EnvelopeCodec codec = new EnvelopeCodec();
         validator = new EnvelopeValidator(codec, registry, settings);
         source = properties.string("eventbus.source", "camel-eventbus");

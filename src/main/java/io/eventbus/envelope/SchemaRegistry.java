@@ -63,16 +63,25 @@ public final class SchemaRegistry {
     public SchemaRegistry() {
     }
 
-    /** Loads every {@code <event_type>/<major>.json} under the location; an absent location is an empty registry. */
+    /**
+     * Loads every {@code <event_type>/<major>.json} under the location.
+     *
+     * @throws IllegalArgumentException if the location does not exist: a mistyped location must not silently
+     *                                  switch schema validation off
+     */
     public static SchemaRegistry load(String location) {
         SchemaRegistry registry = new SchemaRegistry();
         if (location.startsWith(CLASSPATH)) {
-            registry.loadClasspath(location.substring(CLASSPATH.length()));
+            if (!registry.loadClasspath(location.substring(CLASSPATH.length()))) {
+                throw new IllegalArgumentException("JSON Schema location \"" + location
+                        + "\": nothing on the class path there");
+            }
         } else {
             Path dir = Paths.get(location);
-            if (Files.isDirectory(dir)) {
-                registry.loadDirectory(dir);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("JSON Schema location \"" + location + "\": not a directory");
             }
+            registry.loadDirectory(dir);
         }
         return registry;
     }
@@ -110,11 +119,13 @@ public final class SchemaRegistry {
         return Collections.unmodifiableSet(schemas.keySet());
     }
 
-    private void loadClasspath(String root) {
+    /** Loads from every class path root holding {@code root}; false when none does. */
+    private boolean loadClasspath(String root) {
         String dir = root.replaceAll("^/+|/+$", "");
         try {
             ClassLoader loader = SchemaRegistry.class.getClassLoader();
             Enumeration<URL> roots = loader.getResources(dir);
+            boolean found = roots.hasMoreElements();
             while (roots.hasMoreElements()) {
                 URL url = roots.nextElement();
                 URI uri = url.toURI();
@@ -124,6 +135,7 @@ public final class SchemaRegistry {
                     loadJar(uri);
                 }
             }
+            return found;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot scan classpath:" + dir + " for JSON Schemas", e);
         } catch (URISyntaxException e) {

@@ -463,6 +463,13 @@ class BusEndpointTest {
                 root.getMessage());
     }
 
+    @Test
+    void aMistypedSchemaLocationFailsTheStartInsteadOfSwitchingValidationOff() {
+        Exception e = assertThrows(Exception.class, () -> start(Map.of("eventbus.schema.location", "shemas")));
+        assertEquals("eventbus.schema.location: JSON Schema location \"shemas\": not a directory",
+                rootCause(e).getMessage());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Throwable rootCause(Throwable e) {

@@ -157,14 +157,19 @@ class SchemaRegistryTest {
         assertEquals(0, schema.validate(EnvelopeCodec.MAPPER.readTree("{\"total\":12.5}")).size());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"no/such/schemas", "classpath:no/such/schemas"})
-    void absentLocationYieldsAnEmptyRegistry(String location) {
-        SchemaRegistry registry = SchemaRegistry.load(location);
+    @Test
+    void anAbsentDirectoryIsRefusedRatherThanSilentlyValidatingNothing() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SchemaRegistry.load("no/such/schemas"));
+        assertEquals("JSON Schema location \"no/such/schemas\": not a directory", e.getMessage());
+    }
 
-        assertEquals(Set.of(), registry.eventTypes());
-        assertEquals(Set.of(), registry.majorsOf("FREE_FOOD_EVENT"));
-        assertTrue(registry.schemaFor("FREE_FOOD_EVENT", 1).isEmpty());
+    @Test
+    void anAbsentClasspathLocationIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SchemaRegistry.load("classpath:no/such/schemas"));
+        assertEquals("JSON Schema location \"classpath:no/such/schemas\": nothing on the class path there",
+                e.getMessage());
     }
 
     @Test
