@@ -86,11 +86,6 @@ public class BusComponent extends HealthCheckComponent {
         return transports.forTopic(topic);
     }
 
-    /** The name of the transport configuration assigns to the topic. */
-    public String transportNameFor(String topic) {
-        return transports.transportNameFor(topic);
-    }
-
     public EnvelopeValidator getValidator() {
         return validator;
     }

@@ -93,14 +93,6 @@ public final class EnvelopeValidator {
         }
     }
 
-    public ValidationSettings settings() {
-        return settings;
-    }
-
-    public SchemaRegistry registry() {
-        return registry;
-    }
-
     public EnvelopeCodec codec() {
         return codec;
     }

@@ -1,7 +1,5 @@
 package io.eventbus.transport.memory;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -93,13 +91,6 @@ final class MemoryGroup {
             redeliveries.add(entry);
             topic.deliverable().signalAll();
         }
-    }
-
-    /** Pending offsets and their delivery counts, for health and tests. */
-    Map<Long, Integer> pendingDeliveryCounts() {
-        Map<Long, Integer> counts = new HashMap<>();
-        pending.forEach((offset, p) -> counts.put(offset, p.deliveryCount));
-        return counts;
     }
 
     private MemoryDelivery delivery(Pending entry, long redeliveryDelayMillis) {
