@@ -184,7 +184,7 @@ public class BusProducer extends DefaultProducer {
             json.put("event_id", UUID.randomUUID().toString());
         }
         if (!json.hasNonNull("schema_version")) {
-            json.put("schema_version", "1.0.0");
+            json.put("schema_version", Envelope.DEFAULT_SCHEMA_VERSION);
         }
         if (!json.hasNonNull("source")) {
             json.put("source", sourceName());

@@ -26,7 +26,6 @@ final class CloudEventsFormat {
 
     private static final String SPEC_VERSION = "1.0";
     private static final String JSON_CONTENT_TYPE = "application/json";
-    private static final String DEFAULT_SCHEMA_VERSION = "1.0.0";
 
     /** CloudEvents attribute → envelope field; the same table read backwards on output. */
     private static final Map<String, String> ATTRIBUTES = Map.ofEntries(
@@ -74,7 +73,7 @@ final class CloudEventsFormat {
             envelope.set(ATTRIBUTES.getOrDefault(name, name), value);
         }
         if (!envelope.has("schema_version")) {
-            envelope.put("schema_version", DEFAULT_SCHEMA_VERSION);
+            envelope.put("schema_version", Envelope.DEFAULT_SCHEMA_VERSION);
         }
         return envelope;
     }

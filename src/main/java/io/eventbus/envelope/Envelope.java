@@ -19,6 +19,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
  */
 public final class Envelope {
 
+    /** The {@code schema_version} of an event whose producer did not give one. */
+    public static final String DEFAULT_SCHEMA_VERSION = "1.0.0";
+
     private String eventId;
     private String eventType;
     private String schemaVersion;
@@ -43,7 +46,7 @@ public final class Envelope {
         Envelope envelope = new Envelope();
         envelope.eventId = UUID.randomUUID().toString();
         envelope.eventType = eventType;
-        envelope.schemaVersion = "1.0.0";
+        envelope.schemaVersion = DEFAULT_SCHEMA_VERSION;
         envelope.source = source;
         envelope.data = data == null ? NullNode.getInstance() : data;
         return envelope;
