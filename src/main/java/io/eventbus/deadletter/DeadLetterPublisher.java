@@ -174,9 +174,10 @@ public final class DeadLetterPublisher {
         return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
     }
 
-    private static JsonNode parseQuietly(byte[] raw) {
+    /** The bytes as JSON, read as the codec reads events so that the original is kept exactly; null if not JSON. */
+    private JsonNode parseQuietly(byte[] raw) {
         try {
-            return MAPPER.readTree(raw);
+            return codec.readJson(raw);
         } catch (Exception notJson) {
             return null;
         }

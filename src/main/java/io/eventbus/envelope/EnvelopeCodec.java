@@ -79,6 +79,11 @@ public final class EnvelopeCodec {
         return CloudEventsFormat.isCloudEvent(object) ? CloudEventsFormat.toEnvelopeJson(object) : object;
     }
 
+    /** Parses any JSON with the codec's number fidelity ({@code 4500000.00} stays as written). */
+    public JsonNode readJson(byte[] bytes) throws IOException {
+        return MAPPER.readTree(bytes);
+    }
+
     /** Maps a JSON object to an envelope, or throws with every structural violation found. */
     public Envelope fromJson(ObjectNode json) throws InvalidEnvelopeException {
         List<Violation> violations = new ArrayList<>();

@@ -357,6 +357,24 @@ class BusEndpointTest {
     }
 
     @Test
+    void anInvalidEventIsDeadLetteredExactlyAsItArrived() throws Exception {
+        start(Map.of());
+        List<Envelope> dlq = collect("listings.dlq");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:listings").routeId("listings").log("${body}");
+            }
+        });
+        String original = "{\"event_id\":\"l-1\",\"event_type\":\"raw_listing\",\"price\":4500000.00}";
+        memory().transport().bindProducer("listings")
+                .publish(new OutboundMessage(null, original.getBytes(StandardCharsets.UTF_8), Map.of()));
+
+        await().atMost(WAIT).until(() -> dlq.size() == 1);
+        assertEquals(original, dlq.get(0).getData().get("original").toString());
+    }
+
+    @Test
     void aFailedExchangeThatNeverWasAnEventIsDeadLetteredAsItsBody() throws Exception {
         start(Map.of());
         List<Envelope> deadLetters = collect("dead_letter");
