@@ -1,5 +1,7 @@
 package io.eventbus.bus;
 
+import java.util.Set;
+
 /**
  * A broker binding behind {@code bus:}: the two-method SPI every transport implements (in-memory, Redis Streams,
  * RabbitMQ, Kafka), in the manner of Spring Cloud Stream's binders.
@@ -32,6 +34,13 @@ public interface Transport extends AutoCloseable {
      * Nothing is delivered before {@link TransportConsumer#start()}.
      */
     TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler);
+
+    /**
+     * What the broker holds for the topic now: its length and, per consumer group, lag, pending and members.
+     * {@code groups} names groups to report even where the broker cannot list them (RabbitMQ queues); an empty
+     * set means every group the broker knows of for the topic. Never creates the topic or a group.
+     */
+    TopicStats stats(String topic, Set<String> groups) throws Exception;
 
     /** Probes the broker now, for readiness checks: connected, round-trip latency, and what else it can tell. */
     TransportHealth health();

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -568,6 +569,11 @@ class BusEndpointTest {
         @Override
         public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
             throw new UnsupportedOperationException("the flaky transport only publishes");
+        }
+
+        @Override
+        public TopicStats stats(String topic, Set<String> groups) {
+            return new TopicStats(topic, (long) written.size(), List.of(), Map.of());
         }
 
         @Override

@@ -481,7 +481,47 @@ public abstract class TransportContractIT {
         });
     }
 
+    @Test
+    void statsReportTheLagOfAGroupWhoseConsumerStopped() throws Exception {
+        String topic = topic("stats");
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        consume(topic, "reporting", "reporting", e -> processed.add(envelope(e).getEventId()));
+        Set<String> first = ids(publish(topic, 20));
+        awaitIds(first, processed, "processed");
+        Transport transport = context.getComponent("bus", BusComponent.class).transportFor(topic);
+        await().atMost(WAIT).untilAsserted(() -> {
+            TopicStats.GroupStats group = groupStats(transport.stats(topic, Set.of()), "reporting");
+            assertEquals(0L, group.lag(), "lag once all were processed: " + group);
+            if (group.pending() != null) {
+                assertEquals(0L, group.pending(), "pending once all were acknowledged: " + group);
+            }
+            if (group.consumers() != null) {
+                assertEquals(1, group.consumers(), "members while the route runs: " + group);
+            }
+        });
+
+        context.getRouteController().stopRoute("reporting");
+        publish(topic, 7);
+        await().atMost(WAIT).untilAsserted(() -> {
+            TopicStats stats = transport.stats(topic, Set.of("reporting"));
+            TopicStats.GroupStats group = groupStats(stats, "reporting");
+            assertEquals(7L, group.lag(), "lag of the stopped group: " + stats);
+            if (group.consumers() != null) {
+                assertEquals(0, group.consumers(), "members once the route stopped: " + group);
+            }
+            if (stats.length() != null) {
+                assertTrue(stats.length() >= 7, "the topic retains at least what the group has not read: " + stats);
+            }
+        });
+        assertEquals(first, processed, "a stopped route processes nothing more");
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static TopicStats.GroupStats groupStats(TopicStats stats, String group) {
+        return stats.groups().stream().filter(g -> g.group().equals(group)).findFirst()
+                .orElseThrow(() -> new AssertionError("no group " + group + " in " + stats));
+    }
 
     /** A topic name unique to this test. */
     protected String topic(String name) {

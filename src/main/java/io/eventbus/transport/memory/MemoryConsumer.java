@@ -58,12 +58,23 @@ final class MemoryConsumer implements TransportConsumer {
     @Override
     public synchronized void stop() {
         running = false;
+        wakeWorkers();
         if (workers != null) {
             // workers finish the delivery in hand, then see running == false; nothing is interrupted
             context.getExecutorServiceManager().shutdown(workers);
             workers = null;
         }
         onStopped.accept(this);
+    }
+
+    /** The topic this member reads. */
+    String topicName() {
+        return topic.name();
+    }
+
+    /** The group this member belongs to. */
+    String groupName() {
+        return binding.group();
     }
 
     @Override
@@ -80,9 +91,20 @@ final class MemoryConsumer implements TransportConsumer {
     /** Stops at once, interrupting workers; unsettled deliveries stay pending. */
     synchronized void kill() {
         running = false;
+        wakeWorkers();
         if (workers != null) {
             context.getExecutorServiceManager().shutdownNow(workers);
             workers = null;
+        }
+    }
+
+    /** Wakes workers waiting for a message, so that they see {@code running} is false at once. */
+    private void wakeWorkers() {
+        topic.lock().lock();
+        try {
+            topic.deliverable().signalAll();
+        } finally {
+            topic.lock().unlock();
         }
     }
 
@@ -91,7 +113,7 @@ final class MemoryConsumer implements TransportConsumer {
             MemoryDelivery delivery;
             topic.lock().lock();
             try {
-                delivery = group.take(POLL_NANOS, binding.redeliveryDelay());
+                delivery = group.take(POLL_NANOS, binding.redeliveryDelay(), () -> running);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

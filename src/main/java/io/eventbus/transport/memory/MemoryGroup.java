@@ -3,6 +3,7 @@ package io.eventbus.transport.memory;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.eventbus.bus.OutboundMessage;
 
@@ -49,11 +50,13 @@ final class MemoryGroup {
 
     /**
      * Waits up to {@code timeoutNanos} for a message this group can deliver: a due redelivery first, then the
-     * message at the cursor. Returns null on timeout. Caller holds the topic lock.
+     * message at the cursor. Returns null on timeout, or once {@code wanted} turns false (checked under the lock,
+     * so a consumer that stopped takes nothing more). Caller holds the topic lock.
      */
-    MemoryDelivery take(long timeoutNanos, long redeliveryDelayMillis) throws InterruptedException {
+    MemoryDelivery take(long timeoutNanos, long redeliveryDelayMillis, BooleanSupplier wanted)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
+        while (wanted.getAsBoolean()) {
             long now = System.nanoTime();
             Pending due = redeliveries.peek();
             if (due != null && due.availableAt - now <= 0) {
@@ -76,6 +79,7 @@ final class MemoryGroup {
             }
             topic.deliverable().awaitNanos(wait);
         }
+        return null;
     }
 
     void ack(long offset) {

@@ -1,6 +1,10 @@
 package io.eventbus.transport.memory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -8,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.bus.StartPosition;
+import io.eventbus.bus.TopicStats;
 
 /**
  * One topic of the in-memory transport: a bounded log of messages with, per consumer group, a cursor and a
@@ -80,6 +85,23 @@ final class MemoryTopic {
         lock.lock();
         try {
             return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Length, and lag and pending per group (all groups when {@code only} is empty), read under the lock. */
+    TopicStats stats(Set<String> only, Map<String, Integer> consumersPerGroup) {
+        lock.lock();
+        try {
+            List<TopicStats.GroupStats> stats = new ArrayList<>();
+            for (MemoryGroup group : new TreeMap<>(groups).values()) {
+                if (only.isEmpty() || only.contains(group.name())) {
+                    stats.add(new TopicStats.GroupStats(group.name(), group.lag(), (long) group.pendingCount(),
+                            consumersPerGroup.getOrDefault(group.name(), 0)));
+                }
+            }
+            return new TopicStats(name, (long) size, stats, Map.of("capacity", capacity));
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,8 @@
 package io.eventbus.transport.memory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +13,7 @@ import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
 import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TopicStats;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
 
@@ -71,6 +74,22 @@ public final class MemoryTransport implements Transport {
         }
         double latencyMillis = (System.nanoTime() - start) / 1e6;
         return new TransportHealth(true, latencyMillis, null, Map.of("topics", topics.size(), "retained", retained));
+    }
+
+    /** A topic never used reports length 0 and no group; nothing is created. */
+    @Override
+    public TopicStats stats(String topic, Set<String> groups) {
+        MemoryTopic t = topics.get(topic);
+        if (t == null) {
+            return new TopicStats(topic, 0L, List.of(), Map.of("capacity", capacity));
+        }
+        Map<String, Integer> members = new HashMap<>();
+        for (MemoryConsumer consumer : consumers) {
+            if (consumer.topicName().equals(topic)) {
+                members.merge(consumer.groupName(), 1, Integer::sum);
+            }
+        }
+        return t.stats(groups, members);
     }
 
     /** Events retained by the topic, 0 for a topic never used. */

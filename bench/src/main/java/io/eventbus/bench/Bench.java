@@ -1,0 +1,41 @@
+package io.eventbus.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Runs one benchmark pair by name: {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N]}.
+ * Never run by the tests: throughput and latency are measured here, as ratios against the raw client in the same
+ * run, and nowhere else.
+ */
+public final class Bench {
+
+    private static final Map<String, Supplier<Benchmark>> BENCHMARKS = new TreeMap<>();
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !BENCHMARKS.containsKey(args[0])) {
+            System.err.println("usage: bench/run <" + String.join("|", BENCHMARKS.keySet())
+                    + "> [--events N] [--warmup N] [--payload-bytes N]");
+            System.exit(2);
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(new ArrayList<>(Arrays.asList(args).subList(1, args.length)));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Benchmark benchmark = BENCHMARKS.get(args[0]).get();
+        List<Measurement> pair = benchmark.run(options);
+        BenchReport.print(benchmark, options, pair, System.out);
+        System.exit(0);
+    }
+}

@@ -1,0 +1,19 @@
+package io.eventbus.bench;
+
+import java.util.List;
+
+/**
+ * One benchmark pair: the raw client and {@code bus:} doing the same work with the same events in the same run.
+ * The first measurement is the baseline, the second the bus; {@link BenchReport} prints their ratio.
+ */
+public interface Benchmark {
+
+    /** The name {@code bench/run} knows it by: {@code memory}, {@code redis}, {@code rabbitmq}, {@code kafka}. */
+    String name();
+
+    /** What the baseline and the bus do, in one line for the report. */
+    String description();
+
+    /** Runs the warm-up, then the baseline, then the bus; returns {@code [baseline, bus]}. */
+    List<Measurement> run(BenchOptions options) throws Exception;
+}

@@ -1,0 +1,33 @@
+package io.eventbus.bus;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a broker holds for one topic, for {@code eventbus stats} and the observability gauges. A figure the broker
+ * cannot tell is null, never a guess.
+ *
+ * @param topic   the topic
+ * @param length  events the transport retains for the topic (stream length, partition log size, topic ring
+ *                buffer); null where the broker keeps no log (a RabbitMQ exchange)
+ * @param groups  one entry per consumer group the broker knows of (or was asked about)
+ * @param details transport-specific figures (partitions, first and last entry id, …); never secrets
+ */
+public record TopicStats(String topic, Long length, List<GroupStats> groups, Map<String, Object> details) {
+
+    public TopicStats {
+        groups = List.copyOf(groups);
+        details = Map.copyOf(details);
+    }
+
+    /**
+     * One consumer group's position on a topic.
+     *
+     * @param group     the group
+     * @param lag       events not yet delivered to the group (queue depth on RabbitMQ), or null
+     * @param pending   events delivered to a member and not yet acknowledged, or null
+     * @param consumers members currently attached, or null
+     */
+    public record GroupStats(String group, Long lag, Long pending, Integer consumers) {
+    }
+}
