@@ -29,6 +29,7 @@ public class BusComponent extends HealthCheckComponent {
     private DeadLetterPublisher deadLetters;
     private String source;
     private String defaultDeadLetterTopic;
+    private final PublisherSwitches publisherSwitches = new PublisherSwitches();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -68,6 +69,7 @@ public class BusComponent extends HealthCheckComponent {
         source = properties.string("eventbus.source", "camel-eventbus");
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
+        publisherSwitches.refresh(getCamelContext());
         String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC());
@@ -84,6 +86,16 @@ public class BusComponent extends HealthCheckComponent {
     /** The transport configuration assigns to the topic. */
     public Transport transportFor(String topic) {
         return transports.forTopic(topic);
+    }
+
+    /** The name of the transport configuration assigns to the topic, without connecting to it. */
+    public String transportNameFor(String topic) {
+        return transports.transportNameFor(topic);
+    }
+
+    /** Which topics publish; the runtime refreshes them when its configuration file changes. */
+    public PublisherSwitches getPublisherSwitches() {
+        return publisherSwitches;
     }
 
     public EnvelopeValidator getValidator() {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import io.eventbus.envelope.InvalidEnvelopeException;
  * acknowledged when the exchange completes (processed, or dead-lettered by the route's error handler) and
  * rejected for redelivery when it fails.
  */
-public class BusConsumer extends DefaultConsumer {
+public class BusConsumer extends DefaultConsumer implements Suspendable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusConsumer.class);
     private static final AtomicInteger MEMBERS = new AtomicInteger();
@@ -51,6 +52,26 @@ public class BusConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         group = endpoint.getGroup() != null ? endpoint.getGroup() : getRouteId();
+        subscribe();
+    }
+
+    /**
+     * Graceful shutdown suspends a {@link Suspendable} consumer instead of stopping it, and stops the route only once
+     * its in-flight exchanges completed. Stopping this consumer at once would stop the route's processors (error
+     * handler included) under those exchanges, failing them after their work was done, so nothing could be
+     * acknowledged. Suspended, it only stops taking deliveries.
+     */
+    @Override
+    protected void doSuspend() throws Exception {
+        unsubscribe();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        subscribe();
+    }
+
+    private void subscribe() {
         ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
                 endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
         Transport transport = endpoint.getComponent().transportFor(topic);
@@ -64,12 +85,16 @@ public class BusConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        unsubscribe();
+        super.doStop();
+    }
+
+    private void unsubscribe() {
         setHealthCheck(null);
         if (transportConsumer != null) {
             transportConsumer.stop();
             transportConsumer = null;
         }
-        super.doStop();
     }
 
     private void onDelivery(Delivery delivery) {

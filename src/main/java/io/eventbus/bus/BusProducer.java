@@ -83,7 +83,11 @@ public class BusProducer extends DefaultProducer {
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
-        transport.publish(OutboundMessage.of(envelope, body));
+        if (component.getPublisherSwitches().enabled(topic)) {
+            transport.publish(OutboundMessage.of(envelope, body));
+        } else {
+            component.getPublisherSwitches().skipped(topic, envelope.getEventId());
+        }
         Message out = exchange.getMessage();
         out.setHeader(BusConstants.EVENT_ID, envelope.getEventId());
         out.setHeader(BusConstants.EVENT_TYPE, envelope.getEventType());

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
@@ -29,11 +30,13 @@ import io.eventbus.envelope.Envelope;
  * the feed topic and completed without being dead-lettered, each event once however many groups consume it),
  * dead-lettered (counted by reading {@code <topic>.dlq} with the summary's own consumer group, so invalid events
  * rejected before any route are counted too), per topic and event type, and the latency from {@code published_at}
- * to completion. {@code published = processed + dead_lettered} when every event of the feed topic is accounted for.
+ * to completion, and deduplicated (feed events an Idempotent Consumer filtered as duplicates). When every event of the
+ * feed topic is accounted for, {@code published = processed + dead_lettered + deduplicated}.
  */
 final class RunSummary extends EventNotifierSupport {
 
     static final String GROUP = "eventbus-run-summary";
+    static final String COUNTER_ROUTE_ID = "eventbus-run-summary-dlq";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String feedTopic;
@@ -43,6 +46,7 @@ final class RunSummary extends EventNotifierSupport {
     private final Map<String, AtomicInteger> deadLetteredByTopic = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> processedByType = new ConcurrentHashMap<>();
     private final List<Double> latenciesMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger deduplicated = new AtomicInteger();
     private volatile int published;
 
     RunSummary(String feedTopic) {
@@ -62,7 +66,7 @@ final class RunSummary extends EventNotifierSupport {
             @Override
             public void configure() {
                 from("bus:" + DeadLetterPublisher.deadLetterTopicOf(feedTopic) + "?group=" + GROUP)
-                        .routeId("eventbus-run-summary-dlq").log(org.apache.camel.LoggingLevel.DEBUG, "dead letter ${header.EventId}");
+                        .routeId(COUNTER_ROUTE_ID).log(org.apache.camel.LoggingLevel.DEBUG, "dead letter ${header.EventId}");
             }
         };
     }
@@ -97,6 +101,10 @@ final class RunSummary extends EventNotifierSupport {
         if (Boolean.TRUE.equals(exchange.getProperty(BusConstants.DEAD_LETTERED))) {
             return;
         }
+        if (topic.equals(feedTopic) && exchange.getProperty(ExchangePropertyKey.DUPLICATE_MESSAGE, false, Boolean.class)) {
+            deduplicated.incrementAndGet(); // filtered by an Idempotent Consumer: accounted for, not processed
+            return;
+        }
         processedByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
         if (topic.equals(feedTopic) && processedIds.add(eventId)) {
             String type = exchange.getIn().getHeader(BusConstants.EVENT_TYPE, String.class);
@@ -112,6 +120,7 @@ final class RunSummary extends EventNotifierSupport {
         json.put("published", published);
         json.put("processed", processedIds.size());
         json.put("dead_lettered", deadLettered);
+        json.put("deduplicated", deduplicated.get());
         ObjectNode byTopic = json.putObject("by_topic");
         Set<String> topics = new java.util.TreeSet<>(processedByTopic.keySet());
         topics.addAll(deadLetteredByTopic.keySet());

@@ -1,0 +1,173 @@
+package io.eventbus.runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.eventbus.bus.EventBusProperties;
+
+/**
+ * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
+ * ({@link RuntimeConfiguration}), the YAML routes of {@code --routes} (hot-reloaded, see {@link RouteReloader}),
+ * optionally publishes a JSONL feed at start, and with {@code --until-idle} stops once nothing has moved for
+ * {@code --idle-seconds} and prints the run's summary as the last line of standard output. SIGTERM and SIGINT stop
+ * it gracefully through Camel's shutdown strategy: consumers stop taking events, in-flight exchanges finish and are
+ * acknowledged within {@code camel.main.shutdown-timeout} seconds; what did not finish stays unacknowledged at the
+ * broker and is redelivered. Logs go to standard error.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the event bus application: routes from --routes, optionally fed from a JSONL file.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    BusOptions bus;
+
+    @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
+            description = "Directory of *.camel.yaml route files, hot-reloaded (default: ${DEFAULT-VALUE}).")
+    Path routes;
+
+    @Option(names = "--feed", paramLabel = "FILE.jsonl", description = "Publish each line of the file at start.")
+    Path feed;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic --feed publishes to.")
+    String topic;
+
+    @Option(names = "--until-idle", description = "Stop once nothing has moved for --idle-seconds; print the summary.")
+    boolean untilIdle;
+
+    @Option(names = "--idle-seconds", paramLabel = "N", defaultValue = "2",
+            description = "How long nothing must move before --until-idle stops (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (feed != null && topic == null) {
+            throw new IllegalArgumentException("--feed needs --topic: the topic to publish the file's events to");
+        }
+        if (feed != null && !Files.isReadable(feed)) {
+            throw new IllegalArgumentException("--feed " + feed + ": file not found or not readable");
+        }
+        if (!Files.isDirectory(routes)) {
+            throw new IllegalArgumentException("--routes " + routes + ": not a directory");
+        }
+        if (idleSeconds < 1) {
+            throw new IllegalArgumentException("--idle-seconds must be at least 1 but was " + idleSeconds);
+        }
+        RuntimeConfiguration configuration = bus.configuration();
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(configuration.locations());
+        main.setOverrideProperties(configuration.overrideProperties());
+        if (untilIdle) {
+            main.configure().withDurationMaxIdleSeconds(idleSeconds);
+        }
+        RunSummary summary = feed == null ? null : new RunSummary(topic);
+        ReloadStatus status = new ReloadStatus();
+        SubscriberSwitches switches = new SubscriberSwitches(Set.of(RunSummary.COUNTER_ROUTE_ID));
+        Lifecycle lifecycle = new Lifecycle(main, configuration, summary, status, switches);
+        main.addMainListener(lifecycle);
+        try {
+            main.run();
+        } catch (Exception e) {
+            System.err.println("eventbus run: failed to start: " + EventBusCli.messageOf(e));
+            return 1;
+        }
+        if (lifecycle.failure != null) {
+            System.err.println("eventbus run: failed to start: " + EventBusCli.messageOf(lifecycle.failure));
+            return 1;
+        }
+        if (summary != null && untilIdle) {
+            System.out.println(summary.toJson());
+        }
+        return main.getExitCode();
+    }
+
+    /** Wires the runtime's parts into Camel Main's life cycle. */
+    private final class Lifecycle extends MainListenerSupport {
+        private final Main main;
+        private final RuntimeConfiguration configuration;
+        private final RunSummary summary;
+        private final ReloadStatus status;
+        private final SubscriberSwitches switches;
+        private RouteReloader reloader;
+        private Exception failure;
+
+        Lifecycle(Main main, RuntimeConfiguration configuration, RunSummary summary, ReloadStatus status,
+                SubscriberSwitches switches) {
+            this.main = main;
+            this.configuration = configuration;
+            this.summary = summary;
+            this.status = status;
+            this.switches = switches;
+        }
+
+        @Override
+        public void beforeConfigure(BaseMainSupport support) {
+            if (summary != null) {
+                support.getCamelContext().getManagementStrategy().addEventNotifier(summary);
+                support.configure().addRoutesBuilder(summary.deadLetterCounter());
+            }
+        }
+
+        @Override
+        public void afterConfigure(BaseMainSupport support) {
+            CamelContext context = support.getCamelContext();
+            reloader = new RouteReloader(context, routes, status, switches);
+            try {
+                reloader.loadAll();
+            } catch (Exception e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            for (RouteDefinition definition : ((ModelCamelContext) context).getRouteDefinitions()) {
+                if (!switches.enabled(context, definition.getRouteId(), definition.getInput().getEndpointUri())) {
+                    LOG.info("Subscriber route {} is switched off ({}{}.enabled): not started",
+                            definition.getRouteId(), SubscriberSwitches.PREFIX, definition.getRouteId());
+                    definition.setAutoStartup("false");
+                }
+            }
+            HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+            if (registry != null) {
+                registry.register(new ReloadHealthCheck(status));
+            }
+        }
+
+        @Override
+        public void afterStart(BaseMainSupport support) {
+            CamelContext context = support.getCamelContext();
+            try {
+                EventBusProperties properties = new EventBusProperties(context);
+                if (properties.bool("eventbus.reload.enabled", true)) {
+                    ConfigReloader config = configuration.configFile() == null ? null
+                            : new ConfigReloader(context, configuration.configFile(), status, switches);
+                    context.addService(new HotReload(context, reloader, config,
+                            properties.positiveInt("eventbus.reload.interval", 1000)), true, true);
+                }
+                if (summary != null) {
+                    FeedPublisher.Result result = new FeedPublisher(context).publish(feed, topic);
+                    summary.published(result.lines());
+                    LOG.info("Fed {} events from {} to {} ({} invalid, dead-lettered)", result.lines(), feed, topic,
+                            result.invalid());
+                }
+            } catch (Exception e) {
+                failure = e;
+                LOG.error("eventbus run: {}", EventBusCli.messageOf(e), e);
+                main.completed();
+            }
+        }
+    }
+}

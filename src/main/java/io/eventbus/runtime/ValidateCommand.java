@@ -1,0 +1,61 @@
+package io.eventbus.runtime;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import io.eventbus.envelope.EnvelopeValidator;
+import io.eventbus.envelope.InvalidEnvelopeException;
+
+/**
+ * {@code eventbus validate FILE.jsonl}: checks each line as the bus checks a consumed event (JSON, required fields,
+ * types, schema version, size, the data's JSON Schema from {@code eventbus.schema.location}) and prints one line per
+ * invalid event, {@code <file>:<line>: <field>: <reason>[; <field>: <reason>]}. Exit code 1 if any line is invalid.
+ * Nothing is published; no broker is needed.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check each line of a JSONL file as an event; print the invalid ones; exit 1 if any.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    BusOptions bus;
+
+    @Parameters(index = "0", paramLabel = "FILE.jsonl", description = "One event (envelope JSON) per line.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(file + ": file not found or not readable");
+        }
+        int events = 0;
+        int invalid = 0;
+        try (ToolContext tool = ToolContext.start(bus.configuration());
+                BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            EnvelopeValidator validator = tool.bus().getValidator();
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                events++;
+                try {
+                    validator.read(line.getBytes(StandardCharsets.UTF_8));
+                } catch (InvalidEnvelopeException e) {
+                    invalid++;
+                    System.out.println(file + ":" + number + ": " + e.getMessage());
+                }
+            }
+        }
+        System.err.println("eventbus validate: " + events + " event(s), " + invalid + " invalid");
+        return invalid == 0 ? 0 : 1;
+    }
+}
