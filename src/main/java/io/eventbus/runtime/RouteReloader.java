@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -204,6 +205,15 @@ final class RouteReloader {
         ModelCamelContext model = (ModelCamelContext) context;
         try {
             model.addRouteDefinitions(trial);
+        } catch (Exception e) {
+            int line = 0;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof FailedToCreateRouteException failed) {
+                    line = trial.stream().filter(d -> d.getRouteId().equals(failed.getRouteId())).findFirst()
+                            .map(RouteDefinition::getLineNumber).orElse(0);
+                }
+            }
+            throw new RouteFileException(line, reasonOf(e).replace(TRIAL_PREFIX, ""), e);
         } finally {
             for (RouteDefinition definition : trial) {
                 if (context.getRoute(definition.getRouteId()) != null) {
@@ -307,6 +317,9 @@ final class RouteReloader {
         List<String> messages = new ArrayList<>();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
+            if (t instanceof RouteFileException) {
+                return message; // already the whole account
+            }
             if (message != null && !message.isBlank() && messages.stream().noneMatch(m -> m.contains(message.strip()))) {
                 messages.add(message.strip());
             }
@@ -320,6 +333,11 @@ final class RouteReloader {
 
         RouteFileException(int line, String message) {
             super(message);
+            this.line = line;
+        }
+
+        RouteFileException(int line, String message, Throwable cause) {
+            super(message, cause);
             this.line = line;
         }
     }

@@ -84,17 +84,25 @@ final class RunCommand implements Callable<Integer> {
         try {
             main.run();
         } catch (Exception e) {
-            System.err.println("eventbus run: failed to start: " + EventBusCli.messageOf(e));
-            return 1;
+            lifecycle.failed(e);
         }
         if (lifecycle.failure != null) {
-            System.err.println("eventbus run: failed to start: " + EventBusCli.messageOf(lifecycle.failure));
+            // the route file's own message names file and line; Camel's wrapping of it would bury them
+            System.err.println("eventbus run: failed to start: " + (lifecycle.failure instanceof RouteFileLoadException
+                    ? lifecycle.failure.getMessage() : EventBusCli.messageOf(lifecycle.failure)));
             return 1;
         }
         if (summary != null && untilIdle) {
             System.out.println(summary.toJson());
         }
         return main.getExitCode();
+    }
+
+    /** A route file that cannot be loaded at start; its message is {@code file[:line]: reason}. */
+    private static final class RouteFileLoadException extends RuntimeException {
+        RouteFileLoadException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Wires the runtime's parts into Camel Main's life cycle. */
@@ -116,6 +124,13 @@ final class RunCommand implements Callable<Integer> {
             this.switches = switches;
         }
 
+        /** Keeps the first failure: it is the cause, what follows is Camel giving up. */
+        void failed(Exception e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+
         @Override
         public void beforeConfigure(BaseMainSupport support) {
             if (summary != null) {
@@ -131,7 +146,9 @@ final class RunCommand implements Callable<Integer> {
             try {
                 reloader.loadAll();
             } catch (Exception e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+                RouteFileLoadException failed = new RouteFileLoadException(e.getMessage(), e);
+                failed(failed);
+                throw failed;
             }
             for (RouteDefinition definition : ((ModelCamelContext) context).getRouteDefinitions()) {
                 if (!switches.enabled(context, definition.getRouteId(), definition.getInput().getEndpointUri())) {
@@ -164,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
                             result.invalid());
                 }
             } catch (Exception e) {
-                failure = e;
+                failed(e);
                 LOG.error("eventbus run: {}", EventBusCli.messageOf(e), e);
                 main.completed();
             }

@@ -1,0 +1,134 @@
+package io.eventbus.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code eventbus} command line run in process: exit codes, what it prints, and its messages. */
+class EventBusCliTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exitCode, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    @Test
+    void runOverAFeedAccountsForEveryEventInItsLastLine() throws Exception {
+        Path feed = Path.of("samples/listings/listings.jsonl");
+        long lines = Files.readAllLines(feed).stream().filter(l -> !l.isBlank()).count();
+        Result run = cli("run", "--feed", feed.toString(), "--topic", "listings.raw", "--until-idle", "--idle-seconds", "1");
+
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = MAPPER.readTree(run.lastLine());
+        assertEquals(lines, summary.get("published").asLong());
+        assertEquals(summary.get("published").asInt(), summary.get("processed").asInt()
+                + summary.get("dead_lettered").asInt() + summary.get("deduplicated").asInt(), summary.toString());
+        assertTrue(summary.get("dead_lettered").asInt() > 0, "the sample holds invalid lines: " + summary);
+        assertTrue(summary.has("by_topic") && summary.has("by_event_type") && summary.get("latency_ms").has("p99"));
+    }
+
+    @Test
+    void validatePrintsOneLinePerInvalidEventAndExitsOne() throws Exception {
+        Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n",
+                "{\"event_type\":\"thing_happened\",\"source\":\"s\",\"event_id\":\"e1\",\"schema_version\":\"1.0.0\","
+                        + "\"published_at\":\"2026-01-01T00:00:00Z\",\"data\":{}}",
+                "{\"event_type\":",
+                "",
+                "{\"source\":\"s\",\"event_id\":\"e3\",\"schema_version\":\"1.0.0\",\"published_at\":\"2026-01-01T00:00:00Z\","
+                        + "\"data\":{}}") + "\n");
+        Result validate = cli("validate", file.toString());
+
+        assertEquals(1, validate.exitCode(), validate.err());
+        String[] lines = validate.out().strip().split("\n");
+        assertEquals(2, lines.length, validate.out());
+        assertTrue(lines[0].startsWith(file + ":2: envelope: not valid JSON"), lines[0]);
+        assertTrue(lines[1].startsWith(file + ":4: event_type: "), lines[1]);
+        assertTrue(validate.err().contains("3 event(s), 2 invalid"), validate.err());
+    }
+
+    @Test
+    void validateExitsZeroWhenEveryEventIsValid() throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.jsonl"), "{\"event_type\":\"thing_happened\",\"source\":\"s\","
+                + "\"event_id\":\"e1\",\"schema_version\":\"1.0.0\",\"published_at\":\"2026-01-01T00:00:00Z\",\"data\":{}}\n");
+        assertEquals(0, cli("validate", file.toString()).exitCode());
+    }
+
+    @Test
+    void brokerCommandsOnTheMemoryTransportSayItLivesInOneProcess() throws Exception {
+        Path file = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
+        for (String[] args : new String[][] { { "publish", "--topic", "t", file.toString() },
+                { "consume", "--topic", "t", "--group", "g", "--max", "1" }, { "stats", "--topic", "t" } }) {
+            Result result = cli(args);
+            assertEquals(2, result.exitCode(), String.join(" ", args));
+            assertTrue(result.err().contains("topic t is on the memory transport, which lives inside one process"),
+                    result.err());
+        }
+    }
+
+    @Test
+    void wrongUsageExitsTwoNamingTheOption() {
+        Result noTopic = cli("run", "--feed", "samples/listings/listings.jsonl");
+        assertEquals(2, noTopic.exitCode());
+        assertTrue(noTopic.err().contains("--feed needs --topic"), noTopic.err());
+
+        Result unknown = cli("run", "--fast");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("Unknown option: '--fast'"), unknown.err());
+
+        Result config = cli("run", "--config", dir.resolve("nope.properties").toString());
+        assertEquals(2, config.exitCode());
+        assertTrue(config.err().contains("nope.properties: file not found or not readable"), config.err());
+    }
+
+    @Test
+    void aBrokenRouteFileFailsTheStartNamingFileAndLine() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("bad.camel.yaml"), "- route:\n    id: bad\n    from: [\n");
+        Result run = cli("run", "--routes", routes.toString(), "--until-idle", "--idle-seconds", "1");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("bad.camel.yaml:"), run.err());
+    }
+
+    @Test
+    void aWrongTransportFailsTheStartNamingTheKey() throws Exception {
+        Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
+        Result run = cli("run", "--transport", "nats", "--feed", feed.toString(), "--topic", "t", "--until-idle",
+                "--routes", Files.createDirectories(dir.resolve("empty")).toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("eventbus.transport: unknown transport \"nats\""), run.err());
+    }
+
+    private static Result cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = EventBusCli.execute(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+}
