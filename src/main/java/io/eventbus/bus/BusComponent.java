@@ -24,6 +24,9 @@ import io.eventbus.pipeline.FailedAttemptHook;
 @Component("bus")
 public class BusComponent extends HealthCheckComponent {
 
+    /** At most this much of an unreadable input is kept in its dead letter (64 KiB). */
+    private static final int DEAD_LETTER_KEPT_BYTES = 64 * 1024;
+
     private Transports transports;
     private EnvelopeValidator validator;
     private DeadLetterPublisher deadLetters;
@@ -72,7 +75,8 @@ public class BusComponent extends HealthCheckComponent {
         publisherSwitches.refresh(getCamelContext());
         String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
-                failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC());
+                failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
+                Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4));
     }
 
     @Override

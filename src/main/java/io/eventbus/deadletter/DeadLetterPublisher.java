@@ -1,9 +1,12 @@
 package io.eventbus.deadletter;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,10 @@ import io.eventbus.pipeline.FatalException;
  * An event that could not even be read (not JSON, missing fields, failing its schema) is stored as a valid
  * envelope of type {@value #INVALID_EVENT_TYPE} whose {@code data.original} holds the JSON as received (or
  * {@code data.raw}, the text, when it was not JSON), so every dead-letter topic can be browsed and replayed by the
- * same tools. Both writes are confirmed publishes: the caller acknowledges the source only after this returns.
+ * same tools. Input larger than {@code keptBytes} (an event over the size limit) keeps only its first
+ * {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and {@code data.raw_sha256}: a dead
+ * letter must itself stay under the size limit, or the dead-letter topic's own consumers would reject it. Both
+ * writes are confirmed publishes: the caller acknowledges the source only after this returns.
  */
 public final class DeadLetterPublisher {
 
@@ -44,14 +50,17 @@ public final class DeadLetterPublisher {
     private final String failedTopic;
     private final String source;
     private final Clock clock;
+    private final int keptBytes;
 
     /**
      * @param producers   the producer of a topic, on the transport configuration gives that topic
      * @param failedTopic where {@code processing_failed} events go; null or empty to publish none
      * @param source      the {@code source} of events the bus itself creates
+     * @param keptBytes   the most bytes of an unreadable input a dead letter keeps
      */
     public DeadLetterPublisher(EnvelopeCodec codec, Function<String, TransportProducer> producers, String failedTopic,
-            String source, Clock clock) {
+            String source, Clock clock, int keptBytes) {
+        this.keptBytes = keptBytes;
         this.codec = codec;
         this.producers = producers;
         this.failedTopic = failedTopic == null || failedTopic.isBlank() ? null : failedTopic;
@@ -105,8 +114,12 @@ public final class DeadLetterPublisher {
     public Envelope deadLetterRaw(byte[] raw, String sourceTopic, String targetTopic, Throwable cause,
             String failedStage, Map<String, Object> origin) throws Exception {
         ObjectNode data = MAPPER.createObjectNode();
-        JsonNode parsed = parseQuietly(raw);
-        if (parsed != null) {
+        JsonNode parsed = raw.length > keptBytes ? null : parseQuietly(raw);
+        if (raw.length > keptBytes) {
+            data.put("raw_prefix", new String(raw, 0, keptBytes, StandardCharsets.UTF_8));
+            data.put("raw_size", raw.length);
+            data.put("raw_sha256", sha256(raw));
+        } else if (parsed != null) {
             data.set("original", parsed);
         } else {
             data.put("raw", new String(raw, StandardCharsets.UTF_8));
@@ -172,6 +185,14 @@ public final class DeadLetterPublisher {
             return "unknown failure";
         }
         return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** The bytes as JSON, read as the codec reads events so that the original is kept exactly; null if not JSON. */

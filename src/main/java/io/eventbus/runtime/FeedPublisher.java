@@ -1,9 +1,6 @@
 package io.eventbus.runtime;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -14,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusComponent;
+import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.InvalidEnvelopeException;
 
 /**
@@ -41,24 +39,21 @@ final class FeedPublisher {
         int lines = 0;
         int published = 0;
         int invalid = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
+        try (JsonLines reader = new JsonLines(file)) {
+            JsonLines.Line line;
+            while ((line = reader.next()) != null) {
                 lines++;
                 try {
-                    template.sendBody("bus:" + topic, line);
+                    template.sendBody("bus:" + topic, line.text());
                     published++;
+                } catch (InvalidEnvelopeException reason) {
+                    deadLetter(bus, line, topic, reason, file);
+                    invalid++;
                 } catch (CamelExecutionException e) {
                     if (!(e.getCause() instanceof InvalidEnvelopeException reason)) {
                         throw e;
                     }
-                    LOG.warn("{} line {}: {}; dead-lettered to {}.dlq", file.getFileName(), number, reason.getMessage(), topic);
-                    deadLetter(bus, line, topic, reason, file, number);
+                    deadLetter(bus, line, topic, reason, file);
                     invalid++;
                 }
             }
@@ -68,13 +63,16 @@ final class FeedPublisher {
         return new Result(lines, published, invalid);
     }
 
-    private static void deadLetter(BusComponent bus, String line, String topic, InvalidEnvelopeException reason,
-            Path file, int number) {
+    private static void deadLetter(BusComponent bus, JsonLines.Line line, String topic, InvalidEnvelopeException reason,
+            Path file) {
+        LOG.warn("{} line {}: {}; dead-lettered to {}", file.getFileName(), line.number(), reason.getMessage(),
+                DeadLetterPublisher.deadLetterTopicOf(topic));
         try {
-            bus.getDeadLetterPublisher().deadLetterInvalid(line.getBytes(StandardCharsets.UTF_8), topic, reason,
-                    Map.of("feed_file", file.getFileName().toString(), "feed_line", number));
+            bus.getDeadLetterPublisher().deadLetterInvalid(line.bytes(), topic, reason,
+                    Map.of("feed_file", file.getFileName().toString(), "feed_line", line.number()));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot dead-letter line " + number + " of " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot dead-letter line " + line.number() + " of " + file + ": "
+                    + e.getMessage(), e);
         }
     }
 

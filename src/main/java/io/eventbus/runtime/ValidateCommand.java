@@ -1,7 +1,5 @@
 package io.eventbus.runtime;
 
-import java.io.BufferedReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,22 +34,17 @@ final class ValidateCommand implements Callable<Integer> {
         }
         int events = 0;
         int invalid = 0;
-        try (ToolContext tool = ToolContext.start(bus.configuration());
-                BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (ToolContext tool = ToolContext.start(bus.configuration()); JsonLines reader = new JsonLines(file)) {
             EnvelopeValidator validator = tool.bus().getValidator();
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
+            JsonLines.Line line;
+            while ((line = reader.next()) != null) {
                 events++;
                 try {
-                    validator.read(line.getBytes(StandardCharsets.UTF_8));
+                    line.text();
+                    validator.read(line.bytes());
                 } catch (InvalidEnvelopeException e) {
                     invalid++;
-                    System.out.println(file + ":" + number + ": " + e.getMessage());
+                    System.out.println(file + ":" + line.number() + ": " + e.getMessage());
                 }
             }
         }

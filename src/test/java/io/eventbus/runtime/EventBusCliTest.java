@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,48 @@ class EventBusCliTest {
                 + summary.get("dead_lettered").asInt() + summary.get("deduplicated").asInt(), summary.toString());
         assertTrue(summary.get("dead_lettered").asInt() > 0, "the sample holds invalid lines: " + summary);
         assertTrue(summary.has("by_topic") && summary.has("by_event_type") && summary.get("latency_ms").has("p99"));
+    }
+
+    @Test
+    void aFeedOfEveryKindOfBadInputNeverStopsTheRunAndTheSummaryAddsUp() throws Exception {
+        String valid = "{\"event_type\":\"raw_listing\",\"source\":\"cli-test\",\"schema_version\":\"1.0.0\",\"data\":{}}";
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        List<String> lines = List.of(
+                "not json at all",
+                "[1,2,3]",
+                "\"a string\"",
+                "null",
+                "{}",
+                "{\"event_type\":5,\"source\":\"s\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"schema_version\":\"abc\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"schema_version\":\"2.0.0\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":\"" + "x".repeat(1_200_000) + "\"}",
+                "{\"event_type\":\"mystery_event\",\"source\":\"s\",\"data\":{\"anything\":true}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":\"not an object\"}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"published_at\":\"yesterday\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":" + deep + "}",
+                "\uFEFF" + valid,
+                "{\"event_type\":\"a\",\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":{}}",
+                "{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"type\":\"mystery_event\",\"source\":\"/ce\",\"data\":{}}",
+                valid + " trailing garbage",
+                "{\"event_id\":\"\",\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"retry_count\":-1,\"tags\":{\"a\":1},\"metadata\":null,\"data\":{}}",
+                "{\"event_type\":\"raw_listing\",\"source\":\"s\",\"data\":{\"price\":\"\u0000\\u0000\"}}",
+                valid);
+        Path feed = dir.resolve("bad.jsonl");
+        Files.writeString(feed, String.join("\n", lines) + "\n");
+        Files.write(feed, new byte[] { '{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}', '\n' },
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Result run = cli("run", "--feed", feed.toString(), "--topic", "listings.raw", "--until-idle", "--idle-seconds", "1");
+
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = MAPPER.readTree(run.lastLine());
+        assertEquals(lines.size() + 1, summary.get("published").asInt(), summary.toString());
+        assertEquals(summary.get("published").asInt(), summary.get("processed").asInt()
+                + summary.get("dead_lettered").asInt() + summary.get("deduplicated").asInt(), summary.toString());
+        assertTrue(summary.get("dead_lettered").asInt() >= 15, summary.toString());
     }
 
     @Test
