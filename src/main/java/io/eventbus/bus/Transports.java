@@ -33,18 +33,29 @@ final class Transports implements AutoCloseable {
     }
 
     Transport forTopic(String topic) {
-        return named(transportNameFor(topic));
+        String key = transportKeyFor(topic);
+        String name = properties.string(key, "memory");
+        try {
+            return named(name);
+        } catch (UnknownTransportException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage()); // the key is the whole story
+        }
     }
 
     String transportNameFor(String topic) {
-        Optional<String> explicit = properties.string("eventbus.topics." + topic + ".transport");
-        if (explicit.isPresent()) {
-            return explicit.get();
+        return properties.string(transportKeyFor(topic), "memory");
+    }
+
+    /** The key that decides the topic's transport: its own, its source topic's for a DLQ, else the default. */
+    private String transportKeyFor(String topic) {
+        String own = "eventbus.topics." + topic + ".transport";
+        if (properties.string(own).isPresent()) {
+            return own;
         }
         if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
-            return transportNameFor(topic.substring(0, topic.length() - DeadLetterPublisher.DEAD_LETTER_SUFFIX.length()));
+            return transportKeyFor(topic.substring(0, topic.length() - DeadLetterPublisher.DEAD_LETTER_SUFFIX.length()));
         }
-        return properties.string("eventbus.transport", "memory");
+        return "eventbus.transport";
     }
 
     Transport named(String name) {
@@ -59,8 +70,8 @@ final class Transports implements AutoCloseable {
         FactoryFinder finder = context.getCamelContextExtension().getFactoryFinder(FACTORY_PATH);
         Optional<TransportFactory> factory = finder.newInstance(name, TransportFactory.class);
         if (factory.isEmpty()) {
-            throw new IllegalArgumentException("eventbus.transport: unknown transport \"" + name
-                    + "\" (no " + FACTORY_PATH + name + " on the class path; built in: memory)");
+            throw new UnknownTransportException("unknown transport \"" + name + "\" (no " + FACTORY_PATH + name
+                    + " on the class path; built in: memory)");
         }
         try {
             Transport transport = factory.get().create(context, properties);
@@ -70,6 +81,12 @@ final class Transports implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the " + name + " transport: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class UnknownTransportException extends IllegalArgumentException {
+        UnknownTransportException(String message) {
+            super(message);
         }
     }
 
