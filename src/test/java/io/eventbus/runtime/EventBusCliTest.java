@@ -158,6 +158,16 @@ class EventBusCliTest {
         assertTrue(run.err().contains("eventbus.transport: unknown transport \"nats\""), run.err());
     }
 
+    @Test
+    void aWrongPerTopicTransportNamesItsOwnKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("app.properties"), "eventbus.topics.t.transport = natz\n");
+        Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
+        Result run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
+                "--routes", Files.createDirectories(dir.resolve("empty")).toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("eventbus.topics.t.transport: unknown transport \"natz\""), run.err());
+    }
+
     private static Result cli(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
