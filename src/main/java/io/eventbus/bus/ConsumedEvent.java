@@ -11,17 +11,19 @@ import io.eventbus.envelope.EnvelopeCodec;
  *
  * @param topic      the topic it was consumed from
  * @param eventId    its {@code event_id}
+ * @param eventType  its {@code event_type}
+ * @param publishedAt its {@code published_at}, for end-to-end latency
  * @param traceId    its {@code trace_id}, or null
  * @param requestId  its {@code request_id}, or null
  * @param retryCount its {@code retry_count} including the transport's earlier failed deliveries
  * @param raw        the envelope bytes as delivered
  */
-public record ConsumedEvent(String topic, String eventId, String traceId, String requestId, int retryCount,
-        byte[] raw) {
+public record ConsumedEvent(String topic, String eventId, String eventType, String publishedAt, String traceId,
+        String requestId, int retryCount, byte[] raw) {
 
     static ConsumedEvent of(String topic, Envelope envelope, byte[] raw) {
-        return new ConsumedEvent(topic, envelope.getEventId(), envelope.getTraceId(), envelope.getRequestId(),
-                envelope.getRetryCount(), raw);
+        return new ConsumedEvent(topic, envelope.getEventId(), envelope.getEventType(), envelope.getPublishedAt(),
+                envelope.getTraceId(), envelope.getRequestId(), envelope.getRetryCount(), raw);
     }
 
     /** The envelope as it was consumed, with the retry count the bus gave it. */

@@ -22,6 +22,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.BusEndpoint;
+import io.eventbus.bus.ConsumedEvent;
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 
@@ -84,16 +85,17 @@ final class RunSummary extends EventNotifierSupport {
     public void notify(CamelEvent event) {
         Exchange exchange = ((ExchangeCompletedEvent) event).getExchange();
         // only exchanges a bus: consumer created; a producer template's exchange names bus: as its endpoint too
-        if (!(exchange.getFromEndpoint() instanceof BusEndpoint endpoint) || exchange.isFailed()
-                || exchange.getProperty(BusConstants.CONSUMED_EVENT) == null) {
+        ConsumedEvent consumed = exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class);
+        if (!(exchange.getFromEndpoint() instanceof BusEndpoint endpoint) || exchange.isFailed() || consumed == null) {
             return;
         }
-        Envelope envelope = exchange.getIn().getBody(Envelope.class);
-        String eventId = exchange.getIn().getHeader(BusConstants.EVENT_ID, String.class);
+        // the consumed event, not the body or headers: a route's stages replace both with the events they derive
+        String eventId = consumed.eventId();
         String topic = endpoint.getTopic();
         if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
             if (GROUP.equals(exchange.getIn().getHeader(BusConstants.GROUP)) && deadLetteredIds.add(eventId)) {
-                Object from = envelope == null ? null : envelope.getMetadata().get("dead_lettered_from");
+                Envelope deadLetter = exchange.getIn().getBody(Envelope.class);
+                Object from = deadLetter == null ? null : deadLetter.getMetadata().get("dead_lettered_from");
                 deadLetteredByTopic.computeIfAbsent(String.valueOf(from), t -> new AtomicInteger()).incrementAndGet();
             }
             return;
@@ -107,9 +109,9 @@ final class RunSummary extends EventNotifierSupport {
         }
         processedByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
         if (topic.equals(feedTopic) && processedIds.add(eventId)) {
-            String type = exchange.getIn().getHeader(BusConstants.EVENT_TYPE, String.class);
-            processedByType.computeIfAbsent(String.valueOf(type), t -> new AtomicInteger()).incrementAndGet();
-            latencyOf(envelope);
+            processedByType.computeIfAbsent(String.valueOf(consumed.eventType()), t -> new AtomicInteger())
+                    .incrementAndGet();
+            latencyOf(consumed.publishedAt());
         }
     }
 
@@ -142,12 +144,12 @@ final class RunSummary extends EventNotifierSupport {
         return json.toString();
     }
 
-    private void latencyOf(Envelope envelope) {
-        if (envelope == null || envelope.getPublishedAt() == null) {
+    private void latencyOf(String publishedAt) {
+        if (publishedAt == null) {
             return;
         }
         try {
-            latenciesMillis.add(Duration.between(Instant.parse(envelope.getPublishedAt()), Instant.now()).toNanos() / 1e6);
+            latenciesMillis.add(Duration.between(Instant.parse(publishedAt), Instant.now()).toNanos() / 1e6);
         } catch (DateTimeParseException e) {
             // validated on consume; nothing to measure otherwise
         }

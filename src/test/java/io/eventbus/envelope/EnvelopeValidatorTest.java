@@ -307,12 +307,19 @@ class EnvelopeValidatorTest {
                         "source_url":"https://cian.ru/sale/flat/123456/","scraped_at":"2025-11-28T09:59:58Z",\
                         "original_id":"listing-123"}"""),
                 Arguments.of("normalized_listing", """
-                        {"listing_data":{"id":"listing-123","price":4500000,"currency":"RUB","rooms":2},\
-                        "validation_errors":[],"validation_warnings":["missing floor"],"is_valid":true}"""),
+                        {"listing_data":{"listing_id":"cian:123","source":"cian",\
+                        "source_url":"https://cian.ru/sale/flat/123/","original_id":"123","deal_type":"sale",\
+                        "price":{"amount":4500000,"currency":"RUB","period":null},"price_rub":4500000,"area_sqm":45,\
+                        "price_per_sqm_rub":100000,"rooms":2,"address":{"city":"Kazan","district":null,"street":null},\
+                        "contact":{"phone":"+79123456789","email":null},"images":[]},\
+                        "validation_errors":[],"validation_warnings":["raw_data.json.images: none"],"is_valid":true}"""),
                 Arguments.of("processed_listing", """
-                        {"listing_data":{"id":"listing-123","price":4500000},"fraud_score":0.35,\
-                        "fraud_signals":["price_too_low"],"risk_level":"medium",\
-                        "processing_stages":["normalize","dedupe","fraud_check"],"processing_duration_ms":125.5}"""),
+                        {"listing_id":"cian:123","listing_data":{"listing_id":"cian:123","deal_type":"sale",\
+                        "price":{"amount":4500000,"currency":"RUB","period":null},"area_sqm":45,\
+                        "price_per_sqm_rub":100000,"address":{"city":"Kazan"},"contact":{"phone":"+79123456789"},\
+                        "images":[]},"fingerprint":"%s","fraud_score":0.35,"fraud_signals":["price_too_low"],\
+                        "risk_level":"medium","confidence":1,"processing_stages":["normalize","dedupe","fraud-check"],\
+                        "processing_duration_ms":125.5}""".formatted("ab".repeat(32))),
                 Arguments.of("fraud_detected", """
                         {"listing_id":"123","fraud_score":0.85,"risk_level":"high",\
                         "fraud_signals":["price_anomaly","duplicate_images"],"detected_by":["fraud_detector_v1"],\
@@ -329,18 +336,32 @@ class EnvelopeValidatorTest {
                 Arguments.of("raw_listing", """
                         {"raw_data":{"html":"<html></html>"},"source_url":"cian listing 123"}""",
                         "data: required property 'original_id' not found (schema raw_listing/1); "
+                                + "data.raw_data: required property 'json' not found (schema raw_listing/1); "
                                 + "data.source_url: does not match the uri pattern must be a valid RFC 3986 URI "
                                 + "(schema raw_listing/1)"),
                 Arguments.of("normalized_listing", """
-                        {"listing_data":{"id":"listing-123"},"is_valid":"yes"}""",
-                        "data.is_valid: string found, boolean expected (schema normalized_listing/1)"),
+                        {"listing_data":{"listing_id":"cian:123","source":"cian","source_url":null,"original_id":"123",\
+                        "deal_type":"sale","price":null,"price_rub":null,"area_sqm":45,"price_per_sqm_rub":null,\
+                        "address":{"city":"Kazan","district":null,"street":null},\
+                        "contact":{"phone":"8 912 345-67-89","email":null},"images":[]},\
+                        "validation_errors":[],"validation_warnings":[],"is_valid":"yes"}""",
+                        "data.is_valid: string found, boolean expected (schema normalized_listing/1); "
+                                + "data.listing_data.contact.phone: does not match the regex pattern ^\\+[0-9]{8,15}$ "
+                                + "(schema normalized_listing/1)"),
                 Arguments.of("processed_listing", """
-                        {"listing_data":{},"fraud_score":0.35,"risk_level":"extreme","processing_duration_ms":-5}""",
-                        "data.processing_duration_ms: must have a minimum value of 0 (schema processed_listing/1); "
+                        {"listing_id":"cian:123","listing_data":{"listing_id":"cian:123","deal_type":"sale",\
+                        "price":null,"area_sqm":45,"price_per_sqm_rub":null,"address":{},"contact":{},"images":[]},\
+                        "fingerprint":"%s","fraud_score":0.35,"fraud_signals":["cheap"],"risk_level":"critical",\
+                        "confidence":1,"processing_stages":[],"processing_duration_ms":-5}""".formatted("ab".repeat(32)),
+                        "data.fraud_signals[0]: does not have a value in the enumeration [\"price_too_low\", "
+                                + "\"price_anomaly\", \"duplicate_images\", \"suspicious_contact\"] "
+                                + "(schema processed_listing/1); "
+                                + "data.processing_duration_ms: must have a minimum value of 0 (schema processed_listing/1); "
                                 + "data.risk_level: does not have a value in the enumeration "
-                                + "[\"low\", \"medium\", \"high\", \"critical\"] (schema processed_listing/1)"),
+                                + "[\"low\", \"medium\", \"high\"] (schema processed_listing/1)"),
                 Arguments.of("fraud_detected", """
-                        {"listing_id":"123","fraud_score":1.2,"risk_level":"high","detected_by":[1]}""",
+                        {"listing_id":"123","fraud_score":1.2,"risk_level":"high","fraud_signals":["price_too_low"],\
+                        "detected_by":[1],"confidence":0.9,"action":"flag_for_review"}""",
                         "data.detected_by[0]: integer found, string expected (schema fraud_detected/1); "
                                 + "data.fraud_score: must have a maximum value of 1 (schema fraud_detected/1)"),
                 Arguments.of("processing_failed", """

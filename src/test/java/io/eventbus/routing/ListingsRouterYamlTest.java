@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The YAML route of {@code routes/listings-router.camel.yaml} runs over {@code bus:} on the in-memory transport:
+ * A YAML router ({@code src/test/resources/routes/listings-router.camel.yaml}, a fixture) runs over {@code bus:} on
+ * the in-memory transport:
  * {@code choice} on the {@code EventType} header, the routing table for other types, a dead-letter channel to
  * {@code bus:dlq}, and a per-event-type redelivery policy. Every published event is accounted for.
  */
@@ -41,6 +42,9 @@ class ListingsRouterYamlTest extends CamelTestSupport {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> OUTPUTS = List.of("listings.normalized", "fraud.detected", "features.sales",
             "features.stock", "audit", "unroutable", "listings.raw.dlq");
+
+    /** The fraud alert of this listing fails for good: the listing no longer exists. */
+    private static final String GONE_LISTING = "listing-9";
 
     private final Map<String, List<Envelope>> received = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> fraudAttempts = new ConcurrentHashMap<>();
@@ -57,8 +61,7 @@ class ListingsRouterYamlTest extends CamelTestSupport {
         registry.bind("fraudAlerts", (Processor) exchange -> {
             Envelope event = exchange.getIn().getBody(Envelope.class);
             int attempt = fraudAttempts.computeIfAbsent(event.getEventId(), id -> new AtomicInteger()).incrementAndGet();
-            String action = event.getData().get("action").asText();
-            if (action.equals("fatal")) {
+            if (event.getData().get("listing_id").asText().equals(GONE_LISTING)) {
                 throw new FatalException("listing " + event.getData().get("listing_id").asText() + " no longer exists");
             }
             if (attempt <= 3) {
@@ -90,9 +93,9 @@ class ListingsRouterYamlTest extends CamelTestSupport {
             publish(rawListing("listing-" + i, true));
         }
         Envelope invalidListing = publishRaw(rawListing("listing-broken", false));
-        Envelope flaky1 = publish(fraud("listing-7", "flag_for_review"));
-        Envelope flaky2 = publish(fraud("listing-8", "flag_for_review"));
-        Envelope fatal = publish(fraud("listing-9", "fatal"));
+        Envelope flaky1 = publish(fraud("listing-7"));
+        Envelope flaky2 = publish(fraud("listing-8"));
+        Envelope fatal = publish(fraud(GONE_LISTING));
         for (int i = 0; i < 3; i++) {
             publish(event("sales_updated", MAPPER.createObjectNode().put("table_name", "sales")));
         }
@@ -159,7 +162,9 @@ class ListingsRouterYamlTest extends CamelTestSupport {
 
     private static Envelope rawListing(String id, boolean valid) {
         ObjectNode data = MAPPER.createObjectNode();
-        data.putObject("raw_data").put("html", "<div>2-room flat</div>");
+        ObjectNode rawData = data.putObject("raw_data");
+        rawData.put("html", "<div>2-room flat</div>");
+        rawData.putObject("json").put("price", "4 500 000 ₽").put("rooms", 2);
         data.put("original_id", id);
         if (valid) {
             data.put("source_url", "https://cian.ru/sale/flat/" + id);
@@ -167,9 +172,12 @@ class ListingsRouterYamlTest extends CamelTestSupport {
         return event("raw_listing", data);
     }
 
-    private static Envelope fraud(String listingId, String action) {
+    private static Envelope fraud(String listingId) {
         ObjectNode data = MAPPER.createObjectNode();
-        data.put("listing_id", listingId).put("fraud_score", 0.91).put("risk_level", "high").put("action", action);
+        data.put("listing_id", listingId).put("fraud_score", 0.91).put("risk_level", "high");
+        data.putArray("fraud_signals").add("price_too_low");
+        data.putArray("detected_by").add("listings-fraud-rules-v1");
+        data.put("confidence", 1.0).put("action", "flag_for_review");
         return event("fraud_detected", data);
     }
 }
