@@ -71,15 +71,15 @@ final class RunCommand implements Callable<Integer> {
         }
         RuntimeConfiguration configuration = bus.configuration();
         Main main = new Main();
+        // our locations replace Main's default application.properties, which would otherwise shadow --config
+        main.setDefaultPropertyPlaceholderLocation("false");
         main.setPropertyPlaceholderLocations(configuration.locations());
         main.setOverrideProperties(configuration.overrideProperties());
-        if (untilIdle) {
-            main.configure().withDurationMaxIdleSeconds(idleSeconds);
-        }
+        IdleWatch idle = untilIdle ? new IdleWatch(idleSeconds) : null;
         RunSummary summary = feed == null ? null : new RunSummary(topic);
         ReloadStatus status = new ReloadStatus();
         SubscriberSwitches switches = new SubscriberSwitches(Set.of(RunSummary.COUNTER_ROUTE_ID));
-        Lifecycle lifecycle = new Lifecycle(main, configuration, summary, status, switches);
+        Lifecycle lifecycle = new Lifecycle(main, configuration, summary, idle, status, switches);
         main.addMainListener(lifecycle);
         try {
             main.run();
@@ -110,14 +110,16 @@ final class RunCommand implements Callable<Integer> {
         private final Main main;
         private final RuntimeConfiguration configuration;
         private final RunSummary summary;
+        private final IdleWatch idle;
         private final ReloadStatus status;
         private final SubscriberSwitches switches;
         private RouteReloader reloader;
         private Exception failure;
 
-        Lifecycle(Main main, RuntimeConfiguration configuration, RunSummary summary, ReloadStatus status,
-                SubscriberSwitches switches) {
+        Lifecycle(Main main, RuntimeConfiguration configuration, RunSummary summary, IdleWatch idle,
+                ReloadStatus status, SubscriberSwitches switches) {
             this.main = main;
+            this.idle = idle;
             this.configuration = configuration;
             this.summary = summary;
             this.status = status;
@@ -133,6 +135,9 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void beforeConfigure(BaseMainSupport support) {
+            if (idle != null) {
+                support.getCamelContext().getManagementStrategy().addEventNotifier(idle);
+            }
             if (summary != null) {
                 support.getCamelContext().getManagementStrategy().addEventNotifier(summary);
                 support.configure().addRoutesBuilder(summary.deadLetterCounter());
@@ -179,6 +184,9 @@ final class RunCommand implements Callable<Integer> {
                     summary.published(result.lines());
                     LOG.info("Fed {} events from {} to {} ({} invalid, dead-lettered)", result.lines(), feed, topic,
                             result.invalid());
+                }
+                if (idle != null) {
+                    idle.start(context, main::completed);
                 }
             } catch (Exception e) {
                 failed(e);

@@ -43,7 +43,8 @@ final class RunSummary extends EventNotifierSupport {
     private final String feedTopic;
     private final Set<String> processedIds = ConcurrentHashMap.newKeySet();
     private final Set<String> deadLetteredIds = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> processedByTopic = new ConcurrentHashMap<>();
+    /** Per topic, the events processed there, each once however many groups consumed it. */
+    private final Map<String, Set<String>> processedByTopic = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> deadLetteredByTopic = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> processedByType = new ConcurrentHashMap<>();
     private final List<Double> latenciesMillis = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -107,7 +108,7 @@ final class RunSummary extends EventNotifierSupport {
             deduplicated.incrementAndGet(); // filtered by an Idempotent Consumer: accounted for, not processed
             return;
         }
-        processedByTopic.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+        processedByTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(eventId);
         if (topic.equals(feedTopic) && processedIds.add(eventId)) {
             processedByType.computeIfAbsent(String.valueOf(consumed.eventType()), t -> new AtomicInteger())
                     .incrementAndGet();
@@ -128,7 +129,7 @@ final class RunSummary extends EventNotifierSupport {
         topics.addAll(deadLetteredByTopic.keySet());
         for (String topic : topics) {
             byTopic.putObject(topic)
-                    .put("processed", processedByTopic.getOrDefault(topic, new AtomicInteger()).get())
+                    .put("processed", processedByTopic.getOrDefault(topic, Set.of()).size())
                     .put("dead_lettered", deadLetteredByTopic.getOrDefault(topic, new AtomicInteger()).get());
         }
         ObjectNode byType = json.putObject("by_event_type");

@@ -44,9 +44,12 @@ final class RuntimeConfiguration {
         return configFile;
     }
 
-    /** Camel property locations: the packaged defaults, then the {@code --config} file. */
+    /**
+     * Camel property locations, the {@code --config} file first: Camel answers a key from the first location that
+     * has it, so the file listed first overrides the packaged defaults.
+     */
     String locations() {
-        return configFile == null ? PACKAGED : PACKAGED + ",file:" + configFile.toAbsolutePath();
+        return configFile == null ? PACKAGED : "file:" + configFile.toAbsolutePath() + "," + PACKAGED;
     }
 
     /** Fails with the option's name when the {@code --config} file cannot be read. */

@@ -171,6 +171,16 @@ class EventBusCliTest {
     }
 
     @Test
+    void theConfigFileOverridesThePackagedDefaults() throws Exception {
+        Path config = Files.writeString(dir.resolve("app.properties"), "eventbus.transport = natz\n");
+        Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
+        Result run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
+                "--routes", Files.createDirectories(dir.resolve("none")).toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("eventbus.transport: unknown transport \"natz\""), run.err());
+    }
+
+    @Test
     void aWrongPerTopicTransportNamesItsOwnKey() throws Exception {
         Path config = Files.writeString(dir.resolve("app.properties"), "eventbus.topics.t.transport = natz\n");
         Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");

@@ -55,9 +55,9 @@ class RuntimeConfigurationTest {
     }
 
     @Test
-    void theConfigFileComesAfterThePackagedDefaults() {
+    void theConfigFileOverridesThePackagedDefaults() {
         RuntimeConfiguration configuration = new RuntimeConfiguration(dir.resolve("app.properties"), Map.of(), Map.of());
-        assertEquals("classpath:application.properties,file:" + dir.resolve("app.properties").toAbsolutePath(),
+        assertEquals("file:" + dir.resolve("app.properties").toAbsolutePath() + ",classpath:application.properties",
                 configuration.locations());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, configuration::checkReadable);
         assertEquals("--config " + dir.resolve("app.properties") + ": file not found or not readable", e.getMessage());

@@ -113,6 +113,7 @@ public final class MemoryBenchmark implements Benchmark {
         ListingNormalizer normalizer = new ListingNormalizer(market);
         ListingFingerprint fingerprint = new ListingFingerprint();
         MemoryIdempotentRepository seen = new MemoryIdempotentRepository();
+        seen.start();
         FraudCheck fraudCheck = new FraudCheck(market, FraudCheck.DEFAULT_THRESHOLD);
         FraudAlert fraudAlert = new FraudAlert();
         BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(10_000);
