@@ -18,6 +18,7 @@ public final class Bench {
 
     static {
         BENCHMARKS.put("memory", MemoryBenchmark::new);
+        BENCHMARKS.put("redis", RedisBenchmark::new);
     }
 
     private Bench() {

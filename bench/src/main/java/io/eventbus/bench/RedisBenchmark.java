@@ -1,0 +1,218 @@
+package io.eventbus.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.EnvelopeCodec;
+
+/**
+ * Redis Streams: raw Lettuce (async pipelined {@code XADD MAXLEN ~}; one consumer thread doing
+ * {@code XREADGROUP COUNT 100} + one {@code XACK} per batch) against {@code bus:} over the redis transport (publish
+ * through a producer template from BUS_PUBLISHERS threads; a {@code bus:} consumer route with concurrency
+ * BUS_CONCURRENCY, validating every event). Same envelopes, same Redis on 127.0.0.1:6379, same run.
+ * Latency is publish to completion of the consumer's processing of the event; throughput is events over the time
+ * from the first publish to the last completion.
+ */
+public final class RedisBenchmark implements Benchmark {
+
+    static final int BUS_PUBLISHERS = Integer.getInteger("bench.publishers", 8);
+    static final int BUS_CONCURRENCY = Integer.getInteger("bench.concurrency", 4);
+    private static final String URI = "redis://127.0.0.1:6379";
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public String description() {
+        return "raw Lettuce (pipelined XADD; XREADGROUP COUNT 100 + XACK per batch) vs bus: over redis-streams";
+    }
+
+    @Override
+    public List<Measurement> run(BenchOptions options) throws Exception {
+        List<Envelope> warmup = events(options.warmup(), options.payloadBytes());
+        List<Envelope> events = events(options.events(), options.payloadBytes());
+        raw("raw Lettuce (warm-up)", warmup);
+        bus("bus: (warm-up)", warmup);
+        Measurement raw = raw("raw Lettuce", events);
+        Measurement bus = bus("bus: over redis-streams (" + BUS_PUBLISHERS + " publishers, concurrency "
+                + BUS_CONCURRENCY + ")", events);
+        return List.of(raw, bus);
+    }
+
+    private static List<Envelope> events(int count, int payloadBytes) {
+        String filler = "x".repeat(payloadBytes);
+        List<Envelope> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ObjectNode data = MAPPER.createObjectNode().put("seq", i).put("filler", filler);
+            Envelope event = Envelope.create("bench_event", "bench", data);
+            event.setPublishedAt("2025-01-01T00:00:00Z");
+            events.add(event);
+        }
+        return events;
+    }
+
+    private static Measurement raw(String label, List<Envelope> events) throws Exception {
+        EnvelopeCodec codec = new EnvelopeCodec();
+        List<Map<String, byte[]>> entries = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Envelope event = events.get(i);
+            Map<String, byte[]> fields = new LinkedHashMap<>();
+            fields.put("envelope", codec.encode(event));
+            fields.put("event_type", event.getEventType().getBytes(StandardCharsets.UTF_8));
+            fields.put("event_id", event.getEventId().getBytes(StandardCharsets.UTF_8));
+            fields.put("seq", Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+            entries.add(fields);
+        }
+        String stream = "bench-raw-" + UUID.randomUUID();
+        long[] sentAt = new long[events.size()];
+        LatencyRecorder latencies = new LatencyRecorder(events.size());
+        RedisClient client = RedisClient.create(URI);
+        try (StatefulRedisConnection<String, byte[]> publisher = client.connect(CODEC);
+                StatefulRedisConnection<String, byte[]> reader = client.connect(CODEC)) {
+            publisher.sync().xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "g",
+                    XGroupCreateArgs.Builder.mkstream());
+            CountDownLatch consumed = new CountDownLatch(events.size());
+            long[] lastDone = new long[1];
+            Thread consumer = new Thread(() -> {
+                Consumer<String> me = Consumer.from("g", "raw");
+                while (consumed.getCount() > 0) {
+                    List<StreamMessage<String, byte[]>> batch = reader.sync().xreadgroup(me,
+                            XReadArgs.Builder.count(100).block(100), XReadArgs.StreamOffset.lastConsumed(stream));
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
+                    String[] ids = new String[batch.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        StreamMessage<String, byte[]> entry = batch.get(i);
+                        ids[i] = entry.getId();
+                        int seq = Integer.parseInt(new String(entry.getBody().get("seq"), StandardCharsets.UTF_8));
+                        latencies.record(System.nanoTime() - sentAt[seq]);
+                    }
+                    reader.async().xack(stream, "g", ids);
+                    lastDone[0] = System.nanoTime();
+                    for (int i = 0; i < ids.length; i++) {
+                        consumed.countDown();
+                    }
+                }
+            }, "raw-consumer");
+            consumer.start();
+            Semaphore window = new Semaphore(1000);
+            XAddArgs retention = new XAddArgs().maxlen(Math.max(10_000, events.size())).approximateTrimming();
+            long start = System.nanoTime();
+            for (int i = 0; i < entries.size(); i++) {
+                window.acquire();
+                sentAt[i] = System.nanoTime();
+                publisher.async().xadd(stream, retention, entries.get(i)).whenComplete((id, e) -> window.release());
+            }
+            if (!consumed.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(label + ": " + consumed.getCount() + " events never consumed");
+            }
+            consumer.join();
+            Measurement m = new Measurement(label, events.size(), lastDone[0] - start, latencies);
+            publisher.sync().del(stream);
+            return m;
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static Measurement bus(String label, List<Envelope> events) throws Exception {
+        String topic = "bench-bus-" + UUID.randomUUID();
+        long[] sentAt = new long[events.size()];
+        LatencyRecorder latencies = new LatencyRecorder(events.size());
+        CountDownLatch consumed = new CountDownLatch(events.size());
+        long[] lastDone = new long[1];
+        CamelContext context = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.put("eventbus.transport", "redis");
+        props.put("eventbus.redis.uri", URI);
+        props.put("eventbus.redis.max-len", String.valueOf(Math.max(10_000, events.size())));
+        context.getPropertiesComponent().setInitialProperties(props);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=g&concurrency=" + BUS_CONCURRENCY).routeId("bench-consumer")
+                        .process(e -> {
+                            int seq = e.getIn().getBody(Envelope.class).getData().get("seq").asInt();
+                            latencies.record(System.nanoTime() - sentAt[seq]);
+                            synchronized (lastDone) {
+                                lastDone[0] = System.nanoTime();
+                            }
+                            consumed.countDown();
+                        });
+            }
+        });
+        context.start();
+        try {
+            ProducerTemplate template = context.createProducerTemplate();
+            // resolved once, as a route's to() is: the raw side resolves nothing per event either
+            Endpoint target = context.getEndpoint("bus:" + topic);
+            ExecutorService publishers = Executors.newFixedThreadPool(BUS_PUBLISHERS);
+            AtomicInteger next = new AtomicInteger();
+            long start = System.nanoTime();
+            for (int p = 0; p < BUS_PUBLISHERS; p++) {
+                publishers.execute(() -> {
+                    int seq;
+                    while ((seq = next.getAndIncrement()) < events.size()) {
+                        sentAt[seq] = System.nanoTime();
+                        template.sendBody(target, events.get(seq));
+                    }
+                });
+            }
+            publishers.shutdown();
+            publishers.awaitTermination(10, TimeUnit.MINUTES);
+            // tells which side limits the bus: publishing (consumers kept up) or consuming (a backlog remains)
+            System.err.printf("%s: publishers done after %.0f ms, %d of %d consumed by then%n", label,
+                    (System.nanoTime() - start) / 1e6, events.size() - consumed.getCount(), events.size());
+            if (!consumed.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(label + ": " + consumed.getCount() + " events never consumed");
+            }
+            synchronized (lastDone) {
+                return new Measurement(label, events.size(), lastDone[0] - start, latencies);
+            }
+        } finally {
+            context.stop();
+            RedisClient client = RedisClient.create(URI);
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().del(topic);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+}

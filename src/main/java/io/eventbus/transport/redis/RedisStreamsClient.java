@@ -1,0 +1,185 @@
+package io.eventbus.transport.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+
+/**
+ * The Redis connections of one {@code redis-streams} component or {@code redis} transport: one Lettuce
+ * {@link ClientResources} (event loops, timers), one {@link RedisClient}, and one shared connection on which every
+ * non-blocking command (XADD, XACK, XCLAIM, XINFO, PING...) is sent asynchronously, so that Lettuce pipelines the
+ * commands of all producers and consumers on it. Each consumer's blocking {@code XREADGROUP} gets a dedicated
+ * connection, because a blocked command would stall everything queued behind it.
+ * <p>
+ * Keys are UTF-8 strings and values raw bytes: the envelope is written and read as the bytes the codec produced,
+ * never re-encoded. Lettuce reconnects by itself after a connection loss and re-sends the commands it held.
+ */
+public final class RedisStreamsClient implements AutoCloseable {
+
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> shared;
+    private final String endpoint;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "redis-streams-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RedisStreamsClient(ClientResources resources, RedisClient client, String endpoint) {
+        this.resources = resources;
+        this.client = client;
+        this.endpoint = endpoint;
+        this.shared = client.connect(CODEC);
+    }
+
+    /** Connects with the configuration's uri, username, password, database and tls options. */
+    public static RedisStreamsClient connect(RedisStreamsConfiguration configuration) {
+        RedisURI uri = redisUri(configuration);
+        ClientResources resources = DefaultClientResources.create();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .build());
+        try {
+            return new RedisStreamsClient(resources, client, uri.getHost() + ":" + uri.getPort());
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static RedisURI redisUri(RedisStreamsConfiguration configuration) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(configuration.getUri());
+        } catch (RuntimeException e) {
+            // the message of a URI parse error may echo the password: report the shape only
+            throw new IllegalArgumentException("uri: not a Redis URI (expected redis://host:port[/database] or "
+                    + "rediss://...)");
+        }
+        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
+            if (configuration.getUsername() != null && !configuration.getUsername().isEmpty()) {
+                uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
+                        () -> io.lettuce.core.RedisCredentials.just(configuration.getUsername(),
+                                configuration.getPassword())));
+            } else {
+                uri.setPassword(configuration.getPassword().toCharArray());
+            }
+        }
+        if (configuration.getDatabase() > 0) {
+            uri.setDatabase(configuration.getDatabase());
+        }
+        if (configuration.isTls()) {
+            uri.setSsl(true);
+        }
+        return uri;
+    }
+
+    /** The shared, pipelined connection's asynchronous commands. Never send a blocking command on it. */
+    public RedisAsyncCommands<String, byte[]> commands() {
+        return shared.async();
+    }
+
+    /** A new connection for one consumer's blocking reads; the caller closes it. */
+    StatefulRedisConnection<String, byte[]> dedicatedConnection() {
+        return client.connect(CODEC);
+    }
+
+    /** One thread for background work that waits on Redis replies (safe trimming), off Lettuce's event loops. */
+    ScheduledExecutorService housekeeping() {
+        return housekeeping;
+    }
+
+    /** {@code host:port}, for messages (never the password). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Round-trip time of a PING, in milliseconds; throws when Redis does not answer within the timeout. */
+    public double ping(long timeoutMillis) throws Exception {
+        long start = System.nanoTime();
+        await(commands().ping(), timeoutMillis);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The stream's consumer groups; empty when the stream does not exist. */
+    public List<StreamGroupInfo> groups(String stream, long timeoutMillis) throws Exception {
+        try {
+            return StreamGroupInfo.parse(await(commands().xinfoGroups(stream), timeoutMillis));
+        } catch (RedisCommandExecutionException e) {
+            if (isNoSuchKey(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** The stream's length, 0 when it does not exist. */
+    public long length(String stream, long timeoutMillis) throws Exception {
+        return await(commands().xlen(stream), timeoutMillis);
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        try {
+            shared.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits for a command's reply, unwrapping Redis errors so callers can tell {@code NOGROUP} from the rest. */
+    static <T> T await(Future<T> reply, long timeoutMillis) throws Exception {
+        try {
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            reply.cancel(true);
+            throw new TimeoutException("Redis did not answer within " + timeoutMillis + " ms");
+        }
+    }
+
+    static boolean isNoGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null
+                    && t.getMessage().startsWith("NOGROUP")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNoSuchKey(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("no such key");
+    }
+}

@@ -1,0 +1,61 @@
+package io.eventbus.transport.redis;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.HealthCheckComponent;
+
+/**
+ * The {@code redis-streams:} component: append to and consume Redis Streams with consumer groups, on Lettuce. All
+ * endpoints of one component share one {@link RedisStreamsClient} (client resources, event loops and one pipelined
+ * connection), created when the component starts; each consumer adds one connection for its blocking reads.
+ * Options set on the component are the defaults of its endpoints.
+ */
+@Component("redis-streams")
+public class RedisStreamsComponent extends HealthCheckComponent {
+
+    @Metadata(description = "The shared configuration: defaults of every endpoint.")
+    private RedisStreamsConfiguration configuration = new RedisStreamsConfiguration();
+
+    private RedisStreamsClient client;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("redis-streams: endpoint needs a stream, e.g. redis-streams:orders (was "
+                    + uri + ")");
+        }
+        RedisStreamsEndpoint endpoint = new RedisStreamsEndpoint(uri, this, remaining, configuration.copy());
+        setProperties(endpoint, parameters);
+        endpoint.getConfiguration().validate();
+        return endpoint;
+    }
+
+    /** The shared client, connecting on first use with the component's connection options. */
+    synchronized RedisStreamsClient client() {
+        if (client == null) {
+            configuration.validate();
+            client = RedisStreamsClient.connect(configuration);
+        }
+        return client;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        super.doStop();
+    }
+
+    public RedisStreamsConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(RedisStreamsConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

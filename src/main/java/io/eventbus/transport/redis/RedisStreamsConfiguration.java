@@ -1,0 +1,338 @@
+package io.eventbus.transport.redis;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+import io.eventbus.bus.StartPosition;
+
+/**
+ * The options of the {@code redis-streams:} component, set on the component (defaults for every endpoint) or per
+ * endpoint URI; the {@code redis} transport behind {@code bus:} fills the same object from {@code eventbus.redis.*}.
+ * Every option is checked by {@link #validate()} with a message naming it.
+ */
+@UriParams
+public class RedisStreamsConfiguration implements Cloneable {
+
+    // ---------------------------------------------------------------- connection
+
+    /**
+     * The Redis server as a Lettuce URI (default redis://127.0.0.1:6379); rediss:// for TLS, a path
+     * (/2) for the database.
+     */
+    @UriParam(label = "common", defaultValue = "redis://127.0.0.1:6379")
+    private String uri = "redis://127.0.0.1:6379";
+
+    /** The ACL user name (default none: the default user). */
+    @UriParam(label = "security", secret = true)
+    private String username;
+
+    /** The password (default none); never logged nor shown in health details. */
+    @UriParam(label = "security", secret = true)
+    private String password;
+
+    /** The database number (default 0, or the one in the URI); a value above 0 overrides the URI's. */
+    @UriParam(label = "common", defaultValue = "0")
+    private int database;
+
+    /** Whether to connect with TLS (default false; a rediss:// URI turns it on too). */
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean tls;
+
+    /** The stream field holding the message body (default envelope, the event bus wire format). */
+    @UriParam(label = "common", defaultValue = "envelope")
+    private String bodyField = "envelope";
+
+    // ---------------------------------------------------------------- consumer
+
+    /** The consumer group (default: the route id); created with MKSTREAM when missing. */
+    @UriParam(label = "consumer")
+    private String group;
+
+    /**
+     * This member's consumer name in the group (default host-pid-n, unique per process and consumer).
+     */
+    @UriParam(label = "consumer")
+    private String consumer;
+
+    /** The most entries one XREADGROUP or XAUTOCLAIM fetches (default 100). */
+    @UriParam(label = "consumer", defaultValue = "100")
+    private int count = 100;
+
+    /**
+     * How long (in milliseconds) one XREADGROUP blocks waiting for entries (default 2000); never longer than
+     * claimInterval, so that claim rounds stay on time.
+     */
+    @UriParam(label = "consumer", defaultValue = "2000")
+    private long block = 2000;
+
+    /** Entries this consumer processes at once (default 1; with 1 they are processed in stream order). */
+    @UriParam(label = "consumer", defaultValue = "1")
+    private int concurrency = 1;
+
+    /**
+     * Delay (in milliseconds) before an entry whose exchange failed is delivered again (default 1000); it stays
+     * pending meanwhile.
+     */
+    @UriParam(label = "consumer", defaultValue = "1000")
+    private long redeliveryDelay = 1000;
+
+    /**
+     * Idle time (in milliseconds) after which an entry pending at another, presumably dead, member is taken over with
+     * XAUTOCLAIM (default 60000). Longer than the slowest exchange, or a slow member's entries are processed
+     * twice.
+     */
+    @UriParam(label = "consumer", defaultValue = "60000")
+    private long claimMinIdle = 60000;
+
+    /** How often (in milliseconds) the consumer looks for idle pending entries to claim (default 1000). */
+    @UriParam(label = "consumer", defaultValue = "1000")
+    private long claimInterval = 1000;
+
+    /**
+     * Where a group that does not exist yet starts (default EARLIEST: 0, the oldest retained entry;
+     * LATEST: $, only new entries).
+     */
+    @UriParam(label = "consumer", defaultValue = "EARLIEST", enums = "EARLIEST,LATEST")
+    private StartPosition startFrom = StartPosition.EARLIEST;
+
+    // ---------------------------------------------------------------- producer
+
+    /**
+     * Retention in entries (default 10000): XADD MAXLEN n, approximate (tilde) unless approximateTrimming is false;
+     * 0 keeps every entry.
+     */
+    @UriParam(label = "producer", defaultValue = "10000")
+    private long maxLen = 10000;
+
+    /**
+     * Retention in time (in milliseconds, default 0: off): entries older than this are trimmed with
+     * XADD MINID (now minus maxAge); used when maxLen is 0 (Redis takes one strategy per XADD), and
+     * combined with maxLen by trimSafely.
+     */
+    @UriParam(label = "producer", defaultValue = "0")
+    private long maxAge;
+
+    /**
+     * Whether retention trims approximately (default true): the tilde form removes whole radix-tree nodes only, which
+     * is much cheaper.
+     */
+    @UriParam(label = "producer", defaultValue = "true")
+    private boolean approximateTrimming = true;
+
+    /**
+     * Whether retention may never drop an entry that some consumer group has not yet received or acknowledged
+     * (default false). The producer then trims with XTRIM MINID after every maxLen / 10 publishes, to
+     * the oldest of the retention limit and, per group, the smallest pending id (XPENDING) and the entry after
+     * the last delivered one (XINFO GROUPS); a stream may grow past maxLen while a group lags.
+     */
+    @UriParam(label = "producer", defaultValue = "false")
+    private boolean trimSafely;
+
+    /** How long (in milliseconds) a publish waits for Redis to accept the entry (default 10000). */
+    @UriParam(label = "producer", defaultValue = "10000")
+    private long publishTimeout = 10000;
+
+    public RedisStreamsConfiguration copy() {
+        try {
+            return (RedisStreamsConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** Fails with the name of the first option out of range. */
+    public void validate() {
+        requirePositive("count", count);
+        requirePositive("block", block);
+        requirePositive("concurrency", concurrency);
+        requireNonNegative("redeliveryDelay", redeliveryDelay);
+        requirePositive("claimMinIdle", claimMinIdle);
+        requirePositive("claimInterval", claimInterval);
+        requireNonNegative("maxLen", maxLen);
+        requireNonNegative("maxAge", maxAge);
+        requirePositive("publishTimeout", publishTimeout);
+        requireNonNegative("database", database);
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("uri: must not be empty (e.g. redis://127.0.0.1:6379)");
+        }
+        if (bodyField == null || bodyField.isBlank()) {
+            throw new IllegalArgumentException("bodyField: must not be empty");
+        }
+        if (trimSafely && maxLen == 0 && maxAge == 0) {
+            throw new IllegalArgumentException("trimSafely: needs a retention limit, maxLen or maxAge, above 0");
+        }
+    }
+
+    private static void requirePositive(String option, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + ": must be > 0 but was " + value);
+        }
+    }
+
+    private static void requireNonNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + ": must be >= 0 but was " + value);
+        }
+    }
+
+    public String getUri() {
+        return uri;
+    }
+
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public int getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(int database) {
+        this.database = database;
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    public void setTls(boolean tls) {
+        this.tls = tls;
+    }
+
+    public String getBodyField() {
+        return bodyField;
+    }
+
+    public void setBodyField(String bodyField) {
+        this.bodyField = bodyField;
+    }
+
+    public String getGroup() {
+        return group;
+    }
+
+    public void setGroup(String group) {
+        this.group = group;
+    }
+
+    public String getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(String consumer) {
+        this.consumer = consumer;
+    }
+
+    public int getCount() {
+        return count;
+    }
+
+    public void setCount(int count) {
+        this.count = count;
+    }
+
+    public long getBlock() {
+        return block;
+    }
+
+    public void setBlock(long block) {
+        this.block = block;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        this.concurrency = concurrency;
+    }
+
+    public long getRedeliveryDelay() {
+        return redeliveryDelay;
+    }
+
+    public void setRedeliveryDelay(long redeliveryDelay) {
+        this.redeliveryDelay = redeliveryDelay;
+    }
+
+    public long getClaimMinIdle() {
+        return claimMinIdle;
+    }
+
+    public void setClaimMinIdle(long claimMinIdle) {
+        this.claimMinIdle = claimMinIdle;
+    }
+
+    public long getClaimInterval() {
+        return claimInterval;
+    }
+
+    public void setClaimInterval(long claimInterval) {
+        this.claimInterval = claimInterval;
+    }
+
+    public StartPosition getStartFrom() {
+        return startFrom;
+    }
+
+    public void setStartFrom(StartPosition startFrom) {
+        this.startFrom = startFrom;
+    }
+
+    public long getMaxLen() {
+        return maxLen;
+    }
+
+    public void setMaxLen(long maxLen) {
+        this.maxLen = maxLen;
+    }
+
+    public long getMaxAge() {
+        return maxAge;
+    }
+
+    public void setMaxAge(long maxAge) {
+        this.maxAge = maxAge;
+    }
+
+    public boolean isApproximateTrimming() {
+        return approximateTrimming;
+    }
+
+    public void setApproximateTrimming(boolean approximateTrimming) {
+        this.approximateTrimming = approximateTrimming;
+    }
+
+    public boolean isTrimSafely() {
+        return trimSafely;
+    }
+
+    public void setTrimSafely(boolean trimSafely) {
+        this.trimSafely = trimSafely;
+    }
+
+    public long getPublishTimeout() {
+        return publishTimeout;
+    }
+
+    public void setPublishTimeout(long publishTimeout) {
+        this.publishTimeout = publishTimeout;
+    }
+}

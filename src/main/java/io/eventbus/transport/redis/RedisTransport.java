@@ -1,0 +1,175 @@
+package io.eventbus.transport.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.camel.CamelContext;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.TopicStats;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TransportHealth;
+import io.eventbus.bus.TransportProducer;
+
+/**
+ * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t}, a consumer
+ * group is a Redis consumer group. It runs on the {@code redis-streams:} component's machinery — one
+ * {@link RedisStreamsClient}, a {@link StreamPublisher} for {@code XADD} with retention and a
+ * {@link StreamGroupReader} per member — so both give the same semantics (at-least-once, redelivery, claims of dead
+ * members' entries, {@code NOGROUP} recovery).
+ * <p>
+ * Wire format: an entry has the field {@code envelope} (the envelope JSON) plus {@code event_type} and
+ * {@code event_id} copies; {@code XADD <stream> * envelope '<json>'} from any client is a valid publish.
+ */
+public final class RedisTransport implements Transport {
+
+    public static final String NAME = "redis";
+    private static final long PROBE_TIMEOUT = 2000;
+    private static final String[] MIRRORED = { "event_type", "event_id" };
+
+    private final CamelContext context;
+    private final RedisStreamsConfiguration configuration;
+    private final String streamPrefix;
+    private final RedisStreamsClient client;
+    private final StreamPublisher publisher;
+    private final Map<String, TransportProducer> producers = new ConcurrentHashMap<>();
+    private final List<StreamGroupReader> readers = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
+     * @param streamPrefix  prepended to every topic to name its stream (empty: the topic is the stream)
+     */
+    public RedisTransport(CamelContext context, RedisStreamsConfiguration configuration, String streamPrefix) {
+        configuration.validate();
+        this.context = context;
+        this.configuration = configuration;
+        this.streamPrefix = streamPrefix == null ? "" : streamPrefix;
+        this.client = RedisStreamsClient.connect(configuration);
+        this.publisher = new StreamPublisher(client, configuration);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The stream that carries the topic. */
+    public String streamOf(String topic) {
+        return streamPrefix + topic;
+    }
+
+    /** Publishes and waits until Redis has appended the entry ({@code publishTimeout}). */
+    @Override
+    public TransportProducer bindProducer(String topic) {
+        return producers.computeIfAbsent(topic, t -> {
+            String stream = streamOf(t);
+            return message -> RedisStreamsClient.await(publisher.publish(stream, fieldsOf(message))
+                    .toCompletableFuture(), configuration.getPublishTimeout());
+        });
+    }
+
+    @Override
+    public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        RedisStreamsConfiguration member = configuration.copy();
+        member.setGroup(binding.group());
+        member.setConsumer(binding.consumerName());
+        member.setConcurrency(binding.concurrency());
+        member.setRedeliveryDelay(binding.redeliveryDelay());
+        member.setStartFrom(binding.startPosition());
+        StreamGroupReader reader = new StreamGroupReader(context, client, streamOf(topic), member, handler);
+        return new TransportConsumer() {
+            @Override
+            public void start() {
+                readers.add(reader);
+                reader.start();
+            }
+
+            @Override
+            public void stop() {
+                try {
+                    reader.stop();
+                } finally {
+                    readers.remove(reader);
+                }
+            }
+
+            @Override
+            public Map<String, Object> details() {
+                return reader.details();
+            }
+        };
+    }
+
+    /**
+     * {@code XLEN} and {@code XINFO GROUPS}: per group its lag (Redis 7; null when Redis cannot tell), pending and
+     * consumers. A group asked for that Redis does not know is reported with lag and pending unknown and no
+     * consumer. Creates nothing.
+     */
+    @Override
+    public TopicStats stats(String topic, Set<String> groups) throws Exception {
+        String stream = streamOf(topic);
+        long length = client.length(stream, PROBE_TIMEOUT);
+        List<TopicStats.GroupStats> stats = new ArrayList<>();
+        Set<String> missing = new TreeSet<>(groups);
+        for (StreamGroupInfo group : client.groups(stream, PROBE_TIMEOUT)) {
+            missing.remove(group.name());
+            if (groups.isEmpty() || groups.contains(group.name())) {
+                stats.add(new TopicStats.GroupStats(group.name(), group.lag(), group.pending(),
+                        (int) group.consumers()));
+            }
+        }
+        for (String group : missing) {
+            stats.add(new TopicStats.GroupStats(group, null, null, 0));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stream", stream);
+        if (configuration.getMaxLen() > 0) {
+            details.put("max_len", configuration.getMaxLen());
+        }
+        return new TopicStats(topic, length, stats, details);
+    }
+
+    /** A {@code PING}: connected and its round trip; the Redis endpoint as {@code host:port}, never credentials. */
+    @Override
+    public TransportHealth health() {
+        try {
+            double latency = client.ping(PROBE_TIMEOUT);
+            return new TransportHealth(true, latency, null, Map.of("redis", client.endpoint()));
+        } catch (Exception e) {
+            return new TransportHealth(false, -1, "Redis at " + client.endpoint() + " does not answer: "
+                    + e.getMessage(), Map.of("redis", client.endpoint()));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (StreamGroupReader reader : readers) {
+            reader.stop();
+        }
+        readers.clear();
+        client.close();
+    }
+
+    /** The entry: {@code envelope} plus the {@code event_type} and {@code event_id} mirrors. */
+    private static Map<String, byte[]> fieldsOf(OutboundMessage message) {
+        Map<String, byte[]> fields = new LinkedHashMap<>(4);
+        fields.put("envelope", message.body());
+        for (String mirrored : MIRRORED) {
+            String value = message.headers().get(mirrored);
+            if (value != null) {
+                fields.put(mirrored, value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+}

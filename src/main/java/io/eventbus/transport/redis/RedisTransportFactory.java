@@ -1,0 +1,49 @@
+package io.eventbus.transport.redis;
+
+import org.apache.camel.CamelContext;
+
+import io.eventbus.bus.EventBusProperties;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportFactory;
+
+/**
+ * Creates the {@code redis} transport from the {@code eventbus.redis.*} keys (see {@code application.properties}):
+ * {@code uri} (default {@code redis://127.0.0.1:6379}), {@code username}, {@code password}, {@code database},
+ * {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code trim-safely},
+ * consumer {@code count} (100), {@code block} (ms, 2000), {@code claim-min-idle} (ms, 60000),
+ * {@code claim-interval} (ms, 1000), and {@code publish-timeout} (ms, 10000). Group, concurrency, redelivery delay
+ * and start position come from each {@code bus:} endpoint.
+ */
+public final class RedisTransportFactory implements TransportFactory {
+
+    private static final String PREFIX = "eventbus.redis.";
+
+    @Override
+    public Transport create(CamelContext context, EventBusProperties settings) {
+        return new RedisTransport(context, configuration(settings), settings.string(PREFIX + "stream-prefix", ""));
+    }
+
+    static RedisStreamsConfiguration configuration(EventBusProperties settings) {
+        RedisStreamsConfiguration c = new RedisStreamsConfiguration();
+        c.setUri(settings.string(PREFIX + "uri", c.getUri()));
+        c.setUsername(settings.string(PREFIX + "username").orElse(null));
+        c.setPassword(settings.string(PREFIX + "password").orElse(null));
+        c.setDatabase((int) settings.nonNegativeLong(PREFIX + "database", 0));
+        c.setTls(settings.bool(PREFIX + "tls", false));
+        c.setMaxLen(settings.nonNegativeLong(PREFIX + "max-len", c.getMaxLen()));
+        c.setMaxAge(settings.nonNegativeLong(PREFIX + "max-age", c.getMaxAge()));
+        c.setApproximateTrimming(settings.bool(PREFIX + "approximate-trimming", true));
+        c.setTrimSafely(settings.bool(PREFIX + "trim-safely", false));
+        c.setCount(settings.positiveInt(PREFIX + "count", c.getCount()));
+        c.setBlock(settings.positiveInt(PREFIX + "block", (int) c.getBlock()));
+        c.setClaimMinIdle(settings.positiveInt(PREFIX + "claim-min-idle", (int) c.getClaimMinIdle()));
+        c.setClaimInterval(settings.positiveInt(PREFIX + "claim-interval", (int) c.getClaimInterval()));
+        c.setPublishTimeout(settings.positiveInt(PREFIX + "publish-timeout", (int) c.getPublishTimeout()));
+        try {
+            c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
+        }
+        return c;
+    }
+}

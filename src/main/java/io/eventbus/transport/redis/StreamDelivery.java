@@ -1,0 +1,96 @@
+package io.eventbus.transport.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.eventbus.bus.Delivery;
+
+/**
+ * One stream entry delivered to one member of a consumer group. {@link #ack()} acknowledges it ({@code XACK},
+ * batched); {@link #reject()} leaves it pending, to be delivered again after the redelivery delay. Settling twice is
+ * ignored.
+ */
+final class StreamDelivery implements Delivery {
+
+    private final StreamGroupReader reader;
+    private final String id;
+    private final Map<String, byte[]> fields;
+    private final String bodyField;
+    private final int deliveryCount;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final CountDownLatch settledLatch = new CountDownLatch(1);
+    private Map<String, String> headers;
+
+    StreamDelivery(StreamGroupReader reader, String id, Map<String, byte[]> fields, String bodyField,
+            int deliveryCount) {
+        this.reader = reader;
+        this.id = id;
+        this.fields = fields;
+        this.bodyField = bodyField;
+        this.deliveryCount = deliveryCount;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** The body field's bytes; an entry without it but with a single field gives that field; else empty. */
+    @Override
+    public byte[] body() {
+        byte[] body = fields.get(bodyField);
+        if (body == null && fields.size() == 1) {
+            body = fields.values().iterator().next();
+        }
+        return body == null ? new byte[0] : body;
+    }
+
+    /** The entry's other fields, as UTF-8 text. */
+    @Override
+    public Map<String, String> headers() {
+        if (headers == null) {
+            Map<String, String> text = new LinkedHashMap<>();
+            fields.forEach((name, value) -> {
+                if (!name.equals(bodyField) && value != null) {
+                    text.put(name, new String(value, StandardCharsets.UTF_8));
+                }
+            });
+            headers = text;
+        }
+        return headers;
+    }
+
+    /** The entry's raw fields, as Redis returned them. */
+    Map<String, byte[]> fields() {
+        return fields;
+    }
+
+    @Override
+    public int deliveryCount() {
+        return deliveryCount;
+    }
+
+    @Override
+    public void ack() {
+        if (settled.compareAndSet(false, true)) {
+            reader.acknowledged(this);
+            settledLatch.countDown();
+        }
+    }
+
+    @Override
+    public void reject() {
+        if (settled.compareAndSet(false, true)) {
+            reader.rejected(this);
+            settledLatch.countDown();
+        }
+    }
+
+    /** Blocks the worker until the exchange has settled, which bounds in-flight work by the concurrency. */
+    void awaitSettled() throws InterruptedException {
+        settledLatch.await();
+    }
+}
