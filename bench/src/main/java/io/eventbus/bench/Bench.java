@@ -19,6 +19,7 @@ public final class Bench {
     static {
         BENCHMARKS.put("memory", MemoryBenchmark::new);
         BENCHMARKS.put("redis", RedisBenchmark::new);
+        BENCHMARKS.put("kafka", KafkaBenchmark::new);
     }
 
     private Bench() {

@@ -1,0 +1,259 @@
+package io.eventbus.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.tools.ConsumerPerformance;
+import org.apache.kafka.tools.ProducerPerformance;
+
+import io.eventbus.envelope.Envelope;
+import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.kafka.KafkaTestBroker;
+
+/**
+ * Kafka's own tools against {@code bus:} over Kafka, same run, same broker, same envelopes, same producer
+ * properties (idempotent, {@code acks=all}, lz4, {@code linger.ms=0} as the transport's default,
+ * {@code batch.size=65536}), 4-partition topics.
+ * <p>
+ * Each side is a pipeline: a consumer group is started, then {@code --events} envelopes are published, and the run
+ * ends when the group has consumed them all; events/s is events over that wall time. Baseline: kafka-tools 3.9.1's
+ * {@code ConsumerPerformance} (in a thread) and {@code ProducerPerformance} (envelopes from a payload file, one
+ * async producer). Bus: a {@code bus:} route consuming with concurrency 8, fed by 256 threads publishing through
+ * {@code bus:} (the SPI's publish returns on the broker's acknowledgement, so concurrency comes from threads). The
+ * latency columns are publish latency, send to acknowledgement, on both sides (ProducerPerformance's own samples,
+ * millisecond resolution); the bus's end-to-end latency (publish to route) is printed above the table.
+ * <p>
+ * Broker: {@code EVENTBUS_KAFKA_BOOTSTRAP_SERVERS} when set (e.g. {@code scripts/kafka-broker}), else an in-JVM
+ * KRaft broker.
+ */
+public final class KafkaBenchmark implements Benchmark {
+
+    private static final int PUBLISHERS = 256;
+    private static final int CONSUMER_CONCURRENCY = 8;
+    private static final Map<String, String> PRODUCER = Map.of("acks", "all", "enable.idempotence", "true",
+            "compression.type", "lz4", "linger.ms", "0", "batch.size", "65536");
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public String description() {
+        return "kafka-tools ProducerPerformance+ConsumerPerformance vs bus: over Kafka (publish, consume concurrently)";
+    }
+
+    @Override
+    public List<Measurement> run(BenchOptions options) throws Exception {
+        String env = System.getenv("EVENTBUS_KAFKA_BOOTSTRAP_SERVERS");
+        String bootstrap = env != null && !env.isBlank() ? env : KafkaTestBroker.bootstrapServers();
+        Path payloads = payloadFile(options.payloadBytes());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            if (options.warmup() > 0) {
+                raw(admin, bootstrap, "bench.raw.warmup." + run, options.warmup(), payloads, false);
+                bus(admin, bootstrap, "bench.bus.warmup." + run, options.warmup(), options.payloadBytes(), false);
+            }
+            Measurement raw = raw(admin, bootstrap, "bench.raw." + run, options.events(), payloads, true);
+            Measurement bus = bus(admin, bootstrap, "bench.bus." + run, options.events(), options.payloadBytes(), true);
+            return List.of(raw, bus);
+        } finally {
+            Files.deleteIfExists(payloads);
+        }
+    }
+
+    private static Measurement raw(Admin admin, String bootstrap, String topic, int events, Path payloads,
+            boolean report) throws Exception {
+        createTopic(admin, topic);
+        PrintStream console = System.out;
+        ByteArrayOutputStream toolOutput = new ByteArrayOutputStream();
+        ProducerPerformance producer = new ProducerPerformance();
+        long nanos;
+        System.setOut(new PrintStream(toolOutput, true, StandardCharsets.UTF_8));
+        try {
+            Thread consumer = new Thread(() -> ConsumerPerformance.main(new String[] {"--bootstrap-server", bootstrap,
+                "--topic", topic, "--messages", String.valueOf(events), "--group", "raw-" + topic, "--hide-header",
+                "--timeout", "60000"}), "consumer-performance");
+            consumer.start();
+            awaitMembers(admin, "raw-" + topic);
+            List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records", String.valueOf(events),
+                    "--throughput", "-1", "--payload-file", payloads.toString(), "--producer-props",
+                    "bootstrap.servers=" + bootstrap));
+            PRODUCER.forEach((k, v) -> args.add(k + "=" + v));
+            long start = System.nanoTime();
+            Method run = ProducerPerformance.class.getDeclaredMethod("start", String[].class);
+            run.setAccessible(true);
+            run.invoke(producer, (Object) args.toArray(new String[0]));
+            consumer.join(TimeUnit.MINUTES.toMillis(10));
+            nanos = System.nanoTime() - start;
+        } finally {
+            System.setOut(console);
+        }
+        if (report) {
+            for (String line : toolOutput.toString(StandardCharsets.UTF_8).split("\n")) {
+                if (line.contains("records sent") && line.contains("99th")) {
+                    console.println("ProducerPerformance: " + line.trim());
+                } else if (line.matches("^\\d{4}-\\d{2}-\\d{2}.*")) {
+                    console.println("ConsumerPerformance (start, end, MB, MB/s, nMsg, nMsg/s, rebalance ms, fetch ms,"
+                            + " fetch MB/s, fetch nMsg/s): " + line.trim());
+                }
+            }
+        }
+        return new Measurement("raw: kafka-tools Producer/ConsumerPerformance", events, nanos,
+                producerLatencies(producer));
+    }
+
+    /** ProducerPerformance's own latency samples (send to acknowledgement, in ms), read from its statistics. */
+    private static LatencyRecorder producerLatencies(ProducerPerformance producer) throws ReflectiveOperationException {
+        Field statsField = ProducerPerformance.class.getDeclaredField("stats");
+        statsField.setAccessible(true);
+        Object stats = statsField.get(producer);
+        Field latenciesField = stats.getClass().getDeclaredField("latencies");
+        Field indexField = stats.getClass().getDeclaredField("index");
+        latenciesField.setAccessible(true);
+        indexField.setAccessible(true);
+        int[] latencies = (int[]) latenciesField.get(stats);
+        int samples = Math.min(indexField.getInt(stats), latencies.length);
+        LatencyRecorder recorder = new LatencyRecorder(samples);
+        for (int i = 0; i < samples; i++) {
+            recorder.record(TimeUnit.MILLISECONDS.toNanos(latencies[i]));
+        }
+        return recorder;
+    }
+
+    private static Measurement bus(Admin admin, String bootstrap, String topic, int events, int payloadBytes,
+            boolean report) throws Exception {
+        createTopic(admin, topic);
+        CamelContext context = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.put("eventbus.transport", "kafka");
+        props.put("eventbus.kafka.bootstrap-servers", bootstrap);
+        props.put("eventbus.kafka.linger-ms", PRODUCER.get("linger.ms"));
+        props.put("eventbus.kafka.batch-size", PRODUCER.get("batch.size"));
+        props.put("eventbus.kafka.compression", PRODUCER.get("compression.type"));
+        context.getPropertiesComponent().setInitialProperties(props);
+        LatencyRecorder publishLatency = new LatencyRecorder(events);
+        LatencyRecorder endToEnd = new LatencyRecorder(events);
+        CountDownLatch consumed = new CountDownLatch(events);
+        String group = "bus-" + topic;
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=" + group + "&concurrency=" + CONSUMER_CONCURRENCY).routeId("bench")
+                        .process(e -> {
+                            long sent = e.getIn().getBody(Envelope.class).getData().get("sent_nanos").asLong();
+                            endToEnd.record(System.nanoTime() - sent);
+                            consumed.countDown();
+                        });
+            }
+        });
+        long nanos;
+        try {
+            context.start();
+            awaitMembers(admin, group);
+            ProducerTemplate template = context.createProducerTemplate();
+            String filler = "x".repeat(payloadBytes);
+            ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
+            long start = System.nanoTime();
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int p = 0; p < PUBLISHERS; p++) {
+                    int share = events / PUBLISHERS + (p < events % PUBLISHERS ? 1 : 0);
+                    done.add(publishers.submit(() -> {
+                        for (int i = 0; i < share; i++) {
+                            long sent = System.nanoTime();
+                            template.sendBody("bus:" + topic, event(filler, sent));
+                            publishLatency.record(System.nanoTime() - sent);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                publishers.shutdownNow();
+            }
+            if (!consumed.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("bus: consumed only " + (events - consumed.getCount()) + " of "
+                        + events + " events");
+            }
+            nanos = System.nanoTime() - start;
+        } finally {
+            context.stop();
+        }
+        if (report) {
+            System.out.printf(Locale.ROOT, "bus: end-to-end latency (publish to route): p50 %.3f ms, p99 %.3f ms%n",
+                    endToEnd.percentileMillis(50), endToEnd.percentileMillis(99));
+        }
+        return new Measurement("bus: over Kafka (" + PUBLISHERS + " publishers, concurrency " + CONSUMER_CONCURRENCY
+                + ")", events, nanos, publishLatency);
+    }
+
+    private static Envelope event(String filler, long sentNanos) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("filler", filler);
+        data.put("sent_nanos", sentNanos);
+        return Envelope.create("bench_event", "bench", data);
+    }
+
+    /** 1000 distinct envelopes, one JSON line each, the size of the bus's events, for ProducerPerformance. */
+    private static Path payloadFile(int payloadBytes) throws Exception {
+        EnvelopeCodec codec = new EnvelopeCodec();
+        StringBuilder lines = new StringBuilder();
+        String filler = "x".repeat(payloadBytes);
+        for (int i = 0; i < 1000; i++) {
+            Envelope event = event(filler, System.nanoTime());
+            event.setPublishedAt(java.time.Instant.now().toString());
+            lines.append(new String(codec.encode(event), StandardCharsets.UTF_8)).append('\n');
+        }
+        Path file = Files.createTempFile("kafka-bench-envelopes", ".jsonl");
+        Files.writeString(file, lines);
+        return file;
+    }
+
+    private static void createTopic(Admin admin, String topic) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the group has a member with partitions, so that both sides start publishing to a ready group. */
+    private static void awaitMembers(Admin admin, String group) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (description.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the group does not exist yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("consumer group " + group + " got no partitions within 60 s");
+    }
+}

@@ -1,0 +1,94 @@
+package io.eventbus.transport.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import io.eventbus.bus.Delivery;
+
+/**
+ * One delivery of a Kafka record to a group member. {@link #ack()} lets the partition's commit pass the record;
+ * {@link #reject()} schedules it for redelivery by the same member after the binding's redelivery delay, the
+ * commit staying behind it meanwhile.
+ */
+final class KafkaDelivery implements Delivery {
+
+    private final ConsumerRecord<String, byte[]> record;
+    private final PartitionOffsets offsets;
+    private final int deliveryCount;
+    private final Runnable redeliver;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final CountDownLatch settledLatch = new CountDownLatch(1);
+
+    KafkaDelivery(ConsumerRecord<String, byte[]> record, PartitionOffsets offsets, int deliveryCount,
+            Runnable redeliver) {
+        this.record = record;
+        this.offsets = offsets;
+        this.deliveryCount = deliveryCount;
+        this.redeliver = redeliver;
+    }
+
+    /** {@code <topic>-<partition>@<offset>}. */
+    @Override
+    public String id() {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    @Override
+    public byte[] body() {
+        return record.value() == null ? new byte[0] : record.value();
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            if (header.value() != null) {
+                headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return headers;
+    }
+
+    @Override
+    public int deliveryCount() {
+        return deliveryCount;
+    }
+
+    @Override
+    public void ack() {
+        if (settled.compareAndSet(false, true)) {
+            offsets.ack(record.offset());
+            settledLatch.countDown();
+        }
+    }
+
+    @Override
+    public void reject() {
+        if (settled.compareAndSet(false, true)) {
+            if (offsets.reject(record.offset())) {
+                redeliver.run();
+            }
+            settledLatch.countDown();
+        }
+    }
+
+    /**
+     * Waits until settled, or until the member lost the partition (the next owner redelivers the record then).
+     * Returns whether it settled.
+     */
+    boolean awaitSettled() throws InterruptedException {
+        while (!settledLatch.await(100, TimeUnit.MILLISECONDS)) {
+            if (offsets.isClosed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

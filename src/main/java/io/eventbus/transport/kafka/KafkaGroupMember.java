@@ -1,0 +1,405 @@
+package io.eventbus.transport.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.StartPosition;
+import io.eventbus.bus.TransportConsumer;
+
+/**
+ * One member of a consumer group on a Kafka topic: a consumer loop on kafka-clients' {@link KafkaConsumer} and
+ * {@code concurrency} workers, committing per partition only what the exchanges have settled.
+ * <p>
+ * <strong>Why not Camel's {@code kafka:} consumer.</strong> The transport SPI settles each delivery on its own,
+ * possibly out of order ({@code concurrency > 1}, redeliveries), from whichever thread completes the exchange.
+ * camel-kafka 4.14's consumer commits per exchange in record order from its poll thread: it cannot hold a
+ * partition's commit below an unsettled record while later ones complete, its {@code breakOnFirstError} seeks
+ * and commits per batch (which is how CAMEL-20044 committed one partition's offset on another), and redelivery
+ * there means seeking the whole partition back. So this class keeps, per partition, the set of unsettled offsets
+ * ({@link PartitionOffsets}) and commits the lowest of them; a rejected record is redelivered in memory after the
+ * redelivery delay while the rest of its partition and the other partitions flow.
+ * <p>
+ * Threads: the loop thread owns the {@link KafkaConsumer} (poll, commits, rebalance callbacks); workers take
+ * records from a {@link DelayQueue} (fresh records at once, rejected ones when due), call the handler and wait for
+ * the settlement, so in-flight deliveries never exceed the concurrency. When the buffer of fetched records is full
+ * the loop pauses its partitions and keeps polling, which keeps the member in the group.
+ * <p>
+ * Rebalances use the cooperative-sticky assignor, so only moving partitions are revoked. On revocation the loop
+ * stops delivering them, waits up to {@code settle-timeout} for their in-flight deliveries, commits what is
+ * settled and drops the rest, which the new owner reads again from the commit. Lost partitions are dropped without
+ * a commit.
+ */
+final class KafkaGroupMember implements TransportConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupMember.class);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final CamelContext context;
+    private final KafkaTransport transport;
+    private final KafkaSettings settings;
+    private final String topic;
+    private final ConsumerBinding binding;
+    private final DeliveryHandler handler;
+    private final Consumer<KafkaGroupMember> onStopped;
+    private final int maxBuffered;
+    private final DelayQueue<Dispatch> ready = new DelayQueue<>();
+    private final AtomicInteger buffered = new AtomicInteger();
+    private final Map<TopicPartition, PartitionOffsets> owned = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private volatile boolean workersRunning;
+    private ExecutorService loop;
+    private ExecutorService workers;
+
+    KafkaGroupMember(CamelContext context, KafkaTransport transport, KafkaSettings settings, String topic,
+            ConsumerBinding binding, DeliveryHandler handler, Consumer<KafkaGroupMember> onStopped) {
+        this.context = context;
+        this.transport = transport;
+        this.settings = settings;
+        this.topic = topic;
+        this.binding = binding;
+        this.handler = handler;
+        this.onStopped = onStopped;
+        this.maxBuffered = settings.maxPollRecords();
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    String group() {
+        return binding.group();
+    }
+
+    /** Creates the topic if absent (fails when the broker cannot be reached), then starts polling. */
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        transport.ensureTopic(topic);
+        running = true;
+        workersRunning = true;
+        String name = "bus-kafka-" + topic + "-" + binding.consumerName();
+        workers = context.getExecutorServiceManager().newFixedThreadPool(this, name, binding.concurrency());
+        for (int i = 0; i < binding.concurrency(); i++) {
+            workers.execute(this::work);
+        }
+        loop = context.getExecutorServiceManager().newSingleThreadExecutor(this, name + "-poll");
+        loop.execute(this::poll);
+    }
+
+    /**
+     * Stops fetching, lets in-flight deliveries settle (up to {@code settle-timeout}), commits what settled and
+     * leaves the group; the rest goes to the next owner.
+     */
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        // no new delivery from now on, without waiting for the loop to notice
+        owned.values().forEach(PartitionOffsets::closing);
+        if (loop != null) {
+            context.getExecutorServiceManager().shutdownGraceful(loop,
+                    settings.settleTimeoutMillis() + settings.requestTimeoutMillis() + 5_000);
+            loop = null;
+        }
+        workersRunning = false;
+        if (workers != null) {
+            context.getExecutorServiceManager().shutdown(workers);
+            workers = null;
+        }
+        onStopped.accept(this);
+    }
+
+    /** Delivered or waiting for redelivery, not settled, over the partitions this member owns. */
+    long pending() {
+        long pending = 0;
+        for (PartitionOffsets offsets : owned.values()) {
+            pending += offsets.pending();
+        }
+        return pending;
+    }
+
+    /**
+     * This member's {@code pending}, the group's {@code lag} on the topic (end offsets minus committed offsets,
+     * summed) and {@code lag_by_partition}, and the partitions it owns. The lag is the group's, as the broker
+     * reports it, so it includes records this member has delivered but not committed yet.
+     */
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("consumer", binding.consumerName());
+        details.put("pending", pending());
+        details.put("partitions", owned.keySet().stream().map(TopicPartition::partition).sorted().toList());
+        try {
+            Map<Integer, Long> lag = transport.groupLag(topic, binding.group());
+            details.put("lag", lag.values().stream().mapToLong(Long::longValue).sum());
+            details.put("lag_by_partition", new TreeMap<>(lag));
+        } catch (Exception e) {
+            details.put("lag_error", e.getMessage());
+        }
+        return details;
+    }
+
+    // ------------------------------------------------------------------ the consumer loop
+
+    private void poll() {
+        String reset = binding.startPosition() == StartPosition.LATEST ? "latest" : "earliest";
+        Properties props = settings.consumerProperties(binding.consumerName(), binding.group(), reset);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic), new Rebalance(consumer));
+            boolean paused = false;
+            long lastCommit = 0;
+            while (running) {
+                if (buffered.get() >= maxBuffered) {
+                    consumer.pause(consumer.assignment());
+                    paused = true;
+                } else if (paused && buffered.get() <= maxBuffered / 2) {
+                    consumer.resume(consumer.paused());
+                    paused = false;
+                }
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(paused ? 5 : settings.pollTimeoutMillis()));
+                } catch (WakeupException e) {
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    PartitionOffsets offsets = owned.get(new TopicPartition(record.topic(), record.partition()));
+                    if (offsets != null) {
+                        offsets.fetched(record.offset());
+                        buffered.incrementAndGet();
+                        ready.add(new Dispatch(record, offsets, System.nanoTime(), true));
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastCommit >= TimeUnit.MILLISECONDS.toNanos(settings.commitIntervalMillis())) {
+                    commitAsync(consumer);
+                    lastCommit = now;
+                }
+            }
+            leave(consumer);
+        } catch (RuntimeException e) {
+            LOG.error("Kafka consumer {} of topic {} in group {} failed{}; its unsettled records go to the next"
+                    + " owner: {}", binding.consumerName(), topic, binding.group(), running ? "" : " while stopping",
+                    e.getMessage(), e);
+        } finally {
+            owned.values().forEach(PartitionOffsets::close);
+            owned.clear();
+        }
+    }
+
+    /** Graceful end: no new deliveries, wait for in-flight ones, commit synchronously, then close (leave). */
+    private void leave(KafkaConsumer<String, byte[]> consumer) {
+        Collection<PartitionOffsets> all = List.copyOf(owned.values());
+        all.forEach(PartitionOffsets::closing);
+        awaitInFlight(all);
+        commitSync(consumer, all);
+        all.forEach(PartitionOffsets::close);
+    }
+
+    private void awaitInFlight(Collection<PartitionOffsets> partitions) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.settleTimeoutMillis());
+        while (partitions.stream().anyMatch(p -> p.inFlight() > 0) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void commitAsync(KafkaConsumer<String, byte[]> consumer) {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (PartitionOffsets offsets : owned.values()) {
+            OffsetAndMetadata commit = offsets.takeCommit();
+            if (commit != null) {
+                commits.put(offsets.partition(), commit);
+            }
+        }
+        if (commits.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(commits, (offsets, error) -> {
+            if (error != null) {
+                LOG.warn("Committing offsets of topic {} for group {} failed, retrying with the next commit: {}",
+                        topic, binding.group(), error.getMessage());
+                offsets.forEach((tp, om) -> {
+                    PartitionOffsets p = owned.get(tp);
+                    if (p != null) {
+                        p.commitFailed(om.offset());
+                    }
+                });
+            }
+        });
+    }
+
+    /** The commit of an orderly hand-over: settled offsets, no delivery counts (see {@link PartitionOffsets}). */
+    private void commitSync(KafkaConsumer<String, byte[]> consumer, Collection<PartitionOffsets> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (PartitionOffsets offsets : partitions) {
+            OffsetAndMetadata commit = offsets.takeHandOverCommit();
+            if (commit != null) {
+                commits.put(offsets.partition(), commit);
+            }
+        }
+        if (commits.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(commits, Duration.ofMillis(settings.requestTimeoutMillis()));
+        } catch (KafkaException e) {
+            // the next owner starts from the previous commit: records settled since are processed again
+            LOG.warn("Committing offsets {} of group {} failed: {}", commits, binding.group(), e.getMessage());
+        }
+    }
+
+    /** Partition ownership changes, called by the consumer on the loop thread during {@code poll}. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> consumer;
+
+        Rebalance(KafkaConsumer<String, byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions),
+                    Duration.ofMillis(settings.requestTimeoutMillis()));
+            for (TopicPartition tp : partitions) {
+                owned.put(tp, new PartitionOffsets(tp, committed.get(tp)));
+            }
+            LOG.info("{} of group {} now owns {}", binding.consumerName(), binding.group(), partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            List<PartitionOffsets> revoked = partitions.stream().map(owned::get).filter(p -> p != null).toList();
+            revoked.forEach(PartitionOffsets::closing);
+            awaitInFlight(revoked);
+            commitSync(consumer, revoked);
+            revoked.forEach(PartitionOffsets::close);
+            partitions.forEach(owned::remove);
+            if (!partitions.isEmpty()) {
+                LOG.info("{} of group {} handed over {}", binding.consumerName(), binding.group(), partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                PartitionOffsets lost = owned.remove(tp);
+                if (lost != null) {
+                    lost.close();
+                }
+            }
+            LOG.warn("{} of group {} lost {} without committing; their unsettled records are redelivered",
+                    binding.consumerName(), binding.group(), partitions);
+        }
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    private void work() {
+        while (workersRunning) {
+            Dispatch next;
+            try {
+                next = ready.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (next == null) {
+                continue;
+            }
+            if (next.fresh) {
+                buffered.decrementAndGet();
+            }
+            int count = next.offsets.beginDelivery(next.record.offset());
+            if (count == 0) {
+                continue;
+            }
+            KafkaDelivery delivery = new KafkaDelivery(next.record, next.offsets, count,
+                    () -> ready.add(new Dispatch(next.record, next.offsets,
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(binding.redeliveryDelay()), false)));
+            try {
+                handler.onDelivery(delivery);
+            } catch (RuntimeException e) {
+                LOG.error("Handler failed on {} of group {}; it will be redelivered", delivery.id(), binding.group(),
+                        e);
+                delivery.reject();
+            }
+            try {
+                delivery.awaitSettled();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A record waiting for a worker: fresh ones are due when fetched, rejected ones after the redelivery delay. */
+    private static final class Dispatch implements Delayed {
+        final ConsumerRecord<String, byte[]> record;
+        final PartitionOffsets offsets;
+        final long dueNanos;
+        final long sequence = SEQUENCE.incrementAndGet();
+        final boolean fresh;
+
+        Dispatch(ConsumerRecord<String, byte[]> record, PartitionOffsets offsets, long dueNanos, boolean fresh) {
+            this.record = record;
+            this.offsets = offsets;
+            this.dueNanos = dueNanos;
+            this.fresh = fresh;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            Dispatch that = (Dispatch) other;
+            if (dueNanos != that.dueNanos) {
+                return dueNanos - that.dueNanos < 0 ? -1 : 1;
+            }
+            return Long.compare(sequence, that.sequence);
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package io.eventbus.transport.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.TopicStats;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TransportHealth;
+import io.eventbus.bus.TransportProducer;
+import io.eventbus.pipeline.RetryableException;
+
+/**
+ * {@code bus:} over Apache Kafka: {@code bus:<topic>} is the Kafka topic of that name (created through the
+ * {@link Admin} client with {@code eventbus.kafka.partitions} partitions and {@code replication-factor} replicas
+ * when absent), the envelope's {@code key} is the record key (so one key stays in one partition, in order), the
+ * consumer group is the Kafka {@code group.id}, and the value is the envelope JSON with the header mirrors as record
+ * headers.
+ * <p>
+ * Publishing uses one {@link KafkaProducer} per transport (thread-safe; concurrent publishes share its batches):
+ * idempotent, {@code acks=all}, lz4, {@code linger.ms}/{@code batch.size} from configuration; a publish returns
+ * once every in-sync replica has the record. It is kafka-clients' producer rather than Camel's {@code kafka:}
+ * endpoint because the transport SPI publishes an already encoded message, below Camel's exchanges: a
+ * {@code kafka:} producer would wrap each publish in a second exchange for no gain. Consuming is
+ * {@link KafkaGroupMember}'s loop (its Javadoc says why it is not Camel's {@code kafka:} consumer).
+ */
+public final class KafkaTransport implements Transport {
+
+    public static final String NAME = "kafka";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final CamelContext context;
+    private final KafkaSettings settings;
+    private final Admin admin;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final List<KafkaGroupMember> members = new CopyOnWriteArrayList<>();
+
+    KafkaTransport(CamelContext context, KafkaSettings settings) {
+        this.context = context;
+        this.settings = settings;
+        String clientId = "eventbus-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+        this.admin = Admin.create(settings.adminProperties(clientId + "-admin"));
+        KafkaProducer<String, byte[]> created;
+        try {
+            created = new KafkaProducer<>(settings.producerProperties(clientId + "-producer"));
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+        this.producer = created;
+        LOG.info("Kafka transport on {}", settings);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportProducer bindProducer(String topic) {
+        return message -> publish(topic, message);
+    }
+
+    private void publish(String topic, OutboundMessage message) throws Exception {
+        ensureTopic(topic);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.key(), message.body());
+        message.headers().forEach((name, value) ->
+                record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+        try {
+            producer.send(record).get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RetriableException) {
+                throw new RetryableException("Kafka did not accept the event on topic " + topic + ": "
+                        + cause.getMessage(), cause);
+            }
+            throw cause instanceof Exception ex ? ex : e;
+        } catch (TimeoutException e) {
+            throw new RetryableException("Kafka did not acknowledge the event on topic " + topic + " within "
+                    + settings.requestTimeoutMillis() + " ms (eventbus.kafka.request-timeout)", e);
+        }
+    }
+
+    @Override
+    public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        KafkaGroupMember member = new KafkaGroupMember(context, this, settings, topic, binding, handler,
+                members::remove);
+        members.add(member);
+        return member;
+    }
+
+    /**
+     * Creates the topic with the configured partitions and replication factor unless the broker has it. Throws a
+     * {@link RetryableException} when the broker cannot be reached.
+     */
+    void ensureTopic(String topic) {
+        if (knownTopics.contains(topic)) {
+            return;
+        }
+        NewTopic wanted = new NewTopic(topic, settings.partitions(), settings.replicationFactor());
+        try {
+            admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Created Kafka topic {} ({} partitions, replication factor {})", topic, settings.partitions(),
+                    settings.replicationFactor());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new RetryableException("cannot create Kafka topic " + topic + " on "
+                        + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new RetryableException("cannot create Kafka topic " + topic + ": no answer from "
+                    + settings.bootstrapServers() + " within " + settings.requestTimeoutMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted while creating Kafka topic " + topic, e);
+        }
+        knownTopics.add(topic);
+    }
+
+    /** A metadata request ({@code describeCluster}): connected, its latency, the cluster id and broker count. */
+    @Override
+    public TransportHealth health() {
+        long start = System.nanoTime();
+        try {
+            DescribeClusterResult cluster = admin.describeCluster();
+            int brokers = cluster.nodes().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS).size();
+            String clusterId = cluster.clusterId().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+            double latency = (System.nanoTime() - start) / 1e6;
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("cluster_id", clusterId);
+            details.put("brokers", brokers);
+            details.put("bootstrap_servers", settings.bootstrapServers());
+            return new TransportHealth(true, latency, null, details);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            double latency = (System.nanoTime() - start) / 1e6;
+            String why = e instanceof ExecutionException && e.getCause() != null ? e.getCause().getMessage()
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new TransportHealth(false, latency, "Kafka at " + settings.bootstrapServers()
+                    + " did not answer a metadata request: " + why, Map.of("bootstrap_servers",
+                            settings.bootstrapServers()));
+        }
+    }
+
+    /**
+     * Length (end minus beginning offsets, summed over partitions) and, per group, lag (end minus committed
+     * offsets, summed; per partition in {@code details.lag_by_partition}), pending (this process's members only,
+     * else null) and consumers (members with partitions of the topic assigned, from {@code describeConsumerGroups}).
+     * With no groups named, every group with committed offsets on the topic or members assigned to it.
+     */
+    @Override
+    public TopicStats stats(String topic, Set<String> groups) throws Exception {
+        List<TopicPartition> partitions = partitionsOf(topic);
+        if (partitions == null) {
+            return new TopicStats(topic, 0L, List.of(), Map.of("exists", false));
+        }
+        Map<TopicPartition, Long> beginning = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = offsets(partitions, OffsetSpec.latest());
+        long length = 0;
+        for (TopicPartition tp : partitions) {
+            length += end.get(tp) - beginning.get(tp);
+        }
+        Set<String> candidates = groups.isEmpty() ? allGroups() : new java.util.TreeSet<>(groups);
+        Map<String, ConsumerGroupDescription> descriptions = candidates.isEmpty() ? Map.of()
+                : await(admin.describeConsumerGroups(candidates).all());
+        List<TopicStats.GroupStats> stats = new ArrayList<>();
+        Map<String, Object> lagByGroup = new TreeMap<>();
+        for (String group : candidates) {
+            Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(group, partitions);
+            ConsumerGroupDescription description = descriptions.get(group);
+            int consumers = assignedMembers(description, topic);
+            if (groups.isEmpty() && committed.isEmpty() && consumers == 0) {
+                continue;
+            }
+            Map<Integer, Long> lag = lag(partitions, beginning, end, committed);
+            lagByGroup.put(group, lag);
+            stats.add(new TopicStats.GroupStats(group, lag.values().stream().mapToLong(Long::longValue).sum(),
+                    pendingOf(topic, group), consumers));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("partitions", partitions.size());
+        details.put("lag_by_partition", lagByGroup);
+        Map<Integer, Long> endByPartition = new TreeMap<>();
+        end.forEach((tp, offset) -> endByPartition.put(tp.partition(), offset));
+        details.put("end_offsets", endByPartition);
+        return new TopicStats(topic, length, stats, details);
+    }
+
+    /** The group's lag per partition of the topic: end offset minus committed offset. */
+    Map<Integer, Long> groupLag(String topic, String group) throws Exception {
+        List<TopicPartition> partitions = partitionsOf(topic);
+        if (partitions == null) {
+            return Map.of();
+        }
+        return lag(partitions, offsets(partitions, OffsetSpec.earliest()), offsets(partitions, OffsetSpec.latest()),
+                committedOffsets(group, partitions));
+    }
+
+    private static Map<Integer, Long> lag(List<TopicPartition> partitions, Map<TopicPartition, Long> beginning,
+            Map<TopicPartition, Long> end, Map<TopicPartition, OffsetAndMetadata> committed) {
+        Map<Integer, Long> lag = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata at = committed.get(tp);
+            long from = at == null ? beginning.get(tp) : Math.max(at.offset(), beginning.get(tp));
+            lag.put(tp.partition(), Math.max(0, end.get(tp) - from));
+        }
+        return lag;
+    }
+
+    private Long pendingOf(String topic, String group) {
+        long pending = 0;
+        boolean any = false;
+        for (KafkaGroupMember member : members) {
+            if (member.topic().equals(topic) && member.group().equals(group)) {
+                pending += member.pending();
+                any = true;
+            }
+        }
+        return any ? pending : null;
+    }
+
+    private static int assignedMembers(ConsumerGroupDescription description, String topic) {
+        if (description == null) {
+            return 0;
+        }
+        int assigned = 0;
+        for (MemberDescription member : description.members()) {
+            if (member.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topic))) {
+                assigned++;
+            }
+        }
+        return assigned;
+    }
+
+    /** The topic's partitions, or null when the topic does not exist. */
+    private List<TopicPartition> partitionsOf(String topic) throws Exception {
+        try {
+            TopicDescription description = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic));
+            return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec)
+            throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, ListOffsetsResultInfo> result = await(admin.listOffsets(request).all());
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        result.forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(String group, List<TopicPartition> partitions)
+            throws Exception {
+        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec().topicPartitions(partitions);
+        try {
+            Map<TopicPartition, OffsetAndMetadata> all = await(
+                    admin.listConsumerGroupOffsets(Map.of(group, spec)).partitionsToOffsetAndMetadata(group));
+            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+            all.forEach((tp, om) -> {
+                if (om != null) {
+                    committed.put(tp, om);
+                }
+            });
+            return committed;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw e;
+        }
+    }
+
+    private Set<String> allGroups() throws Exception {
+        Set<String> names = new java.util.TreeSet<>();
+        for (ConsumerGroupListing listing : await(admin.listConsumerGroups().all())) {
+            names.add(listing.groupId());
+        }
+        return names;
+    }
+
+    private <T> T await(KafkaFuture<T> future) throws Exception {
+        return future.get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        for (KafkaGroupMember member : new HashSet<>(members)) {
+            member.stop();
+        }
+        members.clear();
+        producer.close();
+        admin.close();
+    }
+}
