@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -240,14 +241,30 @@ public abstract class TransportContractIT {
     void aNewMemberGetsTheRestWhenAConsumerStopsMidStream() throws Exception {
         String topic = topic("handover");
         Set<String> first = ConcurrentHashMap.newKeySet();
+        CountDownLatch fiftieth = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         consume(topic, "g", "first", e -> {
             first.add(envelope(e).getEventId());
-            Thread.sleep(2);
+            if (first.size() == 50) {
+                // hold the 50th event in flight until the stop has begun: mid-stream whatever the machine's speed
+                fiftieth.countDown();
+                release.await(60, TimeUnit.SECONDS);
+            }
         });
         Set<String> published = ids(publish(topic, 300));
-        await().atMost(WAIT).until(() -> first.size() >= 50);
-        context.getRouteController().stopRoute("first");
-        assertTrue(first.size() < 300, "the first consumer should have been stopped mid-stream");
+        assertTrue(fiftieth.await(60, TimeUnit.SECONDS), "the first consumer reached its 50th event");
+        Thread stopper = new Thread(() -> {
+            try {
+                context.getRouteController().stopRoute("first");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "stop-first");
+        stopper.start();
+        await().atMost(WAIT).until(() -> !context.getRouteController().getRouteStatus("first").isStarted());
+        release.countDown();
+        stopper.join(WAIT.toMillis());
+        assertEquals(50, first.size(), "the first consumer takes nothing once stopping");
         if (features().persistent()) {
             context.stop();
             context = newContext();
