@@ -16,6 +16,10 @@ public final class Bench {
 
     private static final Map<String, Supplier<Benchmark>> BENCHMARKS = new TreeMap<>();
 
+    static {
+        BENCHMARKS.put("rabbitmq", RabbitMqBenchmark::new);
+    }
+
     private Bench() {
     }
 
