@@ -41,6 +41,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "maxDeliveries": target.setMaxDeliveries(property(camelContext, int.class, value)); return true;
         case "redeliverydelay":
         case "redeliveryDelay": target.setRedeliveryDelay(property(camelContext, long.class, value)); return true;
+        case "requesttimeout":
+        case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
         case "source": target.setSource(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
         case "startFrom": target.setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
@@ -69,6 +71,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "maxDeliveries": return int.class;
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
+        case "requesttimeout":
+        case "requestTimeout": return long.class;
         case "source": return java.lang.String.class;
         case "startfrom":
         case "startFrom": return io.eventbus.bus.StartPosition.class;
@@ -98,6 +102,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "maxDeliveries": return target.getMaxDeliveries();
         case "redeliverydelay":
         case "redeliveryDelay": return target.getRedeliveryDelay();
+        case "requesttimeout":
+        case "requestTimeout": return target.getRequestTimeout();
         case "source": return target.getSource();
         case "startfrom":
         case "startFrom": return target.getStartFrom();

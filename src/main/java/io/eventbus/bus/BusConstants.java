@@ -19,6 +19,9 @@ public final class BusConstants {
     public static final String TRACE_ID = "TraceId";
     @Metadata(description = "The envelope's schema_version.", javaType = "String")
     public static final String SCHEMA_VERSION = "SchemaVersion";
+    @Metadata(description = "The envelope's correlation_id: on a request's reply, that of the request.",
+              javaType = "String")
+    public static final String CORRELATION_ID = "CorrelationId";
     @Metadata(label = "consumer", description = "The topic the event was consumed from.", javaType = "String")
     public static final String TOPIC = "EventbusTopic";
     @Metadata(label = "consumer", description = "The consumer group that received the event.", javaType = "String")
@@ -26,6 +29,13 @@ public final class BusConstants {
     @Metadata(label = "consumer", description = "How many times the transport has delivered this event, 1 on the first delivery.",
               javaType = "int")
     public static final String DELIVERY_COUNT = "EventbusDeliveryCount";
+
+    @Metadata(label = "producer", description = "Message priority (0-255) for transports with priority queues "
+            + "(RabbitMQ with eventbus.rabbitmq.max-priority); ignored by the others.", javaType = "int")
+    public static final String PRIORITY = "EventbusPriority";
+    @Metadata(label = "producer", description = "Time to live of the published message in milliseconds, for "
+            + "transports with per-message expiry (RabbitMQ); ignored by the others.", javaType = "long")
+    public static final String TIME_TO_LIVE = "EventbusTimeToLive";
 
     /** Exchange property: the {@link ConsumedEvent} this exchange is processing, set by the {@code bus:} consumer. */
     public static final String CONSUMED_EVENT = "EventbusConsumedEvent";

@@ -1,5 +1,6 @@
 package io.eventbus.bus;
 
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
@@ -20,7 +21,8 @@ import io.eventbus.envelope.InvalidEnvelopeException;
  * sees it: an invalid event goes straight to {@code <topic>.dlq} with the reason and is acknowledged, without the
  * route being called. A valid one becomes an exchange whose body is the {@link Envelope}; the delivery is
  * acknowledged when the exchange completes (processed, or dead-lettered by the route's error handler) and
- * rejected for redelivery when it fails.
+ * rejected for redelivery when it fails. A delivery that is a request ({@link RequestReplyTransport#REPLY_TO})
+ * is processed the same way, and the route's result is sent back as the reply before the request is acknowledged.
  */
 public class BusConsumer extends DefaultConsumer implements Suspendable {
 
@@ -137,7 +139,9 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         in.setHeader(BusConstants.GROUP, group);
         in.setHeader(BusConstants.DELIVERY_COUNT, delivery.deliveryCount());
         exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
-        exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery));
+        String replyTo = delivery.headers().get(RequestReplyTransport.REPLY_TO);
+        Runnable beforeAck = replyTo == null ? () -> { } : () -> reply(delivery, envelope, exchange);
+        exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery, beforeAck));
         getAsyncProcessor().process(exchange, doneSync -> {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Processing event " + envelope.getEventId() + " from topic "
@@ -145,6 +149,43 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             }
             releaseExchange(exchange, false);
         });
+    }
+
+    /**
+     * Sends the route's result back to the requester: the body as the reply envelope (a plain body becomes the
+     * {@code data} of a {@code <request type>_reply} event unless the route set another {@code EventType}), with
+     * the request's {@code correlation_id}. A dead-lettered request gets no reply: its requester times out. A reply
+     * that cannot be sent is logged and the request still acknowledged: replies are not persisted, and the work
+     * is done.
+     */
+    private void reply(Delivery delivery, Envelope request, Exchange exchange) {
+        if (exchange.getProperty(BusConstants.DEAD_LETTERED) != null) {
+            return;
+        }
+        BusComponent component = endpoint.getComponent();
+        Transport transport = component.transportFor(topic);
+        try {
+            if (!(transport instanceof RequestReplyTransport requestReply)) {
+                throw new IllegalStateException("transport " + transport.name() + " does not support request-reply");
+            }
+            String type = exchange.getMessage().getHeader(BusConstants.EVENT_TYPE, String.class);
+            if (type == null || type.equals(request.getEventType())) {
+                type = request.getEventType() + "_reply";
+            }
+            Envelope reply = OutgoingEnvelopes.of(exchange, component.getValidator().codec(), type,
+                    component.getSource(), "the reply to " + request.getEventId());
+            if (reply.getEventId().equals(request.getEventId())) {
+                // the route answered with the request itself: the reply is a new event about it
+                reply = reply.copy().setEventId(UUID.randomUUID().toString());
+            }
+            reply.setCorrelationId(request.getCorrelationId() != null ? request.getCorrelationId()
+                    : request.getEventId());
+            OutgoingEnvelopes.stampLineage(reply, exchange.getProperty(BusConstants.CONSUMED_EVENT,
+                    ConsumedEvent.class));
+            requestReply.reply(delivery.headers(), OutboundMessage.of(reply, component.getValidator().write(reply)));
+        } catch (Exception e) {
+            LOG.warn("Cannot reply to request {} from topic {}: {}", request.getEventId(), topic, e.getMessage(), e);
+        }
     }
 
     /** Acknowledges after the dead-letter write is confirmed; rejects (redelivers) when it failed. */
@@ -172,9 +213,11 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     /** Settles the delivery by how the exchange ended; a failed dead-letter write counts as a failure. */
     private static final class Settlement implements Synchronization {
         private final Delivery delivery;
+        private final Runnable beforeAck;
 
-        Settlement(Delivery delivery) {
+        Settlement(Delivery delivery, Runnable beforeAck) {
             this.delivery = delivery;
+            this.beforeAck = beforeAck;
         }
 
         @Override
@@ -182,6 +225,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             if (exchange.getProperty(BusConstants.DEAD_LETTER_FAILED) != null) {
                 delivery.reject();
             } else {
+                beforeAck.run();
                 delivery.ack();
             }
         }

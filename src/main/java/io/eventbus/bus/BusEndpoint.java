@@ -62,6 +62,11 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             + "instead of the envelope JSON (default false).")
     private boolean cloudEvents;
 
+    @UriParam(label = "producer", defaultValue = "30000", description = "With exchangePattern=InOut (request-reply): "
+            + "milliseconds to wait for the reply before the exchange fails with ExchangeTimedOutException "
+            + "(default 30000).")
+    private long requestTimeout = 30000;
+
     public BusEndpoint(String uri, BusComponent component, String topic) {
         super(uri, component);
         this.topic = topic;
@@ -156,6 +161,17 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
 
     public void setSource(String source) {
         this.source = source;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(long requestTimeout) {
+        if (requestTimeout <= 0) {
+            throw new IllegalArgumentException("requestTimeout must be > 0 milliseconds but was " + requestTimeout);
+        }
+        this.requestTimeout = requestTimeout;
     }
 
     public boolean isCloudEvents() {

@@ -1,23 +1,17 @@
 package io.eventbus.bus;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
 
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.pipeline.FatalException;
@@ -32,13 +26,16 @@ import io.eventbus.pipeline.FatalException;
  * {@code parent_event_id} and copies {@code trace_id} and {@code request_id}. The event is validated like a
  * consumed one, so an invalid event fails the exchange with the reason instead of reaching the broker.
  * <p>
+ * With an {@code InOut} exchange ({@code exchangePattern=InOut}, {@code requestBody}) the event is a request:
+ * its {@code correlation_id} defaults to its {@code event_id}, it goes out over the topic's transport as a
+ * {@link RequestReplyTransport} request, and the reply envelope becomes the exchange's body; no reply within
+ * {@code requestTimeout} fails the exchange with an {@link ExchangeTimedOutException}.
+ * <p>
  * Used as a dead-letter channel ({@code bus:dlq}, or {@code bus:<topic>.dlq} on an exchange carrying a caught
  * exception) it writes a dead letter instead: the event as consumed plus the failure, via
  * {@link DeadLetterPublisher}.
  */
 public class BusProducer extends DefaultProducer {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BusEndpoint endpoint;
     private final String topic;
@@ -66,31 +63,71 @@ public class BusProducer extends DefaultProducer {
         }
         BusComponent component = endpoint.getComponent();
         Envelope envelope = envelopeOf(exchange);
-        ConsumedEvent consumed = exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class);
-        if (consumed != null && !consumed.eventId().equals(envelope.getEventId())) {
-            if (envelope.getParentEventId() == null) {
-                envelope.setParentEventId(consumed.eventId());
-            }
-            if (envelope.getTraceId() == null) {
-                envelope.setTraceId(consumed.traceId());
-            }
-            if (envelope.getRequestId() == null) {
-                envelope.setRequestId(consumed.requestId());
-            }
+        OutgoingEnvelopes.stampLineage(envelope,
+                exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class));
+        boolean request = exchange.getPattern().isOutCapable()
+                || endpoint.getExchangePattern() == ExchangePattern.InOut;
+        if (request && envelope.getCorrelationId() == null) {
+            envelope.setCorrelationId(envelope.getEventId());
         }
-        envelope.setPublishedAt(DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
         byte[] body = component.getValidator().write(envelope);
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
+        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body), exchange.getIn());
+        if (request) {
+            request(exchange, envelope, message);
+            return;
+        }
         if (component.getPublisherSwitches().enabled(topic)) {
-            transport.publish(OutboundMessage.of(envelope, body));
+            transport.publish(message);
         } else {
             component.getPublisherSwitches().skipped(topic, envelope.getEventId());
         }
         Message out = exchange.getMessage();
         out.setHeader(BusConstants.EVENT_ID, envelope.getEventId());
         out.setHeader(BusConstants.EVENT_TYPE, envelope.getEventType());
+    }
+
+    /**
+     * Publishes the request and makes the reply the exchange's message: its envelope as the body, its
+     * {@code event_type}, {@code event_id} and the request's {@code correlation_id} as headers.
+     */
+    private void request(Exchange exchange, Envelope request, OutboundMessage message) throws Exception {
+        Transport target = endpoint.getComponent().transportFor(topic);
+        if (!(target instanceof RequestReplyTransport requestReply)) {
+            throw new FatalException("cannot send a request to bus:" + topic + ": transport " + target.name()
+                    + " does not support request-reply");
+        }
+        byte[] replyBody;
+        try {
+            replyBody = requestReply.request(topic, message, endpoint.getRequestTimeout());
+        } catch (TimeoutException e) {
+            throw new ExchangeTimedOutException(exchange, endpoint.getRequestTimeout(), "no reply to "
+                    + request.getEventType() + " request " + request.getEventId() + " (correlation_id "
+                    + request.getCorrelationId() + ") on bus:" + topic + " within " + endpoint.getRequestTimeout()
+                    + " ms (requestTimeout)");
+        }
+        Envelope reply = endpoint.getComponent().getValidator().read(replyBody);
+        Message out = exchange.getMessage();
+        out.setBody(reply);
+        out.setHeader(BusConstants.EVENT_ID, reply.getEventId());
+        out.setHeader(BusConstants.EVENT_TYPE, reply.getEventType());
+        out.setHeader(BusConstants.SCHEMA_VERSION, reply.getSchemaVersion());
+        out.setHeader(BusConstants.CORRELATION_ID, request.getCorrelationId());
+    }
+
+    /** Adds the priority and time-to-live a route asked for ({@code EventbusPriority}, {@code EventbusTimeToLive}). */
+    private static OutboundMessage withDeliveryHints(OutboundMessage message, Message in) {
+        Integer priority = in.getHeader(BusConstants.PRIORITY, Integer.class);
+        if (priority != null) {
+            message = message.withHeader("priority", String.valueOf(priority));
+        }
+        Long ttl = in.getHeader(BusConstants.TIME_TO_LIVE, Long.class);
+        if (ttl != null) {
+            message = message.withHeader("ttl_ms", String.valueOf(ttl));
+        }
+        return message;
     }
 
     private boolean isDeadLetterWrite(Exchange exchange) {
@@ -150,52 +187,10 @@ public class BusProducer extends DefaultProducer {
     }
 
     private Envelope envelopeOf(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
-        if (body instanceof Envelope envelope) {
-            return envelope;
-        }
-        EnvelopeCodec codec = endpoint.getComponent().getValidator().codec();
-        if (body instanceof byte[] || body instanceof String || body instanceof InputStream) {
-            // JSON is UTF-8 whatever the JVM's default charset (a POSIX locale makes it ASCII on Java 17)
-            byte[] bytes = body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
-                    : exchange.getIn().getBody(byte[].class);
-            ObjectNode json = codec.parseObject(bytes);
-            if (json.has("event_type")) {
-                fillDefaults(json);
-                return codec.fromJson(json);
-            }
-            return newEvent(exchange, json);
-        }
-        if (body == null) {
-            throw new FatalException("cannot publish to bus:" + topic + ": the body is null");
-        }
-        return newEvent(exchange, MAPPER.valueToTree(body));
-    }
-
-    private Envelope newEvent(Exchange exchange, JsonNode data) {
         String eventType = endpoint.getEventType() != null ? endpoint.getEventType()
                 : exchange.getIn().getHeader(BusConstants.EVENT_TYPE, String.class);
-        if (eventType == null || eventType.isBlank()) {
-            throw new InvalidEnvelopeException("event_type", "cannot publish to bus:" + topic
-                    + ": the body is not an envelope and no event type is given (set the endpoint's eventType option "
-                    + "or the EventType header)");
-        }
-        return Envelope.create(eventType, sourceName(), data);
-    }
-
-    private void fillDefaults(ObjectNode json) {
-        if (!json.hasNonNull("event_id")) {
-            json.put("event_id", UUID.randomUUID().toString());
-        }
-        if (!json.hasNonNull("schema_version")) {
-            json.put("schema_version", Envelope.DEFAULT_SCHEMA_VERSION);
-        }
-        if (!json.hasNonNull("source")) {
-            json.put("source", sourceName());
-        }
-        if (!json.hasNonNull("published_at")) {
-            json.put("published_at", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
-        }
+        return OutgoingEnvelopes.of(exchange, endpoint.getComponent().getValidator().codec(), eventType,
+                sourceName(), "bus:" + topic);
     }
 
     private String sourceName() {

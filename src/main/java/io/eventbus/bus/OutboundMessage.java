@@ -11,7 +11,8 @@ import io.eventbus.envelope.Envelope;
  * @param key     the ordering / partition key, or null
  * @param body    the envelope as UTF-8 JSON
  * @param headers the transport headers mirroring envelope fields ({@code event_type}, {@code event_id},
- *                {@code trace_id}, {@code schema_version}); the body stays the truth
+ *                {@code trace_id}, {@code schema_version}, {@code correlation_id}), and delivery hints a transport
+ *                may honour ({@code priority}, {@code ttl_ms}); the body stays the truth
  */
 public record OutboundMessage(String key, byte[] body, Map<String, String> headers) {
 
@@ -29,6 +30,16 @@ public record OutboundMessage(String key, byte[] body, Map<String, String> heade
         if (envelope.getTraceId() != null) {
             headers.put("trace_id", envelope.getTraceId());
         }
+        if (envelope.getCorrelationId() != null) {
+            headers.put("correlation_id", envelope.getCorrelationId());
+        }
         return new OutboundMessage(envelope.getKey(), body, headers);
+    }
+
+    /** This message with one more header (or a header replaced). */
+    public OutboundMessage withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new OutboundMessage(key, body, more);
     }
 }

@@ -20,6 +20,7 @@ public final class Bench {
         BENCHMARKS.put("memory", MemoryBenchmark::new);
         BENCHMARKS.put("redis", RedisBenchmark::new);
         BENCHMARKS.put("kafka", KafkaBenchmark::new);
+        BENCHMARKS.put("rabbitmq", RabbitMqBenchmark::new);
     }
 
     private Bench() {

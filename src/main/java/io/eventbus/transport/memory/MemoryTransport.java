@@ -4,13 +4,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.CamelContext;
 
 import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.RequestReplyTransport;
 import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
 import io.eventbus.bus.TopicStats;
@@ -25,8 +30,11 @@ import io.eventbus.bus.TransportProducer;
  * <strong>Not persistent</strong>: events live in memory and are lost when the process stops, and only routes
  * of the same {@code CamelContext} see them. Use it for development, tests and single-process pipelines; use
  * Redis Streams, RabbitMQ or Kafka when events must survive a restart or cross processes.
+ * <p>
+ * Request-reply: a request is an ordinary message of the topic whose {@code reply_to} header names a waiting
+ * caller of this transport; the reply completes that caller's future and is never stored.
  */
-public final class MemoryTransport implements Transport {
+public final class MemoryTransport implements Transport, RequestReplyTransport {
 
     public static final String NAME = "memory";
 
@@ -35,6 +43,7 @@ public final class MemoryTransport implements Transport {
     private final long publishTimeoutMillis;
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final List<MemoryConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Map<String, CompletableFuture<byte[]>> awaitingReply = new ConcurrentHashMap<>();
 
     /**
      * @param capacity             the most events one topic retains ({@code eventbus.memory.capacity})
@@ -62,6 +71,27 @@ public final class MemoryTransport implements Transport {
         MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler, consumers::remove);
         consumers.add(consumer);
         return consumer;
+    }
+
+    @Override
+    public byte[] request(String topic, OutboundMessage request, long timeoutMillis) throws Exception {
+        String replyTo = "memory-reply:" + UUID.randomUUID();
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        awaitingReply.put(replyTo, reply);
+        try {
+            topic(topic).append(request.withHeader(REPLY_TO, replyTo), publishTimeoutMillis);
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            awaitingReply.remove(replyTo);
+        }
+    }
+
+    @Override
+    public void reply(Map<String, String> requestHeaders, OutboundMessage reply) {
+        CompletableFuture<byte[]> waiting = awaitingReply.get(requestHeaders.get(REPLY_TO));
+        if (waiting != null) {
+            waiting.complete(reply.body());
+        }
     }
 
     /** Always connected; the latency is that of reading every topic's size under its lock. */

@@ -1,0 +1,212 @@
+package io.eventbus.transport.rabbitmq;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.Queue;
+
+import io.eventbus.bus.EventBusProperties;
+
+/**
+ * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (seed 002's
+ * named exchanges of type direct, topic and fanout, queues with arguments, bindings), and the bus's own:
+ * <ul>
+ * <li>topic {@code T}: a durable exchange {@code T} of type topic, routing key {@code T} — unless configuration
+ * declares an exchange named {@code T}, whose type then applies (a fanout {@code trade_events});</li>
+ * <li>consumer group {@code G} of {@code T}: the durable queue {@code T.G} bound to it, dead-lettering at broker level
+ * (expired, rejected without requeue, over a length limit) to the queue {@code T.G.dlq}, and, with
+ * {@link RabbitMqSettings.Redelivery#REPUBLISH}, its retry queue {@code T.G.retry} whose expired messages go back
+ * to {@code T.G}. {@code eventbus.rabbitmq.topology.queue.T.G.arguments} adds or overrides arguments of that
+ * queue (x-max-length, x-overflow, x-message-ttl, ...); do not also list it in {@code topology.queues};</li>
+ * <li>a retained topic (dead-letter topics {@code *.dlq}, the {@code processing.failed} topic, and
+ * {@code eventbus.rabbitmq.retained-topics}): also a queue named {@code T}, so that its events are kept even
+ * before any group consumes them and publishing never fails as unroutable.</li>
+ * </ul>
+ * Configuration keys:
+ * <pre>
+ * eventbus.rabbitmq.topology.exchanges = trade_events:fanout, orders:direct      # name:direct|topic|fanout|headers
+ * eventbus.rabbitmq.topology.queues = order_book, trade_analytics
+ * eventbus.rabbitmq.topology.queue.order_book.arguments = x-max-priority=10, x-message-ttl=60000
+ * eventbus.rabbitmq.topology.bindings = trade_events -&gt; trade_analytics, orders -&gt; order_book : place_order
+ * </pre>
+ * Everything is durable; a binding's routing key defaults to the queue's name.
+ */
+final class RabbitMqTopology {
+
+    static final String PREFIX = RabbitMqSettings.PREFIX + "topology.";
+    private static final List<String> EXCHANGE_TYPES = List.of("direct", "topic", "fanout", "headers");
+
+    private final RabbitMqSettings settings;
+    private final EventBusProperties properties;
+    private final Map<String, Exchange> exchanges = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> queues = new LinkedHashMap<>();
+    private final List<Binding> bindings = new ArrayList<>();
+
+    private RabbitMqTopology(RabbitMqSettings settings, EventBusProperties properties) {
+        this.settings = settings;
+        this.properties = properties;
+    }
+
+    static RabbitMqTopology from(EventBusProperties properties, RabbitMqSettings settings) {
+        RabbitMqTopology topology = new RabbitMqTopology(settings, properties);
+        for (String item : list(properties, PREFIX + "exchanges")) {
+            String[] parts = item.split(":");
+            String type = parts.length == 2 ? parts[1].trim().toLowerCase(Locale.ROOT) : "";
+            if (parts.length != 2 || parts[0].isBlank() || !EXCHANGE_TYPES.contains(type)) {
+                throw new IllegalArgumentException(PREFIX + "exchanges: expected name:type with type one of "
+                        + EXCHANGE_TYPES + " but was \"" + item + "\"");
+            }
+            String name = parts[0].trim();
+            topology.exchanges.put(name, new ExchangeBuilder(name, type).durable(true).build());
+        }
+        for (String name : list(properties, PREFIX + "queues")) {
+            topology.queues.put(name, topology.configuredArguments(name));
+        }
+        for (String item : list(properties, PREFIX + "bindings")) {
+            String[] route = item.split("->");
+            if (route.length != 2 || route[0].isBlank() || route[1].isBlank()) {
+                throw new IllegalArgumentException(PREFIX + "bindings: expected \"exchange -> queue\" or "
+                        + "\"exchange -> queue : routing-key\" but was \"" + item + "\"");
+            }
+            String exchange = route[0].trim();
+            String[] target = route[1].split(":", 2);
+            String queue = target[0].trim();
+            String routingKey = target.length == 2 ? target[1].trim() : queue;
+            if (!topology.exchanges.containsKey(exchange)) {
+                throw new IllegalArgumentException(PREFIX + "bindings: \"" + item + "\" binds exchange \"" + exchange
+                        + "\", which " + PREFIX + "exchanges does not declare");
+            }
+            if (!topology.queues.containsKey(queue)) {
+                throw new IllegalArgumentException(PREFIX + "bindings: \"" + item + "\" binds queue \"" + queue
+                        + "\", which " + PREFIX + "queues does not declare");
+            }
+            topology.bindings.add(new Binding(queue, Binding.DestinationType.QUEUE, exchange, routingKey, null));
+        }
+        return topology;
+    }
+
+    /** The configured exchanges, queues and bindings, in declaration order. */
+    List<Declarable> configured() {
+        List<Declarable> all = new ArrayList<>(exchanges.values());
+        queues.forEach((name, args) -> all.add(new Queue(name, true, false, false, args)));
+        all.addAll(bindings);
+        return all;
+    }
+
+    /** The exchange of a topic, declared by configuration or else a durable topic exchange of its name. */
+    Exchange exchangeOf(String topic) {
+        return Optional.ofNullable(exchanges.get(topic))
+                .orElseGet(() -> new ExchangeBuilder(topic, "topic").durable(true).build());
+    }
+
+    /** The exchange of a topic, and for a retained topic its queue and binding too. */
+    List<Declarable> forPublishing(String topic) {
+        List<Declarable> all = new ArrayList<>();
+        all.add(exchangeOf(topic));
+        if (isRetained(topic)) {
+            all.add(queue(topic, typeArguments(), topic));
+            all.add(new Binding(topic, Binding.DestinationType.QUEUE, topic, topic, null));
+        }
+        return all;
+    }
+
+    /** The queue of a consumer group with its dead-letter and retry queues and its binding to the topic. */
+    List<Declarable> forGroup(String topic, String group) {
+        String queue = groupQueue(topic, group);
+        List<Declarable> all = new ArrayList<>(forPublishing(topic));
+        all.add(queue(deadLetterQueue(queue), typeArguments(), null));
+        if (settings.redelivery() == RabbitMqSettings.Redelivery.REPUBLISH) {
+            Map<String, Object> retry = typeArguments();
+            retry.put("x-dead-letter-exchange", "");
+            retry.put("x-dead-letter-routing-key", queue);
+            all.add(queue(retryQueue(queue), retry, null));
+        }
+        Map<String, Object> args = typeArguments();
+        args.put("x-dead-letter-exchange", "");
+        args.put("x-dead-letter-routing-key", deadLetterQueue(queue));
+        if (settings.maxPriority() > 0) {
+            args.put("x-max-priority", settings.maxPriority());
+        }
+        all.add(queue(queue, args, queue));
+        all.add(new Binding(queue, Binding.DestinationType.QUEUE, topic, topic, null));
+        return all;
+    }
+
+    static String groupQueue(String topic, String group) {
+        return topic + "." + group;
+    }
+
+    static String deadLetterQueue(String queue) {
+        return queue + ".dlq";
+    }
+
+    static String retryQueue(String queue) {
+        return queue + ".retry";
+    }
+
+    boolean isRetained(String topic) {
+        return topic.endsWith(".dlq") || settings.retainedTopics().contains(topic);
+    }
+
+    /** A queue with the bus's arguments, overridden by those configuration gives a queue of that name. */
+    private Queue queue(String name, Map<String, Object> args, String configurable) {
+        if (configurable != null) {
+            args.putAll(configuredArguments(configurable));
+        }
+        return new Queue(name, true, false, false, args);
+    }
+
+    /** {@code eventbus.rabbitmq.topology.queue.<name>.arguments}, empty when not set. */
+    private Map<String, Object> configuredArguments(String queue) {
+        String key = PREFIX + "queue." + queue + ".arguments";
+        return arguments(key, properties.string(key).orElse(""));
+    }
+
+    private Map<String, Object> typeArguments() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        if (settings.queueType() == RabbitMqSettings.QueueType.QUORUM) {
+            args.put("x-queue-type", "quorum");
+        } else {
+            args.put("x-queue-version", 2);
+        }
+        return args;
+    }
+
+    private static List<String> list(EventBusProperties properties, String key) {
+        return properties.string(key).map(v -> Arrays.stream(v.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+    }
+
+    /** {@code x-max-priority=10, x-queue-mode=lazy}: numbers as integers, true/false as booleans. */
+    private static Map<String, Object> arguments(String key, String text) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException(key + ": expected name=value pairs but found \"" + pair.trim() + "\"");
+            }
+            String value = kv[1].trim();
+            Object typed = value;
+            if (value.matches("-?\\d{1,18}")) {
+                long number = Long.parseLong(value);
+                typed = number == (int) number ? (Object) (int) number : (Object) number;
+            } else if (value.equals("true") || value.equals("false")) {
+                typed = Boolean.valueOf(value);
+            }
+            args.put(kv[0].trim(), typed);
+        }
+        return args;
+    }
+}

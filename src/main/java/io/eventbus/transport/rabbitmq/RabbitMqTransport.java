@@ -1,0 +1,308 @@
+package io.eventbus.transport.rabbitmq;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpMessageReturnedException;
+import org.springframework.amqp.core.AmqpReplyTimeoutException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
+import org.springframework.amqp.rabbit.RabbitMessageFuture;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import io.eventbus.bus.ConsumerBinding;
+import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.RequestReplyTransport;
+import io.eventbus.bus.TopicStats;
+import io.eventbus.bus.Transport;
+import io.eventbus.bus.TransportConsumer;
+import io.eventbus.bus.TransportHealth;
+import io.eventbus.bus.TransportProducer;
+
+/**
+ * The RabbitMQ transport, on Spring AMQP (the library of Camel's {@code spring-rabbitmq} component; Camel 4 has no
+ * {@code rabbitmq} component): a {@link CachingConnectionFactory} with correlated publisher confirms and returns,
+ * {@link RabbitTemplate} for confirmed mandatory publishes, listener containers with manual acknowledgement for
+ * consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for request-reply, {@link RabbitAdmin} for
+ * declarations.
+ * <p>
+ * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key; a consumer
+ * group is a durable queue bound to it (see {@link RabbitMqTopology}). Messages are persistent and every publish
+ * waits for the broker's confirm; an unroutable publish fails. Deliveries are acknowledged after the exchange
+ * completes. Connections recover by themselves: publishes retry on a new connection within the publish timeout,
+ * consumers reconnect and RabbitMQ requeues what they had not acknowledged.
+ */
+public final class RabbitMqTransport implements Transport, RequestReplyTransport {
+
+    public static final String NAME = "rabbitmq";
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqTransport.class);
+
+    private final CamelContext context;
+    private final RabbitMqSettings settings;
+    private final RabbitMqTopology topology;
+    private final CachingConnectionFactory connectionFactory;
+    private final RabbitAdmin admin;
+    private final RabbitMqDeclarations declarations;
+    private final RabbitTemplate template;
+    private final RabbitTemplate replies;
+    private final RabbitMqConfirmedPublisher publisher;
+    private final ScheduledExecutorService scheduler;
+    private final List<RabbitMqConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    private AsyncRabbitTemplate requests;
+
+    RabbitMqTransport(CamelContext context, RabbitMqSettings settings, RabbitMqTopology topology) throws Exception {
+        this.context = context;
+        this.settings = settings;
+        this.topology = topology;
+        this.connectionFactory = connectionFactory(settings);
+        this.admin = new RabbitAdmin(connectionFactory);
+        this.declarations = new RabbitMqDeclarations(admin);
+        connectionFactory.addConnectionListener(declarations);
+        this.template = new RabbitTemplate(connectionFactory);
+        template.setMandatory(true);
+        this.replies = new RabbitTemplate(connectionFactory);
+        this.publisher = new RabbitMqConfirmedPublisher(template, settings.publishTimeoutMillis());
+        this.scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "bus-rabbitmq-redelivery", 1);
+        try {
+            declarations.declare(topology.configured());
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalArgumentException("eventbus.rabbitmq.topology: " + e.getMessage(), e);
+        }
+        LOG.info("RabbitMQ transport for {} ({} queues, redelivery {})", settings.address(),
+                settings.queueType().name().toLowerCase(), settings.redelivery().name().toLowerCase());
+    }
+
+    private static CachingConnectionFactory connectionFactory(RabbitMqSettings settings) throws Exception {
+        com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
+        try {
+            rabbit.setUri(settings.uri());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("eventbus.rabbitmq.uri: " + e.getMessage());
+        }
+        if (settings.vhost() != null) {
+            rabbit.setVirtualHost(settings.vhost());
+        }
+        if (settings.username() != null) {
+            rabbit.setUsername(settings.username());
+        }
+        if (settings.password() != null) {
+            rabbit.setPassword(settings.password());
+        }
+        if (settings.tls()) {
+            // the JVM's trust store and host-name checks, never the client's trust-everything default for amqps
+            rabbit.useSslProtocol(SSLContext.getDefault());
+            rabbit.enableHostnameVerification();
+        }
+        // Spring AMQP recovers itself (new connections on demand, containers re-consume): the client's own
+        // recovery would race it
+        rabbit.setAutomaticRecoveryEnabled(false);
+        rabbit.setConnectionTimeout(5_000);
+        rabbit.setRequestedHeartbeat(10);
+        CachingConnectionFactory factory = new CachingConnectionFactory(rabbit);
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setPublisherReturns(true);
+        factory.setChannelCacheSize(settings.channelCacheSize());
+        factory.setConnectionNameStrategy(f -> "camel-eventbus");
+        return factory;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportProducer bindProducer(String topic) {
+        return message -> {
+            declareForPublishing(topic);
+            publisher.publish(topic, topic, RabbitMqWireFormat.toAmqp(message, settings.messageTtlMillis()),
+                    "topic '" + topic + "'");
+        };
+    }
+
+    @Override
+    public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        declarations.declare(topology.forGroup(topic, binding.group()));
+        RabbitMqConsumer consumer = new RabbitMqConsumer(this, connectionFactory, settings, topic, binding, handler,
+                publisher, scheduler, consumers::remove);
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    /**
+     * Publishes the request (persistent, mandatory, expiring after the timeout so a request nobody answered in time
+     * is dead-lettered rather than answered too late) with {@code reply_to} = RabbitMQ's direct reply-to, and waits
+     * for the reply carrying the request's correlation id.
+     */
+    @Override
+    public byte[] request(String topic, OutboundMessage request, long timeoutMillis) throws Exception {
+        declareForPublishing(topic);
+        Message message = RabbitMqWireFormat.toAmqp(request.withHeader("ttl_ms", String.valueOf(timeoutMillis)), 0);
+        RabbitMessageFuture future;
+        try {
+            future = requests().sendAndReceive(topic, topic, message);
+        } catch (AmqpException e) {
+            throw new RabbitMqPublishException("cannot send the request to topic '" + topic + "': "
+                    + RabbitMqErrors.describe(e), e);
+        }
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS).getBody();
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException("no reply within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AmqpMessageReturnedException) {
+                throw new RabbitMqUnroutableException("RabbitMQ returned the request published to topic '" + topic
+                        + "' as unroutable: no consumer group or queue is bound to it");
+            }
+            if (e.getCause() instanceof AmqpReplyTimeoutException) {
+                throw new TimeoutException("no reply within " + timeoutMillis + " ms");
+            }
+            throw new RabbitMqPublishException("request to topic '" + topic + "' failed: "
+                    + RabbitMqErrors.describe(e.getCause()), e.getCause());
+        }
+    }
+
+    /**
+     * Declares the topic's exchange (and a retained topic's queue) once: {@link RabbitMqDeclarations} remembers it
+     * for every later connection, so a publish after the first costs one map look-up, not a declaration.
+     */
+    private void declareForPublishing(String topic) {
+        if (!declaredTopics.contains(topic)) {
+            declarations.declare(topology.forPublishing(topic));
+            declaredTopics.add(topic);
+        }
+    }
+
+    /** Publishes to the requester's direct reply-to address; a requester that is gone loses nothing of the bus's. */
+    @Override
+    public void reply(Map<String, String> requestHeaders, OutboundMessage reply) {
+        Message message = RabbitMqWireFormat.toAmqp(reply, 0);
+        message.getMessageProperties().setCorrelationId(requestHeaders.get(CORRELATION_ID));
+        replies.send("", requestHeaders.get(REPLY_TO), message);
+    }
+
+    private synchronized AsyncRabbitTemplate requests() {
+        if (requests == null) {
+            RabbitTemplate requestTemplate = new RabbitTemplate(connectionFactory);
+            AsyncRabbitTemplate async = new AsyncRabbitTemplate(requestTemplate);
+            async.setMandatory(true);
+            async.setEnableConfirms(true);
+            // the caller's requestTimeout governs; this only reclaims futures nobody waits for any more
+            async.setReceiveTimeout(TimeUnit.MINUTES.toMillis(10));
+            async.start();
+            requests = async;
+        }
+        return requests;
+    }
+
+    /**
+     * Connected when a passive declaration answers; {@code latency_ms} is that round trip. Details: where it
+     * connects (no credentials) and, per queue this application consumes, its depth ({@code messages}) and
+     * {@code consumers}.
+     */
+    @Override
+    public TransportHealth health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("broker", settings.address());
+        long start = System.nanoTime();
+        try {
+            template.execute(channel -> channel.exchangeDeclarePassive("amq.direct"));
+        } catch (AmqpException e) {
+            double latency = (System.nanoTime() - start) / 1e6;
+            return new TransportHealth(false, latency, "RabbitMQ at " + settings.address() + " is not reachable: "
+                    + RabbitMqErrors.describe(e), details);
+        }
+        double latency = (System.nanoTime() - start) / 1e6;
+        Map<String, Object> queues = new TreeMap<>();
+        for (RabbitMqConsumer consumer : consumers) {
+            try {
+                QueueInformation info = queueInfo(consumer.queue());
+                queues.put(consumer.queue(), info == null ? Map.of("missing", true)
+                        : Map.of("messages", (long) info.getMessageCount(), "consumers", info.getConsumerCount()));
+            } catch (AmqpException e) {
+                queues.put(consumer.queue(), Map.of("error", RabbitMqErrors.describe(e)));
+            }
+        }
+        details.put("queues", queues);
+        return new TransportHealth(true, latency, null, details);
+    }
+
+    /**
+     * Per group, from a passive declaration of its queue: {@code lag} = messages ready in the queue and its retry
+     * queue, {@code consumers}; {@code pending} (delivered, unacknowledged) is null, as AMQP does not tell it
+     * (the management API would). The topic's length is null: an exchange keeps no log. With no groups named,
+     * the groups this application consumes the topic with.
+     */
+    @Override
+    public TopicStats stats(String topic, Set<String> groups) {
+        Set<String> wanted = new LinkedHashSet<>(groups);
+        if (wanted.isEmpty()) {
+            consumers.stream().filter(c -> c.topic().equals(topic)).map(RabbitMqConsumer::group).sorted()
+                    .forEach(wanted::add);
+        }
+        List<TopicStats.GroupStats> stats = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String group : wanted) {
+            String queue = RabbitMqTopology.groupQueue(topic, group);
+            QueueInformation info = queueInfo(queue);
+            if (info == null) {
+                missing.add(group);
+                stats.add(new TopicStats.GroupStats(group, null, null, null));
+                continue;
+            }
+            QueueInformation retry = queueInfo(RabbitMqTopology.retryQueue(queue));
+            long lag = info.getMessageCount() + (retry == null ? 0 : retry.getMessageCount());
+            stats.add(new TopicStats.GroupStats(group, lag, null, info.getConsumerCount()));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("exchange", topic);
+        if (!missing.isEmpty()) {
+            details.put("groups_without_queue", missing);
+        }
+        return new TopicStats(topic, null, stats, details);
+    }
+
+    /** The queue's ready messages and consumers, or null when it does not exist; never declares it. */
+    QueueInformation queueInfo(String queue) {
+        return admin.getQueueInfo(queue);
+    }
+
+    @Override
+    public void close() {
+        for (RabbitMqConsumer consumer : List.copyOf(consumers)) {
+            consumer.stop();
+        }
+        synchronized (this) {
+            if (requests != null) {
+                requests.stop();
+                requests = null;
+            }
+        }
+        context.getExecutorServiceManager().shutdownNow(scheduler);
+        connectionFactory.destroy();
+    }
+}
