@@ -1,14 +1,18 @@
 package io.eventbus.bus;
 
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
 
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
@@ -17,7 +21,9 @@ import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.pipeline.FatalException;
 
 /**
- * Publishes the exchange's event to the topic and returns once the transport confirmed it.
+ * Publishes the exchange's event to the topic; the exchange continues once the transport confirmed it. An
+ * asynchronous Camel producer: with a transport whose client is asynchronous the calling thread is not held
+ * while the broker confirms, so routes and callers keep many publishes in flight.
  * <p>
  * The body may be an {@link Envelope}, envelope JSON (String, bytes, stream; missing {@code event_id},
  * {@code schema_version} and {@code source} are filled in), or any other payload, which becomes the {@code data}
@@ -35,7 +41,9 @@ import io.eventbus.pipeline.FatalException;
  * exception) it writes a dead letter instead: the event as consumed plus the failure, via
  * {@link DeadLetterPublisher}.
  */
-public class BusProducer extends DefaultProducer {
+public class BusProducer extends DefaultAsyncProducer {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final BusEndpoint endpoint;
     private final String topic;
@@ -56,10 +64,42 @@ public class BusProducer extends DefaultProducer {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<Void> published;
+        try {
+            published = send(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        if (published.isDone()) {
+            settle(exchange, published);
+            callback.done(true);
+            return true;
+        }
+        published.whenComplete((ok, failure) -> {
+            settle(exchange, published);
+            callback.done(false);
+        });
+        return false;
+    }
+
+    /** Records how the publish ended on the exchange: the broker's refusal becomes the exchange's exception. */
+    private static void settle(Exchange exchange, CompletableFuture<Void> published) {
+        try {
+            published.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            exchange.setException(cause);
+        }
+    }
+
+    /** Does everything up to the broker's confirmation, which the returned future brings. */
+    private CompletableFuture<Void> send(Exchange exchange) throws Exception {
         if (isDeadLetterWrite(exchange)) {
             writeDeadLetter(exchange);
-            return;
+            return DONE;
         }
         BusComponent component = endpoint.getComponent();
         Envelope envelope = envelopeOf(exchange);
@@ -77,16 +117,17 @@ public class BusProducer extends DefaultProducer {
         OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body), exchange.getIn());
         if (request) {
             request(exchange, envelope, message);
-            return;
+            return DONE;
         }
-        if (component.getPublisherSwitches().enabled(topic)) {
-            transport.publish(message);
-        } else {
-            component.getPublisherSwitches().skipped(topic, envelope.getEventId());
-        }
+        // the headers name the published event as soon as it is sent; a failed publish fails the exchange anyway
         Message out = exchange.getMessage();
         out.setHeader(BusConstants.EVENT_ID, envelope.getEventId());
         out.setHeader(BusConstants.EVENT_TYPE, envelope.getEventType());
+        if (!component.getPublisherSwitches().enabled(topic)) {
+            component.getPublisherSwitches().skipped(topic, envelope.getEventId());
+            return DONE;
+        }
+        return transport.publishAsync(message);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.eventbus.bus;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Publishes encoded events to one topic. Thread-safe. */
 public interface TransportProducer {
 
@@ -10,4 +12,19 @@ public interface TransportProducer {
      * published or not, so callers retry (at-least-once) and consumers deduplicate by {@code event_id}.
      */
     void publish(OutboundMessage message) throws Exception;
+
+    /**
+     * Publishes without blocking the caller: the future completes when {@link #publish} would have returned, or
+     * fails with what it would have thrown. The same guarantee, only the waiting moves: transports whose client is
+     * asynchronous (Lettuce, kafka-clients) override it so that one thread keeps many publishes in flight; this
+     * default publishes synchronously and returns a completed future.
+     */
+    default CompletableFuture<Void> publishAsync(OutboundMessage message) {
+        try {
+            publish(message);
+            return CompletableFuture.completedFuture(null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 }

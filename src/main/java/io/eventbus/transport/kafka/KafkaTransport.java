@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -99,29 +100,51 @@ public final class KafkaTransport implements Transport {
         return NAME;
     }
 
+    /** Publishes through the shared idempotent producer; {@code publishAsync} completes from its send callback. */
     @Override
     public TransportProducer bindProducer(String topic) {
-        return message -> publish(topic, message);
+        return new TransportProducer() {
+            @Override
+            public void publish(OutboundMessage message) throws Exception {
+                try {
+                    publishAsync(message).get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : e;
+                } catch (TimeoutException e) {
+                    throw new RetryableException("Kafka did not acknowledge the event on topic " + topic + " within "
+                            + settings.requestTimeoutMillis() + " ms (eventbus.kafka.request-timeout)", e);
+                }
+            }
+
+            @Override
+            public CompletableFuture<Void> publishAsync(OutboundMessage message) {
+                return send(topic, message);
+            }
+        };
     }
 
-    private void publish(String topic, OutboundMessage message) throws Exception {
-        ensureTopic(topic);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.key(), message.body());
-        message.headers().forEach((name, value) ->
-                record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+    private CompletableFuture<Void> send(String topic, OutboundMessage message) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
-            producer.send(record).get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RetriableException) {
-                throw new RetryableException("Kafka did not accept the event on topic " + topic + ": "
-                        + cause.getMessage(), cause);
-            }
-            throw cause instanceof Exception ex ? ex : e;
-        } catch (TimeoutException e) {
-            throw new RetryableException("Kafka did not acknowledge the event on topic " + topic + " within "
-                    + settings.requestTimeoutMillis() + " ms (eventbus.kafka.request-timeout)", e);
+            ensureTopic(topic);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.key(), message.body());
+            message.headers().forEach((name, value) ->
+                    record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+            producer.send(record, (metadata, failure) -> {
+                if (failure == null) {
+                    acknowledged.complete(null);
+                } else if (failure instanceof RetriableException) {
+                    acknowledged.completeExceptionally(new RetryableException("Kafka did not accept the event on topic "
+                            + topic + ": " + failure.getMessage(), failure));
+                } else {
+                    acknowledged.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            acknowledged.completeExceptionally(e);
         }
+        // the producer's delivery.timeout.ms fails the send first; this only guards a callback that never comes
+        return acknowledged.orTimeout(settings.requestTimeoutMillis() * 2, TimeUnit.MILLISECONDS);
     }
 
     @Override

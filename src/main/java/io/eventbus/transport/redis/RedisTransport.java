@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 
@@ -73,8 +75,21 @@ public final class RedisTransport implements Transport {
     public TransportProducer bindProducer(String topic) {
         return producers.computeIfAbsent(topic, t -> {
             String stream = streamOf(t);
-            return message -> RedisStreamsClient.await(publisher.publish(stream, fieldsOf(message))
-                    .toCompletableFuture(), configuration.getPublishTimeout());
+            return new TransportProducer() {
+                @Override
+                public void publish(OutboundMessage message) throws Exception {
+                    RedisStreamsClient.await(publisher.publish(stream, fieldsOf(message)).toCompletableFuture(),
+                            configuration.getPublishTimeout());
+                }
+
+                /** Pipelined: the XADD is written at once and the future completes with Redis's reply. */
+                @Override
+                public CompletableFuture<Void> publishAsync(OutboundMessage message) {
+                    return publisher.publish(stream, fieldsOf(message)).toCompletableFuture()
+                            .orTimeout(configuration.getPublishTimeout(), TimeUnit.MILLISECONDS)
+                            .thenApply(id -> null);
+                }
+            };
         });
     }
 
