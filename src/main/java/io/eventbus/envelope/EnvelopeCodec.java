@@ -161,8 +161,10 @@ public final class EnvelopeCodec {
         putIfSet(json, "correlation_id", e.getCorrelationId());
         putIfSet(json, "key", e.getKey());
         json.put("retry_count", e.getRetryCount());
-        json.set("tags", MAPPER.valueToTree(e.getTags()));
-        json.set("metadata", MAPPER.valueToTree(e.getMetadata()));
+        ObjectNode tags = json.putObject("tags");
+        e.getTags().forEach(tags::put);
+        // most events carry no metadata: skip the general (and costly) object-to-tree conversion for them
+        json.set("metadata", e.getMetadata().isEmpty() ? MAPPER.createObjectNode() : MAPPER.valueToTree(e.getMetadata()));
         json.set("data", e.getData());
         e.getExtensions().forEach(json::set);
         return json;
@@ -271,6 +273,6 @@ public final class EnvelopeCodec {
             violations.add(new Violation("metadata", "expected an object but was " + typeName(node)));
             return new LinkedHashMap<>();
         }
-        return MAPPER.convertValue(node, MAP);
+        return node.isEmpty() ? new LinkedHashMap<>() : MAPPER.convertValue(node, MAP);
     }
 }
