@@ -29,6 +29,10 @@ import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.BusEndpoint;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.EnvelopeValidator;
+import io.eventbus.envelope.MajorVersionPolicy;
+import io.eventbus.envelope.SchemaRegistry;
+import io.eventbus.envelope.ValidationSettings;
 import io.eventbus.samples.listings.FraudAlert;
 import io.eventbus.samples.listings.FraudCheck;
 import io.eventbus.samples.listings.ListingFingerprint;
@@ -71,13 +75,15 @@ public final class MemoryBenchmark implements Benchmark {
         return List.of(raw, bus);
     }
 
-    /** The sample's raw listings that pass normalization, as templates. */
+    /** The sample's raw listings that pass validation and normalization, as templates. */
     private static List<byte[]> validListings() throws Exception {
         ListingNormalizer normalizer = new ListingNormalizer(MarketReference.shipped());
+        EnvelopeValidator validator = new EnvelopeValidator(CODEC, SchemaRegistry.load("classpath:schemas"),
+                new ValidationSettings(ValidationSettings.DEFAULT_MAX_BYTES, MajorVersionPolicy.REJECT, false));
         List<byte[]> valid = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("samples/listings/raw.jsonl"), StandardCharsets.UTF_8)) {
             try {
-                Envelope event = CODEC.decode(line.getBytes(StandardCharsets.UTF_8));
+                Envelope event = validator.read(line.getBytes(StandardCharsets.UTF_8));
                 if (ListingNormalizer.RAW_LISTING.equals(event.getEventType())
                         && normalizer.normalize(event).getData().path("is_valid").asBoolean()) {
                     valid.add(line.getBytes(StandardCharsets.UTF_8));
