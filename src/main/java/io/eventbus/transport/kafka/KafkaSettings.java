@@ -86,6 +86,8 @@ public final class KafkaSettings {
                 String.valueOf(settings.nonNegativeLong(PREFIX + "linger-ms", 0)));
         s.producer.put(ProducerConfig.BATCH_SIZE_CONFIG,
                 String.valueOf(settings.positiveInt(PREFIX + "batch-size", 65_536)));
+        // a send waiting for a topic's metadata holds a route's thread: bound it like any other request
+        s.producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(s.requestTimeoutMillis));
         s.consumer.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         s.consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 String.valueOf(settings.positiveInt(PREFIX + "max-poll-records", 500)));

@@ -165,22 +165,55 @@ public final class KafkaTransport implements Transport {
         }
         NewTopic wanted = new NewTopic(topic, settings.partitions(), settings.replicationFactor());
         try {
-            admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("Created Kafka topic {} ({} partitions, replication factor {})", topic, settings.partitions(),
-                    settings.replicationFactor());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new RetryableException("cannot create Kafka topic " + topic + " on "
-                        + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+            try {
+                admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Created Kafka topic {} ({} partitions, replication factor {})", topic,
+                        settings.partitions(), settings.replicationFactor());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new RetryableException("cannot create Kafka topic " + topic + " on "
+                            + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+                }
             }
+            awaitLeaders(topic);
         } catch (TimeoutException e) {
-            throw new RetryableException("cannot create Kafka topic " + topic + ": no answer from "
-                    + settings.bootstrapServers() + " within " + settings.requestTimeoutMillis() + " ms", e);
+            throw new RetryableException("cannot create Kafka topic " + topic + ": " + (e.getMessage() != null
+                    ? e.getMessage() : "no answer from " + settings.bootstrapServers() + " within "
+                            + settings.requestTimeoutMillis() + " ms"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableException("interrupted while creating Kafka topic " + topic, e);
         }
         knownTopics.add(topic);
+    }
+
+    /**
+     * Waits until every partition of a topic just created has a leader. CreateTopics answers before the new
+     * topic's metadata reaches every listener; a producer or consumer asking in that window sees an unknown topic
+     * and waits for its next metadata refresh, which can stall a first publish (a dead letter, say) for seconds.
+     */
+    private void awaitLeaders(String topic) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis());
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                        .get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                if (!description.partitions().isEmpty()
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new RetryableException("cannot describe Kafka topic " + topic + " on "
+                            + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("Kafka topic " + topic + " has partitions without a leader after "
+                        + settings.requestTimeoutMillis() + " ms");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** A metadata request ({@code describeCluster}): connected, its latency, the cluster id and broker count. */

@@ -31,6 +31,7 @@ class KafkaSettingsTest {
         assertEquals("10", producer.get("linger.ms"));
         assertEquals("3", producer.get("max.in.flight.requests.per.connection"));
         assertEquals("use_all_dns_ips", producer.get("client.dns.lookup"));
+        assertEquals("30000", producer.get("max.block.ms"), "a send waits for metadata no longer than a request");
         Properties consumer = settings.consumerProperties("c", "billing", "earliest");
         assertEquals("false", consumer.get("enable.auto.commit"));
         assertEquals("billing", consumer.get("group.id"));
