@@ -29,6 +29,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -261,7 +262,9 @@ public abstract class TransportContractIT {
             }
         }, "stop-first");
         stopper.start();
-        await().atMost(WAIT).until(() -> !context.getRouteController().getRouteStatus("first").isStarted());
+        // the route counts as started until its in-flight exchange ends: watch its consumer begin to stop instead
+        ServiceSupport firstConsumer = (ServiceSupport) context.getRoute("first").getConsumer();
+        await().atMost(WAIT).until(() -> firstConsumer.isStoppingOrStopped() || firstConsumer.isSuspendingOrSuspended());
         release.countDown();
         stopper.join(WAIT.toMillis());
         assertEquals(50, first.size(), "the first consumer takes nothing once stopping");
