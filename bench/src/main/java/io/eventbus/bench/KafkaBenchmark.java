@@ -41,8 +41,9 @@ import io.eventbus.transport.kafka.KafkaTestBroker;
  * Each side is a pipeline: a consumer group is started, then {@code --events} envelopes are published, and the run
  * ends when the group has consumed them all; events/s is events over that wall time. Baseline: kafka-tools 3.9.1's
  * {@code ConsumerPerformance} (in a thread) and {@code ProducerPerformance} (envelopes from a payload file, one
- * async producer). Bus: a {@code bus:} route consuming with concurrency 8, fed by 256 threads publishing through
- * {@code bus:} (the SPI's publish returns on the broker's acknowledgement, so concurrency comes from threads). The
+ * async producer). Bus: a {@code bus:} route consuming with concurrency 8, fed by 2 threads publishing through the
+ * asynchronous {@code bus:} producer with up to 5000 publishes awaiting Kafka's acknowledgement, as
+ * ProducerPerformance keeps sends in flight. The
  * latency columns are publish latency, send to acknowledgement, on both sides (ProducerPerformance's own samples,
  * millisecond resolution); the bus's end-to-end latency (publish to route) is printed above the table.
  * <p>
