@@ -542,4 +542,32 @@ class EnvelopeCodecTest {
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
+
+    /** The timestamp check's fast path agrees with {@link java.time.Instant#parse} (the rule) on every form. */
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-11-02T14:03:22Z", "2025-11-02T14:03:22.1Z", "2025-11-02T14:03:22.123Z",
+        "2025-11-02T14:03:22.123456789Z", "2024-02-29T00:00:00Z", "2025-02-29T00:00:00Z", "2025-04-31T12:00:00Z",
+        "2025-13-01T00:00:00Z", "2025-00-10T00:00:00Z", "2025-01-00T00:00:00Z", "2025-11-02T24:00:00Z",
+        "2025-11-02T23:60:00Z", "2025-11-02T23:59:60Z", "2025-11-02T14:03:22.Z", "2025-11-02T14:03:22.1234567890Z",
+        "2025-11-02 14:03:22Z", "2025-11-02T14:03Z", "+12025-11-02T14:03:22Z", "2025-11-02t14:03:22Z",
+        "0000-01-01T00:00:00Z", "2025-1a-02T14:03:22Z", "2025-11-02T14:03:22.12a4Z", "2025-11-02T14:03:22+01:00Z"})
+    void theTimestampCheckAgreesWithInstantParse(String value) {
+        boolean parses;
+        try {
+            java.time.Instant.parse(value);
+            parses = true;
+        } catch (java.time.format.DateTimeParseException e) {
+            parses = false;
+        }
+        assertEquals(parses, EnvelopeCodec.isUtcTimestamp(value), value);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1.0.0, 1", "0.0.0, 0", "10.20.30, 10", "2147483647.0.0, 2147483647", "2147483648.0.0, -1",
+        "01.0.0, -1", "1.00.0, -1", "1.0, -1", "1.0.0.0, -1", "1..0, -1", "1.0.0-rc1, -1", "v1.0.0, -1", "'', -1",
+        "'1.0.0 ', -1", "1.2.34567890123, 1"})
+    void schemaVersionsAreMajorMinorPatchWithoutLeadingZeros(String version, int major) {
+        assertEquals(major, SchemaVersion.majorOf(version), version);
+        assertEquals(major >= 0, SchemaVersion.isValid(version), version);
+    }
 }
