@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,14 +109,7 @@ public final class EnvelopeCodec {
         e.setTags(tags(json, violations));
         e.setMetadata(metadata(json, violations));
         e.setData(json.get("data"));
-        if (e.getSchemaVersion() != null && !SchemaVersion.isValid(e.getSchemaVersion())) {
-            violations.add(new Violation("schema_version",
-                    "\"" + e.getSchemaVersion() + "\" is not a semantic version major.minor.patch"));
-        }
-        if (e.getPublishedAt() != null && !isUtcTimestamp(e.getPublishedAt())) {
-            violations.add(new Violation("published_at",
-                    "\"" + e.getPublishedAt() + "\" is not an ISO-8601 UTC timestamp ending in Z"));
-        }
+        checkFormats(e.getSchemaVersion(), e.getPublishedAt(), violations);
         if (!violations.isEmpty()) {
             throw new InvalidEnvelopeException(violations);
         }
@@ -127,6 +121,58 @@ public final class EnvelopeCodec {
             }
         }
         return e;
+    }
+
+    /**
+     * Throws what {@link #fromJson} would throw for {@code json}, the envelope's {@link #toJson} form, checking the
+     * typed envelope instead of decoding a second one from the JSON: a publish's check. Only when an extension
+     * shadows an envelope field, so that the JSON differs from the typed fields, is the JSON itself decoded.
+     */
+    public void check(Envelope e, ObjectNode json) throws InvalidEnvelopeException {
+        for (String name : e.getExtensions().keySet()) {
+            if (KNOWN_FIELDS.contains(name)) {
+                fromJson(json);
+                return;
+            }
+        }
+        List<String> values = Arrays.asList(e.getEventId(), e.getEventType(), e.getSchemaVersion(), e.getSource(),
+                e.getPublishedAt(), e.getTraceId(), e.getRequestId(), e.getParentEventId(), e.getCorrelationId(),
+                e.getKey());
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (REQUIRED.contains(KNOWN_FIELDS.get(i)) && values.get(i) == null) {
+                violations.add(new Violation(KNOWN_FIELDS.get(i), "required field is missing"));
+            }
+        }
+        for (int i = 0; i < values.size(); i++) {
+            if (REQUIRED.contains(KNOWN_FIELDS.get(i)) && values.get(i) != null && values.get(i).isBlank()) {
+                violations.add(new Violation(KNOWN_FIELDS.get(i), "must not be empty"));
+                values.set(i, null);
+            }
+        }
+        if (e.getRetryCount() < 0) {
+            violations.add(new Violation("retry_count", "must be >= 0 but was " + e.getRetryCount()));
+        }
+        e.getTags().forEach((name, value) -> {
+            if (value == null) {
+                violations.add(new Violation("tags." + name, "expected a string but was null"));
+            }
+        });
+        checkFormats(values.get(2), values.get(4), violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidEnvelopeException(violations);
+        }
+    }
+
+    private static void checkFormats(String schemaVersion, String publishedAt, List<Violation> violations) {
+        if (schemaVersion != null && !SchemaVersion.isValid(schemaVersion)) {
+            violations.add(new Violation("schema_version",
+                    "\"" + schemaVersion + "\" is not a semantic version major.minor.patch"));
+        }
+        if (publishedAt != null && !isUtcTimestamp(publishedAt)) {
+            violations.add(new Violation("published_at",
+                    "\"" + publishedAt + "\" is not an ISO-8601 UTC timestamp ending in Z"));
+        }
     }
 
     /** The envelope as UTF-8 JSON bytes. */

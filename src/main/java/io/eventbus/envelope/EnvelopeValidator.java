@@ -46,7 +46,7 @@ public final class EnvelopeValidator {
     /** Validates and encodes an envelope for the wire; throws with every violation found. */
     public byte[] write(Envelope envelope) throws InvalidEnvelopeException {
         ObjectNode json = codec.toJson(envelope);
-        codec.fromJson(json);
+        codec.check(envelope, json);
         validate(envelope);
         byte[] bytes = codec.write(json);
         checkSize(bytes);

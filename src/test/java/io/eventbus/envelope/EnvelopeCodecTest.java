@@ -570,4 +570,54 @@ class EnvelopeCodecTest {
         assertEquals(major, SchemaVersion.majorOf(version), version);
         assertEquals(major >= 0, SchemaVersion.isValid(version), version);
     }
+
+    /** A publish's check of the typed envelope finds exactly what decoding its JSON finds, valid or not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"valid", "no id", "blank type", "blank version", "bad version", "no source",
+        "bad time", "blank time", "negative retries", "null tag", "blank optional", "shadowing extension",
+        "everything wrong"})
+    void thePublishCheckAgreesWithDecoding(String defect) {
+        EnvelopeCodec codec = new EnvelopeCodec();
+        Envelope e = Envelope.create("order_placed", "shop", NullNode.getInstance());
+        e.setPublishedAt("2025-11-02T14:03:22Z");
+        switch (defect) {
+            case "no id" -> e.setEventId(null);
+            case "blank type" -> e.setEventType(" ");
+            case "blank version" -> e.setSchemaVersion("");
+            case "bad version" -> e.setSchemaVersion("1.0");
+            case "no source" -> e.setSource(null);
+            case "bad time" -> e.setPublishedAt("2025-11-02 14:03:22");
+            case "blank time" -> e.setPublishedAt("  ");
+            case "negative retries" -> e.setRetryCount(-2);
+            case "null tag" -> e.getTags().put("tenant", null);
+            case "blank optional" -> e.setTraceId(" ");
+            case "shadowing extension" -> e.getExtensions().put("schema_version", NullNode.getInstance());
+            case "everything wrong" -> {
+                e.setEventId("");
+                e.setSource(null);
+                e.setSchemaVersion("01.0.0");
+                e.setPublishedAt("yesterday");
+                e.setRetryCount(-1);
+            }
+            default -> { }
+        }
+        ObjectNode json = codec.toJson(e);
+        List<Violation> decoding = violations(() -> codec.fromJson(json));
+        List<Violation> checking = violations(() -> codec.check(e, json));
+        assertEquals(decoding.toString(), checking.toString(), defect);
+        assertEquals(defect.equals("valid") || defect.equals("blank optional"), decoding.isEmpty(), defect + ": " + decoding);
+    }
+
+    private interface Check {
+        void run() throws InvalidEnvelopeException;
+    }
+
+    private static List<Violation> violations(Check check) {
+        try {
+            check.run();
+            return List.of();
+        } catch (InvalidEnvelopeException e) {
+            return e.getViolations();
+        }
+    }
 }

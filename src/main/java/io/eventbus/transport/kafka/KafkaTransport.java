@@ -143,8 +143,8 @@ public final class KafkaTransport implements Transport {
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(e);
         }
-        // the producer's delivery.timeout.ms fails the send first; this only guards a callback that never comes
-        return acknowledged.orTimeout(settings.requestTimeoutMillis() * 2, TimeUnit.MILLISECONDS);
+        // no timer of our own: the producer calls back within delivery.timeout.ms of send(), success or failure
+        return acknowledged;
     }
 
     @Override
