@@ -3,12 +3,13 @@ package io.eventbus.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Runs one benchmark pair by name: {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N]}.
+ * Runs one benchmark pair by name: {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]}.
  * Never run by the tests: throughput and latency are measured here, as ratios against the raw client in the same
  * run, and nowhere else.
  */
@@ -29,7 +30,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !BENCHMARKS.containsKey(args[0])) {
             System.err.println("usage: bench/run <" + String.join("|", BENCHMARKS.keySet())
-                    + "> [--events N] [--warmup N] [--payload-bytes N]");
+                    + "> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]");
             System.exit(2);
         }
         BenchOptions options;
@@ -41,8 +42,15 @@ public final class Bench {
             return;
         }
         Benchmark benchmark = BENCHMARKS.get(args[0]).get();
-        List<Measurement> pair = benchmark.run(options);
-        BenchReport.print(benchmark, options, pair, System.out);
+        List<List<Measurement>> rounds = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            List<Measurement> pair = benchmark.run(options);
+            rounds.add(pair);
+            System.out.printf(Locale.ROOT, "round %d of %d: raw %.0f events/s, bus %.0f events/s, ratio %.2f%n", round,
+                    options.rounds(), pair.get(0).eventsPerSecond(), pair.get(1).eventsPerSecond(),
+                    BenchReport.throughputRatio(pair));
+        }
+        BenchReport.print(benchmark, options, rounds, System.out);
         System.exit(0);
     }
 }
