@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import org.slf4j.Logger;
@@ -45,10 +44,9 @@ public final class EnvelopeValidator {
 
     /** Validates and encodes an envelope for the wire; throws with every violation found. */
     public byte[] write(Envelope envelope) throws InvalidEnvelopeException {
-        ObjectNode json = codec.toJson(envelope);
-        codec.check(envelope, json);
+        codec.check(envelope);
         validate(envelope);
-        byte[] bytes = codec.write(json);
+        byte[] bytes = codec.encode(envelope);
         checkSize(bytes);
         return bytes;
     }
