@@ -139,7 +139,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         in.setHeader(BusConstants.GROUP, group);
         in.setHeader(BusConstants.DELIVERY_COUNT, delivery.deliveryCount());
         exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
-        String replyTo = delivery.headers().get(RequestReplyTransport.REPLY_TO);
+        String replyTo = delivery.header(RequestReplyTransport.REPLY_TO);
         Runnable beforeAck = replyTo == null ? () -> { } : () -> reply(delivery, envelope, exchange);
         exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery, beforeAck));
         getAsyncProcessor().process(exchange, doneSync -> {

@@ -17,6 +17,11 @@ public interface Delivery {
     /** The transport headers, possibly empty: a message published by a plain client has none. */
     Map<String, String> headers();
 
+    /** One transport header, or null; a transport that decodes headers lazily reads only this one. */
+    default String header(String name) {
+        return headers().get(name);
+    }
+
     /** How many times this event has been delivered to this group, 1 on the first delivery. */
     int deliveryCount();
 

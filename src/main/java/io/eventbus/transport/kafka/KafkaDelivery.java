@@ -46,6 +46,12 @@ final class KafkaDelivery implements Delivery {
     }
 
     @Override
+    public String header(String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
