@@ -135,9 +135,7 @@ public final class EnvelopeCodec {
             fromJson(toJson(e));
             return;
         }
-        List<String> values = Arrays.asList(e.getEventId(), e.getEventType(), e.getSchemaVersion(), e.getSource(),
-                e.getPublishedAt(), e.getTraceId(), e.getRequestId(), e.getParentEventId(), e.getCorrelationId(),
-                e.getKey());
+        List<String> values = stringFields(e);
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             if (REQUIRED.contains(KNOWN_FIELDS.get(i)) && values.get(i) == null) {
@@ -162,6 +160,13 @@ public final class EnvelopeCodec {
         if (!violations.isEmpty()) {
             throw new InvalidEnvelopeException(violations);
         }
+    }
+
+    /** The envelope's string fields, in {@link #KNOWN_FIELDS} order (its first ten): null where unset. */
+    private static List<String> stringFields(Envelope e) {
+        return Arrays.asList(e.getEventId(), e.getEventType(), e.getSchemaVersion(), e.getSource(),
+                e.getPublishedAt(), e.getTraceId(), e.getRequestId(), e.getParentEventId(), e.getCorrelationId(),
+                e.getKey());
     }
 
     private static void checkFormats(String schemaVersion, String publishedAt, List<Violation> violations) {
@@ -197,16 +202,12 @@ public final class EnvelopeCodec {
     /** The fields of {@link #toJson}, in its order, as a stream. */
     private static void writeFields(JsonGenerator g, Envelope e) throws IOException {
         g.writeStartObject();
-        writeIfSet(g, "event_id", e.getEventId());
-        writeIfSet(g, "event_type", e.getEventType());
-        writeIfSet(g, "schema_version", e.getSchemaVersion());
-        writeIfSet(g, "source", e.getSource());
-        writeIfSet(g, "published_at", e.getPublishedAt());
-        writeIfSet(g, "trace_id", e.getTraceId());
-        writeIfSet(g, "request_id", e.getRequestId());
-        writeIfSet(g, "parent_event_id", e.getParentEventId());
-        writeIfSet(g, "correlation_id", e.getCorrelationId());
-        writeIfSet(g, "key", e.getKey());
+        List<String> strings = stringFields(e);
+        for (int i = 0; i < strings.size(); i++) {
+            if (strings.get(i) != null) {
+                g.writeStringField(KNOWN_FIELDS.get(i), strings.get(i));
+            }
+        }
         g.writeNumberField("retry_count", e.getRetryCount());
         g.writeObjectFieldStart("tags");
         for (Map.Entry<String, String> tag : e.getTags().entrySet()) {
@@ -229,12 +230,6 @@ public final class EnvelopeCodec {
             writeNode(g, extension.getKey(), extension.getValue());
         }
         g.writeEndObject();
-    }
-
-    private static void writeIfSet(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
-        }
     }
 
     private static void writeNode(JsonGenerator g, String field, JsonNode value) throws IOException {
@@ -272,16 +267,12 @@ public final class EnvelopeCodec {
     /** The envelope as a JSON object: known fields first (absent optional ones omitted), then unknown ones. */
     public ObjectNode toJson(Envelope e) {
         ObjectNode json = MAPPER.createObjectNode();
-        putIfSet(json, "event_id", e.getEventId());
-        putIfSet(json, "event_type", e.getEventType());
-        putIfSet(json, "schema_version", e.getSchemaVersion());
-        putIfSet(json, "source", e.getSource());
-        putIfSet(json, "published_at", e.getPublishedAt());
-        putIfSet(json, "trace_id", e.getTraceId());
-        putIfSet(json, "request_id", e.getRequestId());
-        putIfSet(json, "parent_event_id", e.getParentEventId());
-        putIfSet(json, "correlation_id", e.getCorrelationId());
-        putIfSet(json, "key", e.getKey());
+        List<String> strings = stringFields(e);
+        for (int i = 0; i < strings.size(); i++) {
+            if (strings.get(i) != null) {
+                json.put(KNOWN_FIELDS.get(i), strings.get(i));
+            }
+        }
         json.put("retry_count", e.getRetryCount());
         ObjectNode tags = json.putObject("tags");
         e.getTags().forEach(tags::put);
@@ -359,12 +350,6 @@ public final class EnvelopeCodec {
             case NULL -> "null";
             default -> type.name().toLowerCase();
         };
-    }
-
-    private static void putIfSet(ObjectNode json, String field, String value) {
-        if (value != null) {
-            json.put(field, value);
-        }
     }
 
     private static String string(ObjectNode json, String field, List<Violation> violations) {
