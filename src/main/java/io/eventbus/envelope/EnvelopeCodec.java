@@ -14,8 +14,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +52,9 @@ public final class EnvelopeCodec {
     static final List<String> KNOWN_FIELDS = List.of("event_id", "event_type", "schema_version", "source",
             "published_at", "trace_id", "request_id", "parent_event_id", "correlation_id", "key", "retry_count",
             "tags", "metadata", "data");
+
+    private static final int SCHEMA_VERSION = KNOWN_FIELDS.indexOf("schema_version");
+    private static final int PUBLISHED_AT = KNOWN_FIELDS.indexOf("published_at");
 
     private static final Set<String> REQUIRED = Set.of("event_id", "event_type", "schema_version", "source",
             "published_at");
@@ -156,7 +159,7 @@ public final class EnvelopeCodec {
                 violations.add(new Violation("tags." + name, "expected a string but was null"));
             }
         });
-        checkFormats(values.get(2), values.get(4), violations);
+        checkFormats(values.get(SCHEMA_VERSION), values.get(PUBLISHED_AT), violations);
         if (!violations.isEmpty()) {
             throw new InvalidEnvelopeException(violations);
         }
