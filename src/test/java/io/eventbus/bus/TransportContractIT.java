@@ -264,7 +264,8 @@ public abstract class TransportContractIT {
         stopper.start();
         // the route counts as started until its in-flight exchange ends: watch its consumer begin to stop instead
         ServiceSupport firstConsumer = (ServiceSupport) context.getRoute("first").getConsumer();
-        await().atMost(WAIT).until(() -> firstConsumer.isStoppingOrStopped() || firstConsumer.isSuspendingOrSuspended());
+        await().atMost(WAIT)
+                .until(() -> firstConsumer.isStoppingOrStopped() || firstConsumer.isSuspendingOrSuspended());
         release.countDown();
         stopper.join(WAIT.toMillis());
         assertEquals(50, first.size(), "the first consumer takes nothing once stopping");

@@ -605,7 +605,8 @@ class EnvelopeCodecTest {
         List<Violation> decoding = violations(() -> codec.fromJson(json));
         List<Violation> checking = violations(() -> codec.check(e));
         assertEquals(decoding.toString(), checking.toString(), defect);
-        assertEquals(defect.equals("valid") || defect.equals("blank optional"), decoding.isEmpty(), defect + ": " + decoding);
+        assertEquals(defect.equals("valid") || defect.equals("blank optional"), decoding.isEmpty(),
+                defect + ": " + decoding);
     }
 
     private interface Check {
@@ -627,7 +628,8 @@ class EnvelopeCodecTest {
         "extensions", "shadowing extension", "unicode"})
     void encodingStreamsTheSameBytesAsTheTree(String shape) throws Exception {
         EnvelopeCodec codec = new EnvelopeCodec();
-        Envelope e = Envelope.create("order_placed", "shop", codec.readJson("{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
+        Envelope e = Envelope.create("order_placed", "shop",
+                codec.readJson("{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
         e.setPublishedAt("2025-11-02T14:03:22.5Z");
         switch (shape) {
             case "every field" -> {
@@ -654,7 +656,8 @@ class EnvelopeCodecTest {
             case "null data" -> e.setData(null);
             case "extensions" -> {
                 e.getExtensions().put("client_id", codec.readJson("\"c-9\"".getBytes(StandardCharsets.UTF_8)));
-                e.getExtensions().put("x_nested", codec.readJson("{\"a\":{\"b\":[1]}}".getBytes(StandardCharsets.UTF_8)));
+                e.getExtensions().put("x_nested",
+                        codec.readJson("{\"a\":{\"b\":[1]}}".getBytes(StandardCharsets.UTF_8)));
                 e.getExtensions().put("x_null", null);
             }
             case "shadowing extension" -> e.getExtensions().put("source", NullNode.getInstance());

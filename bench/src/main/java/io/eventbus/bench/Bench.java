@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Runs one benchmark pair by name: {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]}.
+ * Runs one benchmark pair by name:
+ * {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]}.
  * Never run by the tests: throughput and latency are measured here, as ratios against the raw client in the same
  * run, and nowhere else.
  */

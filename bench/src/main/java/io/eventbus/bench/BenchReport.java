@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 
-/** Prints a benchmark pair as a table, then the bus-to-baseline throughput ratio as the last line. */
+/** Prints the median round of a benchmark pair as a table, then the bus-to-raw throughput ratio as the last line. */
 final class BenchReport {
 
     private BenchReport() {

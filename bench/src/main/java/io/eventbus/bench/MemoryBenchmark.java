@@ -207,7 +207,8 @@ public final class MemoryBenchmark implements Benchmark {
                             || exchange.getProperty(BusConstants.DEAD_LETTERED) != null) {
                         notProcessed.incrementAndGet();
                     }
-                    // the consumed event's id: the route's stages replace the message's headers with the derived event's
+                    // the consumed event's id: the route's stages replace the message's headers with the derived
+                    // event's
                     latencies.record(System.nanoTime() - published[indexOf(consumed.eventId())]);
                     done.countDown();
                 }

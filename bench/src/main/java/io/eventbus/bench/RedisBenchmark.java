@@ -39,7 +39,8 @@ import io.eventbus.envelope.EnvelopeCodec;
  * Redis Streams: raw Lettuce (async pipelined {@code XADD MAXLEN ~}; one consumer thread doing
  * {@code XREADGROUP COUNT 100} + one {@code XACK} per batch) against {@code bus:} over the redis transport (publish
  * through the asynchronous {@code bus:} producer from BUS_PUBLISHERS threads with up to MAX_IN_FLIGHT publishes
- * awaiting Redis's reply; a {@code bus:} consumer route with concurrency BUS_CONCURRENCY, validating every event). Same envelopes, same Redis on 127.0.0.1:6379, same run.
+ * awaiting Redis's reply; a {@code bus:} consumer route with concurrency BUS_CONCURRENCY, validating every event).
+ * Same envelopes, same Redis on 127.0.0.1:6379, same run.
  * Latency is publish to completion of the consumer's processing of the event; throughput is events over the time
  * from the first publish to the last completion.
  */

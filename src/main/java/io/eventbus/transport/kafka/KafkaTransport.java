@@ -198,8 +198,8 @@ public final class KafkaTransport implements Transport {
             try {
                 TopicDescription description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
                         .get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-                if (!description.partitions().isEmpty()
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (!description.partitions().isEmpty() && description.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
             } catch (ExecutionException e) {
