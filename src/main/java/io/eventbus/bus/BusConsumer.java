@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.tracing.EventMdc;
+import io.eventbus.tracing.TraceParent;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
@@ -126,6 +128,12 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void process(Delivery delivery, Envelope envelope) {
+        String traceparent = delivery.header(TraceParent.HEADER);
+        if (envelope.getTraceId() == null && traceparent != null) {
+            // an event from an instrumented peer that did not fill trace_id: its derived events join that trace
+            TraceParent parent = TraceParent.parse(traceparent);
+            envelope.setTraceId(parent == null ? null : parent.traceId());
+        }
         Exchange exchange = createExchange(false);
         Message in = exchange.getIn();
         in.setBody(envelope);
@@ -138,17 +146,24 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         in.setHeader(BusConstants.TOPIC, topic);
         in.setHeader(BusConstants.GROUP, group);
         in.setHeader(BusConstants.DELIVERY_COUNT, delivery.deliveryCount());
+        if (traceparent != null) {
+            // camel-opentelemetry continues the trace from it; a bus: producer makes what it sends its child
+            in.setHeader(TraceParent.HEADER, traceparent);
+        }
         exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
         String replyTo = delivery.header(RequestReplyTransport.REPLY_TO);
         Runnable beforeAck = replyTo == null ? () -> { } : () -> reply(delivery, envelope, exchange);
         exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery, beforeAck));
-        getAsyncProcessor().process(exchange, doneSync -> {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Processing event " + envelope.getEventId() + " from topic "
-                        + topic + " failed; it will be redelivered", exchange, exchange.getException());
-            }
-            releaseExchange(exchange, false);
-        });
+        try (EventMdc mdc = EventMdc.open(envelope.getEventId(), envelope.getEventType(), envelope.getTraceId())) {
+            getAsyncProcessor().process(exchange, doneSync -> {
+                if (exchange.getException() != null) {
+                    getExceptionHandler().handleException("Processing event " + envelope.getEventId()
+                            + " from topic " + topic + " failed; it will be redelivered", exchange,
+                            exchange.getException());
+                }
+                releaseExchange(exchange, false);
+            });
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.pipeline.FatalException;
+import io.eventbus.tracing.TraceParent;
 
 /**
  * Publishes the exchange's event to the topic; the exchange continues once the transport confirmed it. An
@@ -29,8 +30,11 @@ import io.eventbus.pipeline.FatalException;
  * {@code schema_version} and {@code source} are filled in), or any other payload, which becomes the {@code data}
  * of a new event of the endpoint's {@code eventType} (else the {@code EventType} header). The bus sets
  * {@code published_at}; when the exchange came from a consumed event and publishes a different one, it stamps
- * {@code parent_event_id} and copies {@code trace_id} and {@code request_id}. The event is validated like a
- * consumed one, so an invalid event fails the exchange with the reason instead of reaching the broker.
+ * {@code parent_event_id} and copies {@code trace_id} and {@code request_id}. An event without {@code trace_id}
+ * starts a trace (the exchange's {@code traceparent}, when an OpenTelemetry span or a consumed message put one
+ * there, else a new one); the message carries the W3C {@code traceparent} header of that trace, as a child of the
+ * exchange's span when there is one. The event is validated like a consumed one, so an invalid event fails the
+ * exchange with the reason instead of reaching the broker.
  * <p>
  * With an {@code InOut} exchange ({@code exchangePattern=InOut}, {@code requestBody}) the event is a request:
  * its {@code correlation_id} defaults to its {@code event_id}, it goes out over the topic's transport as a
@@ -105,6 +109,11 @@ public class BusProducer extends DefaultAsyncProducer {
         Envelope envelope = envelopeOf(exchange);
         OutgoingEnvelopes.stampLineage(envelope,
                 exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class));
+        TraceParent current = TraceParent.parse(exchange.getIn().getHeader(TraceParent.HEADER, String.class));
+        if (envelope.getTraceId() == null) {
+            // every event the bus publishes belongs to a trace: the current span's, else a new one it starts
+            envelope.setTraceId(current != null ? current.traceId() : TraceParent.newTraceId());
+        }
         boolean request = exchange.getPattern().isOutCapable()
                 || endpoint.getExchangePattern() == ExchangePattern.InOut;
         if (request && envelope.getCorrelationId() == null) {
@@ -114,7 +123,8 @@ public class BusProducer extends DefaultAsyncProducer {
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
-        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body), exchange.getIn());
+        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body), exchange.getIn())
+                .withHeader(TraceParent.HEADER, TraceParent.forEvent(envelope.getTraceId(), current).format());
         if (request) {
             request(exchange, envelope, message);
             return DONE;

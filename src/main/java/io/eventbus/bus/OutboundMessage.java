@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.eventbus.envelope.Envelope;
+import io.eventbus.tracing.TraceParent;
 
 /**
  * An encoded event ready for a transport.
@@ -11,8 +12,9 @@ import io.eventbus.envelope.Envelope;
  * @param key     the ordering / partition key, or null
  * @param body    the envelope as UTF-8 JSON
  * @param headers the transport headers mirroring envelope fields ({@code event_type}, {@code event_id},
- *                {@code trace_id}, {@code schema_version}, {@code correlation_id}), and delivery hints a transport
- *                may honour ({@code priority}, {@code ttl_ms}); the body stays the truth
+ *                {@code trace_id}, {@code schema_version}, {@code correlation_id}), the W3C {@code traceparent} of the
+ *                event's trace, and delivery hints a transport may honour ({@code priority}, {@code ttl_ms}); the
+ *                body stays the truth
  */
 public record OutboundMessage(String key, byte[] body, Map<String, String> headers) {
 
@@ -29,6 +31,7 @@ public record OutboundMessage(String key, byte[] body, Map<String, String> heade
         headers.put("schema_version", envelope.getSchemaVersion());
         if (envelope.getTraceId() != null) {
             headers.put("trace_id", envelope.getTraceId());
+            headers.put(TraceParent.HEADER, TraceParent.forTraceId(envelope.getTraceId()).format());
         }
         if (envelope.getCorrelationId() != null) {
             headers.put("correlation_id", envelope.getCorrelationId());

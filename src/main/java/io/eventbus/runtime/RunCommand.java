@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.eventbus.bus.EventBusProperties;
+import io.eventbus.tracing.OpenTelemetrySetup;
 
 /**
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
@@ -135,11 +136,17 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void beforeConfigure(BaseMainSupport support) {
+            CamelContext context = support.getCamelContext();
+            if (Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty(OpenTelemetrySetup.ENABLED)
+                    .orElse("false"))) {
+                OpenTelemetrySetup.install(context, context.getPropertiesComponent()
+                        .resolveProperty("camel.main.name").orElse("camel-eventbus"));
+            }
             if (idle != null) {
-                support.getCamelContext().getManagementStrategy().addEventNotifier(idle);
+                context.getManagementStrategy().addEventNotifier(idle);
             }
             if (summary != null) {
-                support.getCamelContext().getManagementStrategy().addEventNotifier(summary);
+                context.getManagementStrategy().addEventNotifier(summary);
                 support.configure().addRoutesBuilder(summary.deadLetterCounter());
             }
         }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.pipeline.EventBusErrorHandler;
 import io.eventbus.pipeline.RetryableException;
+import io.eventbus.tracing.TraceParent;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,7 +99,7 @@ public abstract class TransportContractIT {
     // ---------------------------------------------------------------- scenarios
 
     @Test
-    void publishSubscribeKeepsPayloadHeadersAndUnknownFields() throws Exception {
+    void publishSubscribeKeepsPayloadHeadersTraceContextAndUnknownFields() throws Exception {
         String topic = topic("pubsub");
         Map<String, Exchange> received = new ConcurrentHashMap<>();
         consume(topic, "g", "pubsub", e -> received.put(envelope(e).getEventId(), e.copy()));
@@ -118,6 +119,9 @@ public abstract class TransportContractIT {
             assertEquals(sent.getEventType(), exchange.getIn().getHeader(BusConstants.EVENT_TYPE));
             assertEquals(sent.getEventId(), exchange.getIn().getHeader(BusConstants.EVENT_ID));
             assertEquals(sent.getTraceId(), exchange.getIn().getHeader(BusConstants.TRACE_ID));
+            TraceParent traceparent = TraceParent.parse(exchange.getIn().getHeader(TraceParent.HEADER, String.class));
+            assertNotNull(traceparent, "the W3C traceparent header travelled with " + sent.getEventId());
+            assertEquals(TraceParent.traceIdOf(sent.getTraceId()), traceparent.traceId(), "traceparent's trace id");
             assertEquals("1.2.3", exchange.getIn().getHeader(BusConstants.SCHEMA_VERSION));
             assertEquals(topic, exchange.getIn().getHeader(BusConstants.TOPIC));
         }

@@ -37,7 +37,7 @@ public final class RedisTransport implements Transport {
 
     public static final String NAME = "redis";
     private static final long PROBE_TIMEOUT = 2000;
-    private static final String[] MIRRORED = { "event_type", "event_id" };
+    private static final String[] MIRRORED = { "event_type", "event_id", "traceparent" };
 
     private final CamelContext context;
     private final RedisStreamsConfiguration configuration;
@@ -175,7 +175,7 @@ public final class RedisTransport implements Transport {
         client.close();
     }
 
-    /** The entry: {@code envelope} plus the {@code event_type} and {@code event_id} mirrors. */
+    /** The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors. */
     private static Map<String, byte[]> fieldsOf(OutboundMessage message) {
         Map<String, byte[]> fields = new LinkedHashMap<>(4);
         fields.put("envelope", message.body());
