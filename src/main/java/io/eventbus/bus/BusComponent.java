@@ -8,6 +8,7 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
 import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.EnvelopeValidator;
 import io.eventbus.envelope.MajorVersionPolicy;
@@ -32,6 +33,8 @@ public class BusComponent extends HealthCheckComponent {
     private DeadLetterPublisher deadLetters;
     private String source;
     private String defaultDeadLetterTopic;
+    private int maxReplays;
+    private int deadLetterBrowseLimit;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
 
     @Override
@@ -74,9 +77,13 @@ public class BusComponent extends HealthCheckComponent {
         transports = new Transports(getCamelContext(), properties);
         publisherSwitches.refresh(getCamelContext());
         String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
+        maxReplays = (int) Math.min(Integer.MAX_VALUE,
+                properties.nonNegativeLong("eventbus.deadletter.max-replays", DeadLetters.DEFAULT_MAX_REPLAYS));
+        deadLetterBrowseLimit = properties.positiveInt("eventbus.deadletter.browse-limit",
+                DeadLetters.DEFAULT_BROWSE_LIMIT);
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
-                Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4));
+                Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);
     }
 
     @Override
@@ -108,6 +115,19 @@ public class BusComponent extends HealthCheckComponent {
 
     public DeadLetterPublisher getDeadLetterPublisher() {
         return deadLetters;
+    }
+
+    /**
+     * Replays an event may have ({@code eventbus.deadletter.max-replays}, default 3); a failure after the last one
+     * parks it on {@code <topic>.parked}. 0: unlimited.
+     */
+    public int getMaxReplays() {
+        return maxReplays;
+    }
+
+    /** The most entries one dead-letter command reads from a topic ({@code eventbus.deadletter.browse-limit}). */
+    public int getDeadLetterBrowseLimit() {
+        return deadLetterBrowseLimit;
     }
 
     /** The {@code source} of events the bus creates for a route ({@code eventbus.source}). */

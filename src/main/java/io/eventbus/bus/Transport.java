@@ -1,6 +1,9 @@
 package io.eventbus.bus;
 
+import java.util.Optional;
 import java.util.Set;
+
+import io.eventbus.deadletter.DeadLetterStore;
 
 /**
  * A broker binding behind {@code bus:}: the two-method SPI every transport implements (in-memory, Redis Streams,
@@ -41,6 +44,14 @@ public interface Transport extends AutoCloseable {
      * set means every group the broker knows of for the topic. Never creates the topic or a group.
      */
     TopicStats stats(String topic, Set<String> groups) throws Exception;
+
+    /**
+     * Reads and settles this transport's dead-letter topics without consuming them, for {@code eventbus dlq} and
+     * {@link io.eventbus.deadletter.DeadLetters}; empty when the transport cannot.
+     */
+    default Optional<DeadLetterStore> deadLetterStore() {
+        return Optional.empty();
+    }
 
     /** Probes the broker now, for readiness checks: connected, round-trip latency, and what else it can tell. */
     TransportHealth health();

@@ -1,5 +1,6 @@
 package io.eventbus.bus;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,9 @@ import io.eventbus.deadletter.DeadLetterPublisher;
  * The transports of one {@code bus} component, created on first use and closed with it.
  * <p>
  * Which transport a topic uses is configuration, never the route: {@code eventbus.topics.<topic>.transport},
- * else, for a dead-letter topic {@code <topic>.dlq}, the transport of {@code <topic>} (dead letters stay on the
- * broker of their source), else {@code eventbus.transport} (default {@code memory}).
+ * else, for a dead-letter topic {@code <topic>.dlq} or a parked topic {@code <topic>.parked}, the transport of
+ * {@code <topic>} (dead letters stay on the broker of their source), else {@code eventbus.transport} (default
+ * {@code memory}).
  */
 final class Transports implements AutoCloseable {
 
@@ -52,8 +54,10 @@ final class Transports implements AutoCloseable {
         if (properties.string(own).isPresent()) {
             return own;
         }
-        if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
-            return transportKeyFor(topic.substring(0, topic.length() - DeadLetterPublisher.DEAD_LETTER_SUFFIX.length()));
+        for (String suffix : List.of(DeadLetterPublisher.DEAD_LETTER_SUFFIX, DeadLetterPublisher.PARKED_SUFFIX)) {
+            if (topic.endsWith(suffix)) {
+                return transportKeyFor(topic.substring(0, topic.length() - suffix.length()));
+            }
         }
         return "eventbus.transport";
     }

@@ -32,8 +32,9 @@ import io.eventbus.pipeline.FatalException;
  * An event that could not even be read (not JSON, missing fields, failing its schema) is stored as a valid
  * envelope of type {@value #INVALID_EVENT_TYPE} whose {@code data.original} holds the JSON as received (or
  * {@code data.raw}, the text, when it was not JSON), so every dead-letter topic can be browsed and replayed by the
- * same tools. Input larger than {@code keptBytes} (an event over the size limit) keeps only its first
- * {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and {@code data.raw_sha256}: a dead
+ * same tools. An event that fails again after {@code maxReplays} replays is parked on {@code <topic>.parked}
+ * instead (see {@link DeadLetters}). Input larger than {@code keptBytes} (an event over the size limit) keeps only
+ * its first {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and {@code data.raw_sha256}: a dead
  * letter must itself stay under the size limit, or the dead-letter topic's own consumers would reject it. Both
  * writes are confirmed publishes: the caller acknowledges the source only after this returns.
  */
@@ -42,6 +43,10 @@ public final class DeadLetterPublisher {
     public static final String INVALID_EVENT_TYPE = "invalid_event";
     public static final String PROCESSING_FAILED_TYPE = "processing_failed";
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
+    /** Where events that failed again after their last allowed replay wait for a human: {@code <topic>.parked}. */
+    public static final String PARKED_SUFFIX = ".parked";
+    /** Metadata of a parked event: when it was parked. */
+    public static final String PARKED_AT = "parked_at";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -51,15 +56,25 @@ public final class DeadLetterPublisher {
     private final String source;
     private final Clock clock;
     private final int keptBytes;
+    private final int maxReplays;
+
+    /** A publisher that never parks: every failure goes to the dead-letter topic. */
+    public DeadLetterPublisher(EnvelopeCodec codec, Function<String, TransportProducer> producers, String failedTopic,
+            String source, Clock clock, int keptBytes) {
+        this(codec, producers, failedTopic, source, clock, keptBytes, 0);
+    }
 
     /**
      * @param producers   the producer of a topic, on the transport configuration gives that topic
      * @param failedTopic where {@code processing_failed} events go; null or empty to publish none
      * @param source      the {@code source} of events the bus itself creates
      * @param keptBytes   the most bytes of an unreadable input a dead letter keeps
+     * @param maxReplays  replays an event may have before a new failure parks it on {@code <topic>.parked} instead
+     *                    of dead-lettering it ({@code eventbus.deadletter.max-replays}); 0 never parks
      */
     public DeadLetterPublisher(EnvelopeCodec codec, Function<String, TransportProducer> producers, String failedTopic,
-            String source, Clock clock, int keptBytes) {
+            String source, Clock clock, int keptBytes, int maxReplays) {
+        this.maxReplays = maxReplays;
         this.keptBytes = keptBytes;
         this.codec = codec;
         this.producers = producers;
@@ -70,6 +85,25 @@ public final class DeadLetterPublisher {
 
     public static String deadLetterTopicOf(String topic) {
         return topic + DEAD_LETTER_SUFFIX;
+    }
+
+    public static String parkedTopicOf(String topic) {
+        return topic + PARKED_SUFFIX;
+    }
+
+    /**
+     * Where a failure goes: the target, unless the event has used up its replays ({@code metadata.replay_count}
+     * of the event, or of the input an invalid event wraps) and the target is its source's dead-letter topic;
+     * then {@code <source>.parked}, so that a replayed event failing again cannot cycle without bound.
+     */
+    private String destination(String sourceTopic, String targetTopic, Object replayCount,
+            Map<String, Object> failure) {
+        if (maxReplays > 0 && DeadLetter.replayCount(replayCount) >= maxReplays
+                && targetTopic.equals(deadLetterTopicOf(sourceTopic))) {
+            failure.put(PARKED_AT, failure.get("failed_at"));
+            return parkedTopicOf(sourceTopic);
+        }
+        return targetTopic;
     }
 
     /**
@@ -86,9 +120,12 @@ public final class DeadLetterPublisher {
             String failedStage, int retryCount) throws Exception {
         Envelope deadLetter = original.copy();
         deadLetter.setRetryCount(retryCount);
-        deadLetter.getMetadata().putAll(failure(cause, failedStage, sourceTopic));
-        publish(targetTopic, deadLetter);
-        publishProcessingFailed(original, cause, failedStage, targetTopic);
+        Map<String, Object> failure = failure(cause, failedStage, sourceTopic);
+        String destination = destination(sourceTopic, targetTopic,
+                original.getMetadata().get(DeadLetter.REPLAY_COUNT), failure);
+        deadLetter.getMetadata().putAll(failure);
+        publish(destination, deadLetter);
+        publishProcessingFailed(original, cause, failedStage, destination);
         return deadLetter;
     }
 
@@ -137,9 +174,12 @@ public final class DeadLetterPublisher {
             failure.put("invalid_fields", fields);
         }
         failure.putAll(origin);
+        JsonNode replays = parsed == null ? null : parsed.path("metadata").get(DeadLetter.REPLAY_COUNT);
+        String destination = destination(sourceTopic, targetTopic,
+                replays == null ? null : replays.isNumber() ? replays.numberValue() : replays.asText(), failure);
         deadLetter.getMetadata().putAll(failure);
-        publish(targetTopic, deadLetter);
-        publishProcessingFailed(deadLetter, cause, failedStage, targetTopic);
+        publish(destination, deadLetter);
+        publishProcessingFailed(deadLetter, cause, failedStage, destination);
         return deadLetter;
     }
 

@@ -25,7 +25,8 @@ import io.eventbus.tracing.OpenTelemetrySetup;
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
  * ({@link RuntimeConfiguration}), the YAML routes of {@code --routes} (hot-reloaded, see {@link RouteReloader}),
  * optionally publishes a JSONL feed at start, and with {@code --until-idle} stops once nothing has moved for
- * {@code --idle-seconds} and prints the run's summary as the last line of standard output. SIGTERM and SIGINT stop
+ * {@code --idle-seconds} and prints the run's summary as the last line of standard output (of the feed's topic, or
+ * with {@code --topic} alone of that topic: what a run after a dead-letter replay processed). SIGTERM and SIGINT stop
  * it gracefully through Camel's shutdown strategy: consumers stop taking events, in-flight exchanges finish and are
  * acknowledged within {@code camel.main.shutdown-timeout} seconds; what did not finish stays unacknowledged at the
  * broker and is redelivered. Logs go to standard error.
@@ -46,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--feed", paramLabel = "FILE.jsonl", description = "Publish each line of the file at start.")
     Path feed;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic --feed publishes to.")
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic --feed publishes to; without --feed, "
+            + "the topic whose processing the --until-idle summary counts (e.g. events a dlq replay republished).")
     String topic;
 
     @Option(names = "--until-idle", description = "Stop once nothing has moved for --idle-seconds; print the summary.")
@@ -77,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
         main.setPropertyPlaceholderLocations(configuration.locations());
         main.setOverrideProperties(configuration.overrideProperties());
         IdleWatch idle = untilIdle ? new IdleWatch(idleSeconds) : null;
-        RunSummary summary = feed == null ? null : new RunSummary(topic);
+        RunSummary summary = topic == null ? null : new RunSummary(topic);
         ReloadStatus status = new ReloadStatus();
         SubscriberSwitches switches = new SubscriberSwitches(Set.of(RunSummary.COUNTER_ROUTE_ID));
         Lifecycle lifecycle = new Lifecycle(main, configuration, summary, idle, status, switches);
@@ -186,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
                     context.addService(new HotReload(context, reloader, config,
                             properties.positiveInt("eventbus.reload.interval", 1000)), true, true);
                 }
-                if (summary != null) {
+                if (feed != null) {
                     FeedPublisher.Result result = new FeedPublisher(context).publish(feed, topic);
                     summary.published(result.lines());
                     LOG.info("Fed {} events from {} to {} ({} invalid, dead-lettered)", result.lines(), feed, topic,

@@ -94,8 +94,12 @@ final class RunSummary extends EventNotifierSupport {
         String eventId = consumed.eventId();
         String topic = endpoint.getTopic();
         if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
-            if (GROUP.equals(exchange.getIn().getHeader(BusConstants.GROUP)) && deadLetteredIds.add(eventId)) {
-                Envelope deadLetter = exchange.getIn().getBody(Envelope.class);
+            Envelope deadLetter = exchange.getIn().getBody(Envelope.class);
+            // one event dead-lettered twice (an exact re-send failing like its original) is two dead letters; a
+            // redelivered dead letter is one: its failed_at tells them apart
+            Object failedAt = deadLetter == null ? null : deadLetter.getMetadata().get("failed_at");
+            if (GROUP.equals(exchange.getIn().getHeader(BusConstants.GROUP))
+                    && deadLetteredIds.add(eventId + "@" + failedAt)) {
                 Object from = deadLetter == null ? null : deadLetter.getMetadata().get("dead_lettered_from");
                 deadLetteredByTopic.computeIfAbsent(String.valueOf(from), t -> new AtomicInteger()).incrementAndGet();
             }

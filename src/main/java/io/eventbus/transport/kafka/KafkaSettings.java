@@ -221,6 +221,19 @@ public final class KafkaSettings {
         return props;
     }
 
+    /**
+     * A consumer that belongs to no group, for reading by offsets ({@code assign} + {@code seek}): it never joins a
+     * group and never commits, so reading with it changes no group's position.
+     */
+    Properties browserProperties(String clientId) {
+        Properties props = base(clientId);
+        props.putAll(consumer);
+        props.putAll(PINNED_CONSUMER);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+
     private Properties base(String clientId) {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -8,12 +8,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +52,7 @@ import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
+import io.eventbus.deadletter.DeadLetterStore;
 import io.eventbus.pipeline.RetryableException;
 
 /**
@@ -78,6 +81,8 @@ public final class KafkaTransport implements Transport {
     private final KafkaProducer<String, byte[]> producer;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private final List<KafkaGroupMember> members = new CopyOnWriteArrayList<>();
+    /** Where publish acknowledgements complete, off the producer's network thread (see {@code send}). */
+    private final ExecutorService confirmations;
 
     KafkaTransport(CamelContext context, KafkaSettings settings) {
         this.context = context;
@@ -92,6 +97,7 @@ public final class KafkaTransport implements Transport {
             throw e;
         }
         this.producer = created;
+        this.confirmations = context.getExecutorServiceManager().newCachedThreadPool(this, "bus-kafka-confirmed");
         LOG.info("Kafka transport on {}", settings);
     }
 
@@ -130,7 +136,9 @@ public final class KafkaTransport implements Transport {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.key(), message.body());
             message.headers().forEach((name, value) ->
                     record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
-            producer.send(record, (metadata, failure) -> {
+            // completed on a thread of the transport's own: the caller (a Camel route) continues on it and may
+            // block on another publish, whose acknowledgement the producer's network thread would have to read
+            producer.send(record, (metadata, failure) -> confirmations.execute(() -> {
                 if (failure == null) {
                     acknowledged.complete(null);
                 } else if (failure instanceof RetriableException) {
@@ -139,7 +147,7 @@ public final class KafkaTransport implements Transport {
                 } else {
                     acknowledged.completeExceptionally(failure);
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(e);
         }
@@ -214,6 +222,42 @@ public final class KafkaTransport implements Transport {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * Creates a compacted topic of one partition unless the broker has it: a log of keyed facts where only the
+     * latest value per key matters ({@code <topic>.dlq.settled}).
+     */
+    void ensureCompactedTopic(String topic) {
+        if (knownTopics.contains(topic)) {
+            return;
+        }
+        NewTopic wanted = new NewTopic(topic, 1, settings.replicationFactor())
+                .configs(Map.of("cleanup.policy", "compact"));
+        try {
+            admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new RetryableException("cannot create Kafka topic " + topic + ": " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new RetryableException("cannot create Kafka topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted while creating Kafka topic " + topic, e);
+        }
+        knownTopics.add(topic);
+    }
+
+    /**
+     * Browses {@code <topic>.dlq} by offsets with a consumer of no group; removals are recorded in the compacted
+     * {@code <topic>.dlq.settled} (see {@link KafkaDeadLetterStore}).
+     */
+    @Override
+    public Optional<DeadLetterStore> deadLetterStore() {
+        return Optional.of(new KafkaDeadLetterStore(this, settings));
     }
 
     /** A metadata request ({@code describeCluster}): connected, its latency, the cluster id and broker count. */
@@ -334,7 +378,7 @@ public final class KafkaTransport implements Transport {
     }
 
     /** The topic's partitions, or null when the topic does not exist. */
-    private List<TopicPartition> partitionsOf(String topic) throws Exception {
+    List<TopicPartition> partitionsOf(String topic) throws Exception {
         try {
             TopicDescription description = await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic));
             return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -346,7 +390,7 @@ public final class KafkaTransport implements Transport {
         }
     }
 
-    private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec)
+    Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec)
             throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, spec));
@@ -397,5 +441,6 @@ public final class KafkaTransport implements Transport {
         members.clear();
         producer.close();
         admin.close();
+        context.getExecutorServiceManager().shutdown(confirmations);
     }
 }

@@ -61,8 +61,15 @@ final class MemoryGroup {
             Pending due = redeliveries.peek();
             if (due != null && due.availableAt - now <= 0) {
                 redeliveries.poll();
+                if (topic.isRemoved(due.offset)) {
+                    ack(due.offset);
+                    continue;
+                }
                 due.deliveryCount++;
                 return delivery(due, redeliveryDelayMillis);
+            }
+            while (cursor < topic.nextOffset() && topic.isRemoved(cursor)) {
+                cursor++;
             }
             if (cursor < topic.nextOffset()) {
                 Pending fresh = new Pending(cursor++);

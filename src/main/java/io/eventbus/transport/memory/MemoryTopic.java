@@ -36,6 +36,11 @@ final class MemoryTopic {
     private final Map<String, MemoryGroup> groups = new ConcurrentHashMap<>();
     /** Offset of the first message in {@link #log}. */
     private long firstOffset;
+    /**
+     * Offsets taken out of the log by {@link #remove} (a replayed or purged dead letter): groups skip them, browsing
+     * hides them; they are forgotten as the log drops its oldest messages.
+     */
+    private final java.util.NavigableSet<Long> removed = new java.util.TreeSet<>();
 
     MemoryTopic(String name, int capacity) {
         this.name = name;
@@ -101,10 +106,43 @@ final class MemoryTopic {
                             consumersPerGroup.getOrDefault(group.name(), 0)));
                 }
             }
-            return new TopicStats(name, (long) size, stats, Map.of("capacity", capacity));
+            return new TopicStats(name, (long) size - removed.size(), stats, Map.of("capacity", capacity));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The retained messages with their offsets, oldest first, without removed ones; at most {@code limit}. */
+    List<Map.Entry<Long, OutboundMessage>> entries(int limit) {
+        lock.lock();
+        try {
+            List<Map.Entry<Long, OutboundMessage>> entries = new ArrayList<>();
+            for (long offset = firstOffset; offset < nextOffset() && entries.size() < limit; offset++) {
+                if (!removed.contains(offset)) {
+                    entries.add(Map.entry(offset, messageAt(offset)));
+                }
+            }
+            return entries;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the message at the offset out: no group receives it any more, and browsing no longer shows it. */
+    void remove(long offset) {
+        lock.lock();
+        try {
+            if (offset >= firstOffset && offset < nextOffset()) {
+                removed.add(offset);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when the message at the offset was removed. Caller holds the lock. */
+    boolean isRemoved(long offset) {
+        return !removed.isEmpty() && removed.contains(offset);
     }
 
     ReentrantLock lock() {
@@ -140,6 +178,7 @@ final class MemoryTopic {
             }
         }
         log[slot(firstOffset)] = null;
+        removed.remove(firstOffset);
         firstOffset++;
         size--;
         return true;

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import io.eventbus.bus.TransportConsumer;
 import io.eventbus.bus.TopicStats;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
+import io.eventbus.deadletter.DeadLetterStore;
 
 /**
  * The embedded default transport: topics, consumer groups, pending lists and redelivery inside one JVM, with
@@ -120,6 +122,11 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
             }
         }
         return t.stats(groups, members);
+    }
+
+    @Override
+    public Optional<DeadLetterStore> deadLetterStore() {
+        return Optional.of(new MemoryDeadLetterStore(topics::get));
     }
 
     /** Events retained by the topic, 0 for a topic never used. */

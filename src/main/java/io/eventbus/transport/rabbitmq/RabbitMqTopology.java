@@ -27,7 +27,8 @@ import io.eventbus.bus.EventBusProperties;
  * {@link RabbitMqSettings.Redelivery#REPUBLISH}, its retry queue {@code T.G.retry} whose expired messages go back
  * to {@code T.G}. {@code eventbus.rabbitmq.topology.queue.T.G.arguments} adds or overrides arguments of that
  * queue (x-max-length, x-overflow, x-message-ttl, ...); do not also list it in {@code topology.queues};</li>
- * <li>a retained topic (dead-letter topics {@code *.dlq}, the {@code processing.failed} topic, and
+ * <li>a retained topic (dead-letter topics {@code *.dlq}, parked topics {@code *.parked}, the
+ * {@code processing.failed} topic, and
  * {@code eventbus.rabbitmq.retained-topics}): also a queue named {@code T}, so that its events are kept even
  * before any group consumes them and publishing never fails as unroutable.</li>
  * </ul>
@@ -154,7 +155,7 @@ final class RabbitMqTopology {
     }
 
     boolean isRetained(String topic) {
-        return topic.endsWith(".dlq") || settings.retainedTopics().contains(topic);
+        return topic.endsWith(".dlq") || topic.endsWith(".parked") || settings.retainedTopics().contains(topic);
     }
 
     /** A queue with the bus's arguments, overridden by those configuration gives a queue of that name. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,7 @@ import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
+import io.eventbus.deadletter.DeadLetterStore;
 
 /**
  * The RabbitMQ transport, on Spring AMQP (the library of Camel's {@code spring-rabbitmq} component; Camel 4 has no
@@ -284,6 +286,15 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             details.put("groups_without_queue", missing);
         }
         return new TopicStats(topic, null, stats, details);
+    }
+
+    /**
+     * Browses the retained queue {@code <topic>.dlq} by {@code basic.get} without acknowledgement on a connection
+     * of its own (see {@link RabbitMqDeadLetterStore} for what that means for other consumers).
+     */
+    @Override
+    public Optional<DeadLetterStore> deadLetterStore() {
+        return Optional.of(new RabbitMqDeadLetterStore(this, connectionFactory.getRabbitConnectionFactory()));
     }
 
     /** The queue's ready messages and consumers, or null when it does not exist; never declares it. */

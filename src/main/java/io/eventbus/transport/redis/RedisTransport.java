@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
@@ -22,6 +24,7 @@ import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportConsumer;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.bus.TransportProducer;
+import io.eventbus.deadletter.DeadLetterStore;
 
 /**
  * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t}, a consumer
@@ -46,6 +49,8 @@ public final class RedisTransport implements Transport {
     private final StreamPublisher publisher;
     private final Map<String, TransportProducer> producers = new ConcurrentHashMap<>();
     private final List<StreamGroupReader> readers = new CopyOnWriteArrayList<>();
+    /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
+    private final ExecutorService confirmations;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -58,6 +63,7 @@ public final class RedisTransport implements Transport {
         this.streamPrefix = streamPrefix == null ? "" : streamPrefix;
         this.client = RedisStreamsClient.connect(configuration);
         this.publisher = new StreamPublisher(client, configuration);
+        this.confirmations = context.getExecutorServiceManager().newCachedThreadPool(this, "bus-redis-confirmed");
     }
 
     @Override
@@ -82,12 +88,24 @@ public final class RedisTransport implements Transport {
                             configuration.getPublishTimeout());
                 }
 
-                /** Pipelined: the XADD is written at once and the future completes with Redis's reply. */
+                /**
+                 * Pipelined: the XADD is written at once and the future completes with Redis's reply, on a thread
+                 * of the transport's own: the caller (a Camel route) continues on it and may block — on a dead-letter
+                 * write, say — which on Lettuce's event loop would wait for a reply that loop has to read.
+                 */
                 @Override
                 public CompletableFuture<Void> publishAsync(OutboundMessage message) {
-                    return publisher.publish(stream, fieldsOf(message)).toCompletableFuture()
+                    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+                    publisher.publish(stream, fieldsOf(message)).toCompletableFuture()
                             .orTimeout(configuration.getPublishTimeout(), TimeUnit.MILLISECONDS)
-                            .thenApply(id -> null);
+                            .whenCompleteAsync((id, failure) -> {
+                                if (failure == null) {
+                                    confirmed.complete(null);
+                                } else {
+                                    confirmed.completeExceptionally(failure);
+                                }
+                            }, confirmations);
+                    return confirmed;
                 }
             };
         });
@@ -154,6 +172,13 @@ public final class RedisTransport implements Transport {
         return new TopicStats(topic, length, stats, details);
     }
 
+    /** Browses {@code <topic>.dlq} streams with {@code XRANGE}, removes with {@code XDEL}. */
+    @Override
+    public Optional<DeadLetterStore> deadLetterStore() {
+        return Optional.of(new RedisDeadLetterStore(client, this, Math.max(PROBE_TIMEOUT,
+                configuration.getPublishTimeout())));
+    }
+
     /** A {@code PING}: connected and its round trip; the Redis endpoint as {@code host:port}, never credentials. */
     @Override
     public TransportHealth health() {
@@ -173,6 +198,7 @@ public final class RedisTransport implements Transport {
         }
         readers.clear();
         client.close();
+        context.getExecutorServiceManager().shutdown(confirmations);
     }
 
     /** The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors. */

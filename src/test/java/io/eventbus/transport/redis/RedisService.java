@@ -17,15 +17,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The Redis servers the Redis tests use: the shared one on 127.0.0.1:6379 (required: a test fails, never skips,
  * without it), and private {@code redis-server} processes a test starts on a free port of its own.
  */
-final class RedisService {
+public final class RedisService {
 
-    static final String URI = "redis://127.0.0.1:6379";
+    public static final String URI = "redis://127.0.0.1:6379";
 
     private RedisService() {
     }
 
     /** Fails the test class when the shared Redis does not answer. */
-    static void requireRunning() {
+    public static void requireRunning() {
         requireAnswers(URI);
     }
 
@@ -41,7 +41,7 @@ final class RedisService {
     }
 
     /** A plain Lettuce connection for assertions; the caller closes the client. */
-    static RedisClient client(String uri) {
+    public static RedisClient client(String uri) {
         return RedisClient.create(uri);
     }
 

@@ -1,0 +1,92 @@
+package io.eventbus.deadletter;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.eventbus.envelope.EnvelopeCodec;
+
+/**
+ * The JSON form of dead letters and of what the dead-letter operations did, snake_case like the envelope: one
+ * shape for {@code eventbus dlq ... --json} and the HTTP API.
+ */
+public final class DeadLetterJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final EnvelopeCodec codec;
+
+    public DeadLetterJson(EnvelopeCodec codec) {
+        this.codec = codec;
+    }
+
+    /** A page: {@code topic, transport, page, size, total, pages, truncated, dead_letters[]} (summaries). */
+    public ObjectNode page(DeadLetterPage page) {
+        ObjectNode json = MAPPER.createObjectNode().put("topic", page.topic()).put("transport", page.transport())
+                .put("page", page.page()).put("size", page.size()).put("total", page.total())
+                .put("pages", page.pages()).put("truncated", page.truncated());
+        ArrayNode letters = json.putArray("dead_letters");
+        page.letters().forEach(letter -> letters.add(summary(letter)));
+        return json;
+    }
+
+    /** One dead letter in full: its summary, {@code failure_history} and the stored {@code envelope}. */
+    public ObjectNode full(DeadLetter letter) {
+        ObjectNode json = summary(letter);
+        json.set("failure_history", MAPPER.valueToTree(letter.failureHistory()));
+        json.set("envelope", letter.json(codec));
+        return json;
+    }
+
+    /** The fields a listing shows of a dead letter. */
+    public ObjectNode summary(DeadLetter letter) {
+        ObjectNode json = MAPPER.createObjectNode().put("position", letter.position())
+                .put("event_id", letter.eventId()).put("event_type", letter.eventType())
+                .put("error_type", letter.errorType()).put("failed_stage", letter.failedStage())
+                .put("failed_at", letter.failedAt() == null ? null : letter.failedAt().toString())
+                .put("dead_lettered_from", letter.deadLetteredFrom()).put("replay_count", letter.replayCount())
+                .put("last_error", letter.lastError());
+        return json;
+    }
+
+    /** {@code topic, transport, total, by_event_type{}, by_error_type{}, truncated}. */
+    public ObjectNode stats(DeadLetterStats stats) {
+        ObjectNode json = MAPPER.createObjectNode().put("topic", stats.topic()).put("transport", stats.transport())
+                .put("total", stats.total());
+        json.set("by_event_type", counts(stats.byEventType()));
+        json.set("by_error_type", counts(stats.byErrorType()));
+        return json.put("truncated", stats.truncated());
+    }
+
+    /** {@code topic, dry_run, replayed, parked, not_replayable, failed, outcomes[]}. */
+    public ObjectNode replay(ReplayResult result) {
+        ObjectNode json = MAPPER.createObjectNode().put("topic", result.topic()).put("dry_run", result.dryRun());
+        for (ReplayResult.Action action : ReplayResult.Action.values()) {
+            json.put(action.name().toLowerCase(), result.count(action));
+        }
+        ArrayNode outcomes = json.putArray("outcomes");
+        for (ReplayResult.Outcome o : result.outcomes()) {
+            outcomes.addObject().put("event_id", o.eventId()).put("position", o.position())
+                    .put("action", o.action().name().toLowerCase()).put("target", o.target())
+                    .put("replay_count", o.replayCount()).put("reason", o.reason());
+        }
+        return json;
+    }
+
+    /** {@code topic, dry_run, purged, event_ids[]}. */
+    public ObjectNode purge(PurgeResult result) {
+        ObjectNode json = MAPPER.createObjectNode().put("topic", result.topic()).put("dry_run", result.dryRun())
+                .put("purged", result.purged());
+        ArrayNode ids = json.putArray("event_ids");
+        result.eventIds().forEach(ids::add);
+        return json;
+    }
+
+    private static ObjectNode counts(Map<String, Integer> counts) {
+        ObjectNode json = MAPPER.createObjectNode();
+        counts.forEach(json::put);
+        return json;
+    }
+}

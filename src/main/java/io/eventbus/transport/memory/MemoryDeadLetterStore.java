@@ -1,0 +1,64 @@
+package io.eventbus.transport.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.eventbus.bus.OutboundMessage;
+import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterStore;
+import io.eventbus.deadletter.StoredDeadLetter;
+
+/**
+ * Dead letters of the in-memory transport: a browse copies the topic's log (under its lock, touching no group's
+ * cursor or pending list); a removal marks the message's offset removed, so that no group receives it any more,
+ * like {@code XDEL} on a Redis stream. Positions are log offsets. Like everything in memory, dead letters live as
+ * long as the process.
+ */
+final class MemoryDeadLetterStore implements DeadLetterStore {
+
+    private final Function<String, MemoryTopic> existingTopics;
+
+    /** @param existingTopics the topic of a name, or null when it was never used */
+    MemoryDeadLetterStore(Function<String, MemoryTopic> existingTopics) {
+        this.existingTopics = existingTopics;
+    }
+
+    @Override
+    public DeadLetterBrowse browse(String deadLetterTopic, int limit) {
+        MemoryTopic topic = existingTopics.apply(deadLetterTopic);
+        if (topic == null) {
+            throw new IllegalArgumentException("no dead-letter topic " + deadLetterTopic + " on the memory transport "
+                    + "(nothing was dead-lettered there in this process)");
+        }
+        List<Map.Entry<Long, OutboundMessage>> read = topic.entries(limit + 1);
+        boolean truncated = read.size() > limit;
+        List<StoredDeadLetter> entries = new ArrayList<>();
+        for (Map.Entry<Long, OutboundMessage> entry : read.subList(0, Math.min(limit, read.size()))) {
+            entries.add(new StoredDeadLetter(String.valueOf(entry.getKey()), entry.getValue().body()));
+        }
+        return new DeadLetterBrowse() {
+            @Override
+            public List<StoredDeadLetter> entries() {
+                return List.copyOf(entries);
+            }
+
+            @Override
+            public boolean truncated() {
+                return truncated;
+            }
+
+            @Override
+            public void remove(StoredDeadLetter entry) {
+                topic.remove(Long.parseLong(entry.position()));
+                entries.remove(entry);
+            }
+
+            @Override
+            public void close() {
+                // nothing held: the log was copied
+            }
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package io.eventbus.transport.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+
+import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterStore;
+import io.eventbus.deadletter.StoredDeadLetter;
+
+/**
+ * Dead letters of the Redis transport: the stream {@code <prefix><topic>.dlq} read with {@code XRANGE} (pages of
+ * {@value #PAGE} entries), which reads without touching any consumer group, and an entry removed with {@code XDEL}.
+ * Positions are stream entry ids. Native and honest: nothing is hidden from, or redelivered to, the stream's
+ * consumer groups while browsing; a deleted entry that a group has not read yet is never delivered to it.
+ */
+final class RedisDeadLetterStore implements DeadLetterStore {
+
+    private static final int PAGE = 1000;
+
+    private final RedisStreamsClient client;
+    private final RedisTransport transport;
+    private final long timeoutMillis;
+
+    RedisDeadLetterStore(RedisStreamsClient client, RedisTransport transport, long timeoutMillis) {
+        this.client = client;
+        this.transport = transport;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public DeadLetterBrowse browse(String deadLetterTopic, int limit) throws Exception {
+        String stream = transport.streamOf(deadLetterTopic);
+        if (RedisStreamsClient.await(client.commands().exists(stream), timeoutMillis) == 0) {
+            throw new IllegalArgumentException("no dead-letter stream " + stream + " on Redis at " + client.endpoint()
+                    + " (nothing was dead-lettered from " + deadLetterTopic.substring(0,
+                            deadLetterTopic.length() - ".dlq".length()) + ")");
+        }
+        List<StoredDeadLetter> entries = new ArrayList<>();
+        Range.Boundary<String> from = Range.Boundary.unbounded();
+        boolean truncated = false;
+        while (true) {
+            List<StreamMessage<String, byte[]>> page = RedisStreamsClient.await(client.commands().xrange(stream,
+                    Range.from(from, Range.Boundary.unbounded()), Limit.from(PAGE)), timeoutMillis);
+            for (StreamMessage<String, byte[]> message : page) {
+                if (entries.size() == limit) {
+                    truncated = true;
+                    break;
+                }
+                byte[] body = message.getBody().get("envelope");
+                entries.add(new StoredDeadLetter(message.getId(), body == null ? new byte[0] : body));
+            }
+            if (truncated || page.size() < PAGE) {
+                break;
+            }
+            from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
+        }
+        boolean more = truncated;
+        return new DeadLetterBrowse() {
+            @Override
+            public List<StoredDeadLetter> entries() {
+                return List.copyOf(entries);
+            }
+
+            @Override
+            public boolean truncated() {
+                return more;
+            }
+
+            @Override
+            public void remove(StoredDeadLetter entry) throws Exception {
+                RedisStreamsClient.await(client.commands().xdel(stream, entry.position()), timeoutMillis);
+                entries.remove(entry);
+            }
+
+            @Override
+            public void close() {
+                // nothing held between commands
+            }
+        };
+    }
+}
