@@ -51,6 +51,13 @@ public final class DeadLetterPublisher {
     private final String source;
     private final Clock clock;
     private final int keptBytes;
+    private volatile Written written = (sourceTopic, eventType, stage) -> { };
+
+    /** Told of each dead letter once its write is confirmed: the bus counts them whichever path wrote them. */
+    @FunctionalInterface
+    public interface Written {
+        void deadLettered(String sourceTopic, String eventType, String failedStage);
+    }
 
     /**
      * @param producers   the producer of a topic, on the transport configuration gives that topic
@@ -66,6 +73,11 @@ public final class DeadLetterPublisher {
         this.failedTopic = failedTopic == null || failedTopic.isBlank() ? null : failedTopic;
         this.source = source;
         this.clock = clock;
+    }
+
+    /** Who is told of each dead letter written; replaces the previous one. */
+    public void onWritten(Written listener) {
+        this.written = listener;
     }
 
     public static String deadLetterTopicOf(String topic) {
@@ -88,6 +100,7 @@ public final class DeadLetterPublisher {
         deadLetter.setRetryCount(retryCount);
         deadLetter.getMetadata().putAll(failure(cause, failedStage, sourceTopic));
         publish(targetTopic, deadLetter);
+        written.deadLettered(sourceTopic, original.getEventType(), failedStage);
         publishProcessingFailed(original, cause, failedStage, targetTopic);
         return deadLetter;
     }
@@ -139,6 +152,7 @@ public final class DeadLetterPublisher {
         failure.putAll(origin);
         deadLetter.getMetadata().putAll(failure);
         publish(targetTopic, deadLetter);
+        written.deadLettered(sourceTopic, INVALID_EVENT_TYPE, failedStage);
         publishProcessingFailed(deadLetter, cause, failedStage, targetTopic);
         return deadLetter;
     }
