@@ -2,8 +2,10 @@ package io.eventbus.bus;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
@@ -14,13 +16,18 @@ import io.eventbus.envelope.EnvelopeValidator;
 import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
+import io.eventbus.observability.BacklogGauges;
+import io.eventbus.observability.BusEventNotifier;
+import io.eventbus.observability.BusMetrics;
 import io.eventbus.pipeline.FailedAttemptHook;
+import io.eventbus.routing.RoutingTable;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
  * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
  * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see the README's configuration
- * table), read when the component starts.
+ * table), read when the component starts. It also owns the bus's meters ({@link BusMetrics}), the event notifier
+ * that records those Camel's events tell, and the backlog gauges' poller.
  */
 @Component("bus")
 public class BusComponent extends HealthCheckComponent {
@@ -36,6 +43,14 @@ public class BusComponent extends HealthCheckComponent {
     private int maxReplays;
     private int deadLetterBrowseLimit;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
+    private BusMetrics metrics;
+    private BusEventNotifier eventNotifier;
+    private BacklogGauges backlogGauges;
+    private final BiConsumer<String, String> unroutableCounter = (topic, eventType) -> {
+        if (metrics != null) {
+            metrics.unroutable(topic, eventType, "routing_table");
+        }
+    };
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -44,6 +59,8 @@ public class BusComponent extends HealthCheckComponent {
         }
         BusEndpoint endpoint = new BusEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
+        // a route file defines its routing table beans before the routes whose endpoints come here
+        countUnroutable();
         return endpoint;
     }
 
@@ -84,10 +101,33 @@ public class BusComponent extends HealthCheckComponent {
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
                 Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);
+        metrics = BusMetrics.of(getCamelContext(),
+                properties.positiveInt("eventbus.metrics.max-event-types", BusMetrics.DEFAULT_MAX_EVENT_TYPES));
+        deadLetters.onWritten((sourceTopic, eventType, stage) ->
+                metrics.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
+        eventNotifier = new BusEventNotifier(metrics);
+        ServiceHelper.startService(eventNotifier);
+        getCamelContext().getManagementStrategy().addEventNotifier(eventNotifier);
+        backlogGauges = new BacklogGauges(getCamelContext(), metrics, transports::forTopic,
+                properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
+        backlogGauges.start();
+        countUnroutable();
+    }
+
+    /** Counts the unroutable events of every routing table in the registry (each is told once). */
+    private void countUnroutable() {
+        for (RoutingTable table : getCamelContext().getRegistry().findByType(RoutingTable.class)) {
+            table.addUnroutableListener(unroutableCounter);
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (eventNotifier != null) {
+            getCamelContext().getManagementStrategy().removeEventNotifier(eventNotifier);
+            ServiceHelper.stopService(eventNotifier);
+        }
+        ServiceHelper.stopService(backlogGauges);
         if (transports != null) {
             transports.close();
         }
@@ -107,6 +147,16 @@ public class BusComponent extends HealthCheckComponent {
     /** Which topics publish; the runtime refreshes them when its configuration file changes. */
     public PublisherSwitches getPublisherSwitches() {
         return publisherSwitches;
+    }
+
+    /** The bus's meters, in Camel's Micrometer registry. */
+    public BusMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** The poller behind the backlog gauges (lag, pending, members, topic length, DLQ depth). */
+    public BacklogGauges getBacklogGauges() {
+        return backlogGauges;
     }
 
     public EnvelopeValidator getValidator() {

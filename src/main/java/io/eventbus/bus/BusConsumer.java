@@ -17,6 +17,8 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.tracing.EventMdc;
 import io.eventbus.tracing.TraceParent;
+import io.eventbus.observability.ConsumerTags;
+import io.eventbus.observability.MeteredDelivery;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
@@ -35,6 +37,9 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     private final String topic;
     private String group;
     private TransportConsumer transportConsumer;
+    private ConsumerTags meterTags;
+    private BusMiddlewares middlewares;
+    private volatile String lastError;
 
     public BusConsumer(BusEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -45,6 +50,11 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     @Override
     public BusEndpoint getEndpoint() {
         return endpoint;
+    }
+
+    /** Why the last failed exchange failed, for its readiness check; null when none has failed. */
+    String getLastError() {
+        return lastError;
     }
 
     /** The consumer group this member belongs to, known once started. */
@@ -79,6 +89,8 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
                 endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
         Transport transport = endpoint.getComponent().transportFor(topic);
+        meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
+        middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
         transportConsumer = transport.bindConsumer(topic, binding, this::onDelivery);
         transportConsumer.start();
         // Camel's consumer readiness check of this route (consumer:<route id>) merges this one's result
@@ -101,6 +113,11 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
+    /** The delivery, counting how it is settled. */
+    private Delivery metered(Delivery delivery, String eventType) {
+        return new MeteredDelivery(delivery, endpoint.getComponent().getMetrics(), meterTags, eventType);
+    }
+
     private void onDelivery(Delivery delivery) {
         BusComponent component = endpoint.getComponent();
         Envelope envelope;
@@ -109,22 +126,24 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
                     invalid.getMessage(), DeadLetterPublisher.deadLetterTopicOf(topic));
-            settleAfter(delivery, () -> component.getDeadLetterPublisher()
-                    .deadLetterInvalid(delivery.body(), topic, invalid));
+            settleAfter(metered(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
+                    .getDeadLetterPublisher().deadLetterInvalid(delivery.body(), topic, invalid));
             return;
         }
         envelope.setRetryCount(envelope.getRetryCount() + delivery.deliveryCount() - 1);
+        component.getMetrics().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
+        Delivery tracked = metered(delivery, envelope.getEventType());
         int maxDeliveries = endpoint.getMaxDeliveries();
         if (maxDeliveries > 0 && delivery.deliveryCount() > maxDeliveries) {
             DeliveryLimitExceededException cause = new DeliveryLimitExceededException("delivered "
                     + delivery.deliveryCount() + " times to group '" + group + "', more than maxDeliveries="
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
-            settleAfter(delivery, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
+            settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
                     DeadLetterPublisher.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
             return;
         }
-        process(delivery, envelope);
+        process(tracked, envelope);
     }
 
     private void process(Delivery delivery, Envelope envelope) {
@@ -151,12 +170,15 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             in.setHeader(TraceParent.HEADER, traceparent);
         }
         exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
+        exchange.setProperty(ConsumerTags.PROPERTY, meterTags);
         String replyTo = delivery.header(RequestReplyTransport.REPLY_TO);
         Runnable beforeAck = replyTo == null ? () -> { } : () -> reply(delivery, envelope, exchange);
         exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery, beforeAck));
         try (EventMdc mdc = EventMdc.open(envelope.getEventId(), envelope.getEventType(), envelope.getTraceId())) {
-            getAsyncProcessor().process(exchange, doneSync -> {
+            middlewares.process(exchange, getAsyncProcessor(), doneSync -> {
                 if (exchange.getException() != null) {
+                    lastError = exchange.getException().getClass().getSimpleName() + ": "
+                            + exchange.getException().getMessage();
                     getExceptionHandler().handleException("Processing event " + envelope.getEventId()
                             + " from topic " + topic + " failed; it will be redelivered", exchange,
                             exchange.getException());

@@ -46,6 +46,7 @@ final class BusConsumerHealthCheck extends AbstractHealthCheck {
             builder.down();
             return;
         }
+        builder.detail("status", consumer.getStatus().name());
         builder.detail("connected", health.connected());
         builder.detail("latency_ms", health.latencyMillis());
         health.details().forEach(builder::detail);
@@ -55,6 +56,9 @@ final class BusConsumerHealthCheck extends AbstractHealthCheck {
             return;
         }
         transportConsumer.details().forEach(builder::detail);
+        if (consumer.getLastError() != null) {
+            builder.detail("last_error", consumer.getLastError());
+        }
         builder.up();
     }
 }

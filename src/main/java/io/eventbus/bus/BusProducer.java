@@ -52,6 +52,7 @@ public class BusProducer extends DefaultAsyncProducer {
     private final BusEndpoint endpoint;
     private final String topic;
     private TransportProducer transport;
+    private String transportName;
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -64,6 +65,7 @@ public class BusProducer extends DefaultAsyncProducer {
         super.doStart();
         if (!BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic)) {
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
+            transportName = endpoint.getComponent().transportNameFor(topic);
         }
     }
 
@@ -137,7 +139,13 @@ public class BusProducer extends DefaultAsyncProducer {
             component.getPublisherSwitches().skipped(topic, envelope.getEventId());
             return DONE;
         }
-        return transport.publishAsync(message);
+        return transport.publishAsync(message).whenComplete((confirmed, failure) -> {
+            if (failure == null) {
+                component.getMetrics().published(topic, envelope.getEventType(), transportName);
+            } else if (failure instanceof Unroutable || failure.getCause() instanceof Unroutable) {
+                component.getMetrics().unroutable(topic, envelope.getEventType(), "broker");
+            }
+        });
     }
 
     /**

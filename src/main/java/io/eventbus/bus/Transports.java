@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.FactoryFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ final class Transports implements AutoCloseable {
     private final CamelContext context;
     private final EventBusProperties properties;
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    private final Map<String, HealthCheck> healthChecks = new ConcurrentHashMap<>();
 
     Transports(CamelContext context, EventBusProperties properties) {
         this.context = context;
@@ -80,11 +83,21 @@ final class Transports implements AutoCloseable {
         try {
             Transport transport = factory.get().create(context, properties);
             LOG.info("Event bus transport {} started", name);
+            registerHealthCheck(transport);
             return transport;
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the " + name + " transport: " + e.getMessage(), e);
+        }
+    }
+
+    private void registerHealthCheck(Transport transport) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            HealthCheck check = new TransportHealthCheck(transport);
+            registry.register(check);
+            healthChecks.put(transport.name(), check);
         }
     }
 
@@ -104,5 +117,10 @@ final class Transports implements AutoCloseable {
             }
         });
         transports.clear();
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            healthChecks.values().forEach(registry::unregister);
+        }
+        healthChecks.clear();
     }
 }

@@ -58,6 +58,13 @@ public final class DeadLetterPublisher {
     private final Clock clock;
     private final int keptBytes;
     private final int maxReplays;
+    private volatile Written written = (sourceTopic, eventType, stage) -> { };
+
+    /** Told of each dead letter once its write is confirmed: the bus counts them whichever path wrote them. */
+    @FunctionalInterface
+    public interface Written {
+        void deadLettered(String sourceTopic, String eventType, String failedStage);
+    }
 
     /** A publisher that never parks: every failure goes to the dead-letter topic. */
     public DeadLetterPublisher(EnvelopeCodec codec, Function<String, TransportProducer> producers, String failedTopic,
@@ -82,6 +89,11 @@ public final class DeadLetterPublisher {
         this.failedTopic = failedTopic == null || failedTopic.isBlank() ? null : failedTopic;
         this.source = source;
         this.clock = clock;
+    }
+
+    /** Who is told of each dead letter written; replaces the previous one. */
+    public void onWritten(Written listener) {
+        this.written = listener;
     }
 
     public static String deadLetterTopicOf(String topic) {
@@ -126,6 +138,7 @@ public final class DeadLetterPublisher {
                 original.getMetadata().get(DeadLetter.REPLAY_COUNT), failure);
         deadLetter.getMetadata().putAll(failure);
         publish(destination, deadLetter);
+        written.deadLettered(sourceTopic, original.getEventType(), failedStage);
         publishProcessingFailed(original, cause, failedStage, destination);
         return deadLetter;
     }
@@ -180,6 +193,7 @@ public final class DeadLetterPublisher {
                 replays == null ? null : replays.isNumber() ? replays.numberValue() : replays.asText(), failure);
         deadLetter.getMetadata().putAll(failure);
         publish(destination, deadLetter);
+        written.deadLettered(sourceTopic, INVALID_EVENT_TYPE, failedStage);
         publishProcessingFailed(deadLetter, cause, failedStage, destination);
         return deadLetter;
     }

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 import io.eventbus.bus.BusConstants;
 import org.apache.camel.Header;
@@ -73,6 +75,7 @@ public final class RoutingTable {
     private final ReentrantLock checkLock = new ReentrantLock();
     // everything a lookup or status read needs, swapped whole so that readers never see half an update
     private volatile State state;
+    private final List<BiConsumer<String, String>> unroutableListeners = new CopyOnWriteArrayList<>();
 
     private RoutingTable(Path file, Duration checkInterval, String endpointPrefix) {
         this.file = Objects.requireNonNull(file, "file");
@@ -153,12 +156,26 @@ public final class RoutingTable {
      * {@link #topicsFor(String)}, e.g. {@code [bus:bom-exploded, bus:audit]}. For Camel's recipient list.
      */
     public List<String> recipients(@Header(BusConstants.EVENT_TYPE) String eventType) {
-        List<String> topics = topicsFor(eventType);
+        RoutingRules rules = rules();
+        List<String> topics = rules.topicsFor(eventType);
+        if (!unroutableListeners.isEmpty() && !rules.isRoutable(eventType)) {
+            unroutableListeners.forEach(listener -> listener.accept(rules.unroutableTopic(), eventType));
+        }
         List<String> uris = new ArrayList<>(topics.size());
         for (String topic : topics) {
             uris.add(endpointPrefix + topic);
         }
         return uris;
+    }
+
+    /**
+     * Adds a listener told, at each {@link #recipients} call for an event type without an entry, the unroutable
+     * topic and the event type: the bus counts unroutable events with it. Adding the same listener twice is ignored.
+     */
+    public void addUnroutableListener(BiConsumer<String, String> listener) {
+        if (!unroutableListeners.contains(listener)) {
+            unroutableListeners.add(listener);
+        }
     }
 
     /** The version of the table in force, after checking the file if the check interval has elapsed. */

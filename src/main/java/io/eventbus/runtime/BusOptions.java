@@ -18,7 +18,12 @@ final class BusOptions {
     String transport;
 
     RuntimeConfiguration configuration() {
-        Map<String, String> overrides = new HashMap<>();
+        return configuration(Map.of());
+    }
+
+    /** The configuration, with a command's own options as overrides beside {@code --transport}. */
+    RuntimeConfiguration configuration(Map<String, String> commandOverrides) {
+        Map<String, String> overrides = new HashMap<>(commandOverrides);
         if (transport != null) {
             overrides.put("eventbus.transport", transport);
         }

@@ -43,6 +43,11 @@ public final class ReloadStatus {
         return reloads;
     }
 
+    /** Configuration file changes applied after start. */
+    public synchronized long configReloads() {
+        return configReloads;
+    }
+
     /** Changes refused: broken route files and invalid configuration. */
     public synchronized long failures() {
         return failures;

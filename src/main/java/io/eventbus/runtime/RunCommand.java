@@ -1,24 +1,36 @@
 package io.eventbus.runtime;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.EventBusProperties;
+import io.eventbus.deadletter.DeadLetterHttpApi;
+import io.eventbus.deadletter.DeadLetterJson;
+import io.eventbus.deadletter.DeadLetters;
+import io.eventbus.observability.BusMetrics;
 import io.eventbus.tracing.OpenTelemetrySetup;
 
 /**
@@ -30,6 +42,10 @@ import io.eventbus.tracing.OpenTelemetrySetup;
  * it gracefully through Camel's shutdown strategy: consumers stop taking events, in-flight exchanges finish and are
  * acknowledged within {@code camel.main.shutdown-timeout} seconds; what did not finish stays unacknowledged at the
  * broker and is redelivered. Logs go to standard error.
+ * <p>
+ * It serves health and Prometheus metrics over HTTP with Camel Main's management server ({@code camel.management.*}:
+ * {@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready}, {@code /observe/metrics}),
+ * on 127.0.0.1:8080 unless {@code --http-host}/{@code --http-port} or those keys say otherwise; port 0 turns it off.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the event bus application: routes from --routes, optionally fed from a JSONL file.")
@@ -58,6 +74,15 @@ final class RunCommand implements Callable<Integer> {
             description = "How long nothing must move before --until-idle stops (default: ${DEFAULT-VALUE}).")
     int idleSeconds;
 
+    @Option(names = "--http-host", paramLabel = "HOST",
+            description = "Address of the health and metrics HTTP server (default: camel.management.host, 127.0.0.1).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the health and metrics HTTP server; 0 turns it off "
+                    + "(default: camel.management.port, 8080).")
+    Integer httpPort;
+
     @Override
     public Integer call() throws Exception {
         if (feed != null && topic == null) {
@@ -72,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         if (idleSeconds < 1) {
             throw new IllegalArgumentException("--idle-seconds must be at least 1 but was " + idleSeconds);
         }
-        RuntimeConfiguration configuration = bus.configuration();
+        RuntimeConfiguration configuration = bus.configuration(httpOverrides());
         Main main = new Main();
         // our locations replace Main's default application.properties, which would otherwise shadow --config
         main.setDefaultPropertyPlaceholderLocation("false");
@@ -99,6 +124,28 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(summary.toJson());
         }
         return main.getExitCode();
+    }
+
+    /** The HTTP options as the {@code camel.management.*} keys they override. */
+    private Map<String, String> httpOverrides() {
+        Map<String, String> overrides = new HashMap<>();
+        if (httpPort != null) {
+            if (httpPort < 0 || httpPort > 65535) {
+                throw new IllegalArgumentException("--http-port must be between 0 (off) and 65535 but was " + httpPort);
+            }
+            if (httpPort == 0) {
+                overrides.put("camel.management.enabled", "false");
+            } else {
+                overrides.put("camel.management.port", String.valueOf(httpPort));
+            }
+        }
+        if (httpHost != null) {
+            if (httpHost.isBlank()) {
+                throw new IllegalArgumentException("--http-host must not be blank");
+            }
+            overrides.put("camel.management.host", httpHost.strip());
+        }
+        return overrides;
     }
 
     /** A route file that cannot be loaded at start; its message is {@code file[:line]: reason}. */
@@ -129,6 +176,63 @@ final class RunCommand implements Callable<Integer> {
             this.switches = switches;
         }
 
+        /**
+         * Fails the start when the HTTP server's address is taken: Camel's server would only log it and run without
+         * health and metrics, which probes would take for a dead application.
+         */
+        private void checkHttpAddressFree(CamelContext context) {
+            PropertiesComponent properties = context.getPropertiesComponent();
+            if (!Boolean.parseBoolean(properties.resolveProperty("camel.management.enabled").orElse("false"))) {
+                return;
+            }
+            String host = properties.resolveProperty("camel.management.host").orElse("0.0.0.0");
+            int port = Integer.parseInt(properties.resolveProperty("camel.management.port").orElse("8080").strip());
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(host, port));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot serve health and metrics on " + host + ":" + port
+                        + " (camel.management.host/port, --http-host/--http-port): " + e.getMessage()
+                        + "; choose another port, or --http-port 0 to run without the HTTP server");
+            }
+        }
+
+        /** Where health and metrics are, with the address bound (Camel's own summary shows 0.0.0.0 whatever it is). */
+        private void logHttpAddress(CamelContext context) {
+            PropertiesComponent properties = context.getPropertiesComponent();
+            if (Boolean.parseBoolean(properties.resolveProperty("camel.management.enabled").orElse("false"))) {
+                String base = "http://" + properties.resolveProperty("camel.management.host").orElse("0.0.0.0") + ":"
+                        + properties.resolveProperty("camel.management.port").orElse("8080").strip();
+                LOG.info("Health at {}/observe/health (/live, /ready; ?data=true for details), metrics at "
+                        + "{}/observe/metrics, dead letters at {}{}/<topic>", base, base, base, DeadLetterHttpApi.PATH);
+            }
+        }
+
+        /** The dead-letter API ({@link DeadLetterHttpApi}) on the management server, when it runs. */
+        private void mountDeadLetterApi(CamelContext context) {
+            ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
+            if (server == null) {
+                return;
+            }
+            BusComponent bus = context.getComponent("bus", BusComponent.class);
+            boolean admin = new EventBusProperties(context).bool(DeadLetterHttpApi.ADMIN_ENABLED, false);
+            new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), admin)
+                    .mount(server.getRouter());
+        }
+
+        /** Hot reload's counts as meters, read from its status at each scrape. */
+        private void registerReloadMeters(CamelContext context) {
+            BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+            metrics.functionCounter(BusMetrics.RELOADS, "Route files (re)loaded or removed after start",
+                    status::reloads);
+            metrics.functionCounter(BusMetrics.RELOAD_FAILURES,
+                    "Route file and configuration changes refused (the previous ones kept running)", status::failures);
+            metrics.functionCounter(BusMetrics.CONFIG_RELOADS, "Configuration file changes applied after start",
+                    status::configReloads);
+        }
+
         /** Keeps the first failure: it is the cause, what follows is Camel giving up. */
         void failed(Exception e) {
             if (failure == null) {
@@ -156,6 +260,12 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public void afterConfigure(BaseMainSupport support) {
             CamelContext context = support.getCamelContext();
+            try {
+                checkHttpAddressFree(context);
+            } catch (IllegalStateException e) {
+                failed(e);
+                throw e;
+            }
             reloader = new RouteReloader(context, routes, status, switches);
             try {
                 reloader.loadAll();
@@ -188,6 +298,9 @@ final class RunCommand implements Callable<Integer> {
                     context.addService(new HotReload(context, reloader, config,
                             properties.positiveInt("eventbus.reload.interval", 1000)), true, true);
                 }
+                registerReloadMeters(context);
+                mountDeadLetterApi(context);
+                logHttpAddress(context);
                 if (feed != null) {
                     FeedPublisher.Result result = new FeedPublisher(context).publish(feed, topic);
                     summary.published(result.lines());

@@ -1,15 +1,20 @@
 package io.eventbus.runtime;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,10 +24,15 @@ import io.eventbus.bus.Transport;
 import io.eventbus.deadletter.DeadLetterPublisher;
 
 /**
- * {@code eventbus stats --topic T [--topic U] [--group G]}: what the broker holds for each topic — its length, its
+ * {@code eventbus stats [--topic T ...] [--group G]}: what the broker holds for each topic — its length, its
  * dead-letter topic's length, and per consumer group the lag, pending and members — as a table, or JSON with
  * {@code --json}. A figure the broker cannot tell shows as {@code -} (null in JSON). Reads only: creates no topic
  * and no group.
+ * <p>
+ * Without {@code --topic} it reports the configured topics ({@link ConfiguredTopics}: those the routes of
+ * {@code --routes} use and those of {@code eventbus.topics.*}), each on its own transport, with the groups the
+ * broker knows of plus those the routes declare; topics on the in-memory transport are skipped with a note, since
+ * another process cannot see them.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Show length, DLQ length, and per group lag, pending and consumers of topics on a broker.")
@@ -33,8 +43,15 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     BusOptions bus;
 
-    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "A topic to report (repeatable).")
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "A topic to report (repeatable); default: the topics of the routes in --routes and of "
+                    + "eventbus.topics.* keys.")
     List<String> topics;
+
+    @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
+            description = "Route files whose bus: topics and groups are reported without --topic "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path routes;
 
     @Option(names = "--group", paramLabel = "GROUP",
             description = "A group to report (repeatable); default: every group the broker knows of for the topic.")
@@ -47,18 +64,69 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Row> rows = new ArrayList<>();
         try (ToolContext tool = ToolContext.start(bus.configuration())) {
-            for (String topic : topics) {
-                tool.requireSharedTransport("eventbus stats", topic);
+            Map<String, Set<String>> wanted = new LinkedHashMap<>();
+            if (topics != null && !topics.isEmpty()) {
+                for (String topic : topics) {
+                    tool.requireSharedTransport("eventbus stats", topic);
+                    wanted.put(topic, groups);
+                }
+            } else {
+                CamelContext context = tool.context();
+                ConfiguredTopics configured = ConfiguredTopics.of(routes,
+                        context.getPropertiesComponent().loadPropertiesAsMap().keySet().stream()
+                                .map(String::valueOf).collect(Collectors.toSet()),
+                        text -> resolve(context, text));
+                configured.groupsByTopic().forEach((topic, declared) -> {
+                    if ("memory".equals(tool.bus().transportNameFor(topic))) {
+                        System.err.println("eventbus stats: skipping " + topic + ": it is on the memory transport, "
+                                + "inside the running application (see its /observe/metrics)");
+                    } else {
+                        wanted.put(topic, groups.isEmpty() ? declared : groups);
+                    }
+                });
+                if (wanted.isEmpty()) {
+                    throw new IllegalArgumentException("no topic to report: the routes of --routes " + routes
+                            + " and the eventbus.topics.* keys name none on a broker; name one with --topic");
+                }
             }
-            for (String topic : topics) {
-                Transport transport = tool.bus().transportFor(topic);
-                TopicStats stats = transport.stats(topic, groups);
-                TopicStats dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic), Set.of());
+            for (Map.Entry<String, Set<String>> topic : wanted.entrySet()) {
+                Transport transport = tool.bus().transportFor(topic.getKey());
+                TopicStats stats = statsOf(transport, topic.getKey(), topic.getValue(), topics == null
+                        || topics.isEmpty());
+                TopicStats dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic.getKey()), Set.of());
                 rows.add(new Row(transport.name(), stats, dlq.length()));
             }
         }
         System.out.println(json ? toJson(rows) : toTable(rows));
         return 0;
+    }
+
+    /**
+     * The topic's figures for the groups asked for; for configured topics, the groups the broker knows of plus
+     * those the routes declare (a RabbitMQ broker cannot list the groups of a topic).
+     */
+    private static TopicStats statsOf(Transport transport, String topic, Set<String> groups, boolean configured)
+            throws Exception {
+        if (!configured) {
+            return transport.stats(topic, groups);
+        }
+        TopicStats known = transport.stats(topic, Set.of());
+        Set<String> missing = new LinkedHashSet<>(groups);
+        known.groups().forEach(g -> missing.remove(g.group()));
+        if (missing.isEmpty()) {
+            return known;
+        }
+        List<TopicStats.GroupStats> all = new ArrayList<>(known.groups());
+        all.addAll(transport.stats(topic, missing).groups());
+        return new TopicStats(topic, known.length(), all, known.details());
+    }
+
+    private static String resolve(CamelContext context, String text) {
+        try {
+            return context.resolvePropertyPlaceholders(text);
+        } catch (RuntimeException unresolvable) {
+            return text;
+        }
     }
 
     private record Row(String transport, TopicStats stats, Long dlqLength) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -162,6 +163,22 @@ class EventBusCliTest {
     }
 
     @Test
+    void aTakenHttpPortFailsTheStartInsteadOfRunningWithoutHealth() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Result run = cli("run", "--routes", Files.createDirectories(dir.resolve("none")).toString(),
+                    "--until-idle", "--idle-seconds", "1", "--http-port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, run.exitCode(), run.err());
+            assertTrue(run.err().contains("eventbus run: failed to start: cannot serve health and metrics on 127.0.0.1:"
+                    + taken.getLocalPort() + " (camel.management.host/port, --http-host/--http-port)"), run.err());
+        }
+        Result badPort = cli("run", "--http-port", "70000");
+        assertEquals(2, badPort.exitCode());
+        assertTrue(badPort.err().contains("--http-port must be between 0 (off) and 65535 but was 70000"),
+                badPort.err());
+    }
+
+    @Test
     void aWrongTransportFailsTheStartNamingTheKey() throws Exception {
         Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
         Result run = cli("run", "--transport", "nats", "--feed", feed.toString(), "--topic", "t", "--until-idle",
@@ -190,7 +207,12 @@ class EventBusCliTest {
         assertTrue(run.err().contains("eventbus.topics.t.transport: unknown transport \"natz\""), run.err());
     }
 
+    /** Runs the command line in this JVM; {@code run} without its HTTP server, so that tests never share a port. */
     private static Result cli(String... args) {
+        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--http-port")) {
+            args = Stream.concat(Stream.of(args), Stream.of("--http-port", "0"))
+                    .toArray(String[]::new);
+        }
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();

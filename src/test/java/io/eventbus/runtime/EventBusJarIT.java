@@ -1,26 +1,40 @@
 package io.eventbus.runtime;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.eventbus.observability.PrometheusText;
+
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged jar as an integrator runs it: a broken route file written while it runs leaves it processing and is
- * reported; SIGTERM stops it gracefully. Runs after {@code mvn package} built the jar.
+ * reported; SIGTERM stops it gracefully; the listings sample's health and metrics, fetched over HTTP, agree with
+ * its summary line. Runs after {@code mvn package} built the jar.
  */
 class EventBusJarIT {
 
     private static final Path JAR = Path.of("target/camel-eventbus.jar");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -56,7 +70,8 @@ class EventBusJarIT {
                         - log: "processed tick ${header.EventId}"
                 """);
         Path log = dir.resolve("stderr.log");
-        process = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "run", "--routes", routes.toString())
+        process = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "run", "--routes",
+                routes.toString(), "--http-port", "0")
                 .redirectError(log.toFile()).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> count(log, "processed tick") >= 5);
 
@@ -72,6 +87,76 @@ class EventBusJarIT {
         assertTrue(count(log, "JVM shutdown hook triggered by SIGTERM") == 1, String.join("\n", lines(log)));
         assertTrue(count(log, "Apache Camel (Main) 4.14.0 is shutdown") == 1, String.join("\n", lines(log)));
         assertTrue(count(log, "forcing shutdown") == 0, "nothing was forced:\n" + String.join("\n", lines(log)));
+    }
+
+    @Test
+    void theListingsRunServesHealthAndMetricsThatAgreeWithItsSummary() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the integration tests");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        Path stdout = dir.resolve("stdout.log");
+        Path log = dir.resolve("stderr.log");
+        process = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "run", "--feed",
+                "samples/listings/raw.jsonl", "--topic", "listings.raw", "--until-idle", "--idle-seconds", "10",
+                "--http-port", String.valueOf(port))
+                .redirectError(log.toFile()).redirectOutput(stdout.toFile()).start();
+        Map<String, String> pipeline = Map.of("topic", "listings.raw", "group", "listings-pipeline");
+        Map<String, String> raw = Map.of("topic", "listings.raw");
+        // done: every delivery of the pipeline settled, every dead letter read by the summary's counter
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            PrometheusText m = new PrometheusText(get(base + "/observe/metrics").body());
+            double consumed = m.sum("eventbus_events_consumed_total", pipeline);
+            return consumed > 0 && consumed == m.sum("eventbus_events_published_total", raw)
+                    && m.sum("eventbus_events_acknowledged_total", pipeline) == consumed
+                    && m.sum("eventbus_events_acknowledged_total", Map.of("group", "eventbus-run-summary"))
+                            == m.sum("eventbus_events_dead_lettered_total", raw);
+        });
+        HttpResponse<String> ready = get(base + "/observe/health/ready?data=true");
+        String metricsText = get(base + "/observe/metrics").body();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "stopped once idle");
+        assertEquals(0, process.exitValue(), String.join("\n", lines(log)));
+
+        JsonNode summary = MAPPER.readTree(lines(stdout).get(lines(stdout).size() - 1));
+        PrometheusText metrics = new PrometheusText(metricsText);
+        double invalidAtFeed = metrics.sum("eventbus_events_dead_lettered_total", Map.of("topic", "listings.raw",
+                "stage", "validation"));
+        assertEquals(summary.get("published").asDouble(),
+                metrics.sum("eventbus_events_published_total", raw) + invalidAtFeed, metricsText);
+        assertEquals(summary.get("processed").asDouble(),
+                metrics.sum("eventbus_events_published_total", Map.of("topic", "listings.processed")));
+        assertEquals(summary.get("dead_lettered").asDouble(), metrics.sum("eventbus_events_dead_lettered_total", raw));
+        assertEquals(summary.get("deduplicated").asDouble(),
+                metrics.sum("eventbus_events_deduplicated_total", pipeline));
+        assertEquals(summary.get("processed").asDouble() + summary.get("deduplicated").asDouble(),
+                metrics.sum("eventbus_events_latency_seconds_bucket", Map.of("topic", "listings.raw",
+                        "group", "listings-pipeline", "le", "+Inf")), "latency of each processed or filtered event");
+        assertTrue(metrics.has("eventbus_events_latency_percentile_seconds", Map.of("topic", "listings.raw",
+                "quantile", "0.99")), metricsText);
+        for (String stage : new String[] { "normalize", "dedupe", "fraud-check" }) {
+            assertTrue(metrics.sum("eventbus_stage_duration_seconds_count", Map.of("stage", stage)) > 0, stage);
+        }
+
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode health = MAPPER.readTree(ready.body());
+        assertEquals("UP", health.get("status").asText());
+        List<String> checks = new java.util.ArrayList<>();
+        health.get("checks").forEach(c -> checks.add(c.get("name").asText()));
+        assertTrue(checks.containsAll(List.of("eventbus-transport-memory", "consumer:listings-pipeline",
+                "eventbus-reload")), ready.body());
+        health.get("checks").forEach(c -> {
+            if (c.get("name").asText().equals("consumer:listings-pipeline")) {
+                assertEquals("listings.raw", c.get("data").get("topic").asText(), ready.body());
+                assertTrue(c.get("data").get("connected").asBoolean(), ready.body());
+            }
+        });
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int count(Path log, String text) throws IOException {

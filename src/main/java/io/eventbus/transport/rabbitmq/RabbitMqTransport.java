@@ -285,7 +285,9 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         if (!missing.isEmpty()) {
             details.put("groups_without_queue", missing);
         }
-        return new TopicStats(topic, null, stats, details);
+        // an exchange keeps no log; a topic that keeps a queue of its own name (dead letters, retained topics) has one
+        QueueInformation own = queueInfo(topic);
+        return new TopicStats(topic, own == null ? null : (long) own.getMessageCount(), stats, details);
     }
 
     /**

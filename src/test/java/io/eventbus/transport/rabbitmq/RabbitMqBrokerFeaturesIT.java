@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.micrometer.core.instrument.Tags;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -30,6 +31,7 @@ import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.TopicStats;
 import io.eventbus.bus.TransportHealth;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.observability.BusMetrics;
 import io.eventbus.pipeline.RetryableException;
 
 import static org.awaitility.Awaitility.await;
@@ -89,13 +91,18 @@ class RabbitMqBrokerFeaturesIT {
 
     @Test
     void aPublishNoQueueCanReceiveFailsAsUnroutable() throws Exception {
-        ProducerTemplate template = start(Map.of(), null).createProducerTemplate();
+        CamelContext context = start(Map.of(), null);
+        ProducerTemplate template = context.createProducerTemplate();
         CamelExecutionException failure = assertThrows(CamelExecutionException.class,
                 () -> template.sendBody("bus:" + p + "nobody", event(1)));
         RabbitMqUnroutableException unroutable = assertInstanceOf(RabbitMqUnroutableException.class, failure.getCause());
         assertTrue(unroutable.getMessage().startsWith("RabbitMQ returned the event published to topic '" + p
                 + "nobody' as unroutable (NO_ROUTE): no queue is bound to exchange '" + p + "nobody'"),
                 unroutable.getMessage());
+        BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+        assertEquals(1, metrics.count(BusMetrics.UNROUTABLE, Tags.of("topic", p + "nobody", "event_type",
+                "feature_event", "reason", "broker")));
+        assertEquals(0, metrics.sum(BusMetrics.PUBLISHED, Tags.of("topic", p + "nobody")));
     }
 
     @Test
