@@ -36,23 +36,8 @@ final class BusConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("group", consumer.getGroup());
         builder.detail("route.id", consumer.getRouteId());
         builder.detail("transport", transport.name());
-        TransportHealth health;
-        try {
-            health = transport.health();
-        } catch (RuntimeException e) {
-            builder.detail("connected", false);
-            builder.message("health probe of the " + transport.name() + " transport failed: " + e.getMessage());
-            builder.error(e);
-            builder.down();
-            return;
-        }
         builder.detail("status", consumer.getStatus().name());
-        builder.detail("connected", health.connected());
-        builder.detail("latency_ms", health.latencyMillis());
-        health.details().forEach(builder::detail);
-        if (!health.connected()) {
-            builder.message(health.error());
-            builder.down();
+        if (!TransportHealthCheck.probe(transport, builder)) {
             return;
         }
         transportConsumer.details().forEach(builder::detail);

@@ -29,6 +29,18 @@ final class TransportHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("transport", transport.name());
+        if (probe(transport, builder)) {
+            builder.up();
+        }
+    }
+
+    /**
+     * Probes the transport into the check's result: {@code connected}, {@code latency_ms} and the transport's own
+     * details; when the broker cannot be reached, DOWN with the reason as message and {@code last_error}.
+     *
+     * @return whether the broker answered (the caller then adds its own details and decides)
+     */
+    static boolean probe(Transport transport, HealthCheckResultBuilder builder) {
         TransportHealth health;
         try {
             health = transport.health();
@@ -36,8 +48,9 @@ final class TransportHealthCheck extends AbstractHealthCheck {
             builder.detail("connected", false);
             builder.detail("last_error", String.valueOf(e.getMessage()));
             builder.message("health probe of the " + transport.name() + " transport failed: " + e.getMessage());
+            builder.error(e);
             builder.down();
-            return;
+            return false;
         }
         builder.detail("connected", health.connected());
         builder.detail("latency_ms", health.latencyMillis());
@@ -46,8 +59,8 @@ final class TransportHealthCheck extends AbstractHealthCheck {
             builder.detail("last_error", String.valueOf(health.error()));
             builder.message(health.error());
             builder.down();
-            return;
+            return false;
         }
-        builder.up();
+        return true;
     }
 }

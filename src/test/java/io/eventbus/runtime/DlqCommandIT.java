@@ -1,8 +1,5 @@
 package io.eventbus.runtime;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +49,6 @@ class DlqCommandIT {
     private Path config;
     private final List<Envelope> published = new ArrayList<>();
 
-    private record Result(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void redisIsRunning() {
@@ -98,7 +93,7 @@ class DlqCommandIT {
         }
         Path feed = dir.resolve("broken.jsonl");
         Files.writeString(feed, "{not json\n");
-        Result fed = cli("publish", "--config", config.toString(), "--topic", topic, feed.toString());
+        CliRun fed = cli("publish", "--config", config.toString(), "--topic", topic, feed.toString());
         assertEquals(0, fed.exitCode(), fed.err());
         assertEquals(11, length(topic + ".dlq"));
     }
@@ -115,7 +110,7 @@ class DlqCommandIT {
 
     @Test
     void listShowStatsReplayAndPurgeFromTheCommandLine() throws Exception {
-        Result stats = dlq("stats", "--json");
+        CliRun stats = dlq("stats", "--json");
         assertEquals(0, stats.exitCode(), stats.err());
         JsonNode counts = MAPPER.readTree(stats.out());
         assertEquals(11, counts.get("total").asInt());
@@ -124,7 +119,7 @@ class DlqCommandIT {
         assertEquals(MAPPER.readTree("{\"FatalException\":5,\"IllegalStateException\":5,"
                 + "\"InvalidEnvelopeException\":1}"), counts.get("by_error_type"));
 
-        Result table = dlq("list", "--event-type", "refund_issued", "--size", "3", "--page", "2");
+        CliRun table = dlq("list", "--event-type", "refund_issued", "--size", "3", "--page", "2");
         assertEquals(0, table.exitCode(), table.err());
         String[] lines = table.out().strip().split("\n");
         assertEquals(4, lines.length, table.out()); // header, the 2 on page 2, summary
@@ -137,10 +132,10 @@ class DlqCommandIT {
         JsonNode shown = MAPPER.readTree(dlq("show", "--id", id, "--json").out()).get("dead_letters").get(0);
         assertEquals(id, shown.at("/envelope/event_id").asText());
         assertEquals("refund service misconfigured", shown.at("/envelope/metadata/last_error").asText());
-        Result unknown = dlq("show", "--id", "no-such-id");
+        CliRun unknown = dlq("show", "--id", "no-such-id");
         assertEquals(1, unknown.exitCode());
         assertEquals("show: no dead letter with event_id no-such-id in " + topic + ".dlq", unknown.err().strip());
-        Result badTime = dlq("list", "--since", "yesterday");
+        CliRun badTime = dlq("list", "--since", "yesterday");
         assertEquals(2, badTime.exitCode());
         assertTrue(badTime.err().contains("--since: expected an ISO-8601 time"), badTime.err());
 
@@ -150,7 +145,7 @@ class DlqCommandIT {
         assertEquals(5, dry.get("replayed").asInt());
         assertTrue(dry.get("dry_run").asBoolean());
         assertEquals(11, length(topic + ".dlq"));
-        Result replay = dlq("replay", "--error-type", "IllegalStateException", "--to", topic + ".audit", "--rate",
+        CliRun replay = dlq("replay", "--error-type", "IllegalStateException", "--to", topic + ".audit", "--rate",
                 "100");
         assertEquals(0, replay.exitCode(), replay.err());
         assertTrue(replay.out().strip().endsWith(topic + ".dlq: replayed 5, parked 0 (max_replays 3), "
@@ -162,7 +157,7 @@ class DlqCommandIT {
         assertTrue(notReplayable.at("/outcomes/0/reason").asText().startsWith("the input was not JSON"));
 
         // purge asks for --yes and removes nothing without it
-        Result refused = dlq("purge", "--event-type", "order_created");
+        CliRun refused = dlq("purge", "--event-type", "order_created");
         assertEquals(2, refused.exitCode());
         assertEquals("purge: purge removes dead letters for good: add --yes to confirm, or --dry-run to see what it "
                 + "would remove", refused.err().strip());
@@ -180,16 +175,16 @@ class DlqCommandIT {
 
     @Test
     void aTopicWithoutDeadLettersOrOnTheMemoryTransportIsAPreciseError() {
-        Result missing = cli("dlq", "list", "--config", config.toString(), "--topic", "no-such-topic-" + topic);
+        CliRun missing = cli("dlq", "list", "--config", config.toString(), "--topic", "no-such-topic-" + topic);
         assertEquals(2, missing.exitCode());
         assertEquals("list: no dead-letter stream no-such-topic-" + topic + ".dlq on Redis at 127.0.0.1:6379 "
                 + "(nothing was dead-lettered from no-such-topic-" + topic + ")", missing.err().strip());
-        Result memory = cli("dlq", "stats", "--topic", topic);
+        CliRun memory = cli("dlq", "stats", "--topic", topic);
         assertEquals(2, memory.exitCode());
         assertTrue(memory.err().contains("is on the memory transport, which lives inside one process"), memory.err());
     }
 
-    private Result dlq(String command, String... args) {
+    private CliRun dlq(String command, String... args) {
         List<String> all = new ArrayList<>(List.of("dlq", command, "--config", config.toString(), "--topic", topic));
         all.addAll(List.of(args));
         return cli(all.toArray(String[]::new));
@@ -204,20 +199,7 @@ class DlqCommandIT {
         }
     }
 
-    private static Result cli(String... args) {
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = EventBusCli.execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Result(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -1,12 +1,8 @@
 package io.eventbus.runtime;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,16 +21,10 @@ class EventBusCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
 
     @Test
     void theListingsSamplePrintsTheSummaryItsReadmeStates() throws Exception {
-        Result run = cli("run", "--feed", "samples/listings/raw.jsonl", "--topic", "listings.raw", "--until-idle",
+        CliRun run = cli("run", "--feed", "samples/listings/raw.jsonl", "--topic", "listings.raw", "--until-idle",
                 "--idle-seconds", "1");
 
         assertEquals(0, run.exitCode(), run.err());
@@ -90,7 +80,7 @@ class EventBusCliTest {
         Files.write(feed, new byte[] { '{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}', '\n' },
                 java.nio.file.StandardOpenOption.APPEND);
 
-        Result run = cli("run", "--feed", feed.toString(), "--topic", "listings.raw", "--until-idle", "--idle-seconds", "1");
+        CliRun run = cli("run", "--feed", feed.toString(), "--topic", "listings.raw", "--until-idle", "--idle-seconds", "1");
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = MAPPER.readTree(run.lastLine());
@@ -109,7 +99,7 @@ class EventBusCliTest {
                 "",
                 "{\"source\":\"s\",\"event_id\":\"e3\",\"schema_version\":\"1.0.0\",\"published_at\":\"2026-01-01T00:00:00Z\","
                         + "\"data\":{}}") + "\n");
-        Result validate = cli("validate", file.toString());
+        CliRun validate = cli("validate", file.toString());
 
         assertEquals(1, validate.exitCode(), validate.err());
         String[] lines = validate.out().strip().split("\n");
@@ -131,7 +121,7 @@ class EventBusCliTest {
         Path file = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         for (String[] args : new String[][] { { "publish", "--topic", "t", file.toString() },
                 { "consume", "--topic", "t", "--group", "g", "--max", "1" }, { "stats", "--topic", "t" } }) {
-            Result result = cli(args);
+            CliRun result = cli(args);
             assertEquals(2, result.exitCode(), String.join(" ", args));
             assertTrue(result.err().contains("topic t is on the memory transport, which lives inside one process"),
                     result.err());
@@ -140,15 +130,15 @@ class EventBusCliTest {
 
     @Test
     void wrongUsageExitsTwoNamingTheOption() {
-        Result noTopic = cli("run", "--feed", "samples/listings/raw.jsonl");
+        CliRun noTopic = cli("run", "--feed", "samples/listings/raw.jsonl");
         assertEquals(2, noTopic.exitCode());
         assertTrue(noTopic.err().contains("--feed needs --topic"), noTopic.err());
 
-        Result unknown = cli("run", "--fast");
+        CliRun unknown = cli("run", "--fast");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Unknown option: '--fast'"), unknown.err());
 
-        Result config = cli("run", "--config", dir.resolve("nope.properties").toString());
+        CliRun config = cli("run", "--config", dir.resolve("nope.properties").toString());
         assertEquals(2, config.exitCode());
         assertTrue(config.err().contains("nope.properties: file not found or not readable"), config.err());
     }
@@ -157,7 +147,7 @@ class EventBusCliTest {
     void aBrokenRouteFileFailsTheStartNamingFileAndLine() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("bad.camel.yaml"), "- route:\n    id: bad\n    from: [\n");
-        Result run = cli("run", "--routes", routes.toString(), "--until-idle", "--idle-seconds", "1");
+        CliRun run = cli("run", "--routes", routes.toString(), "--until-idle", "--idle-seconds", "1");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("bad.camel.yaml:"), run.err());
     }
@@ -166,13 +156,13 @@ class EventBusCliTest {
     void aTakenHttpPortFailsTheStartInsteadOfRunningWithoutHealth() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
                 java.net.InetAddress.getLoopbackAddress())) {
-            Result run = cli("run", "--routes", Files.createDirectories(dir.resolve("none")).toString(),
+            CliRun run = cli("run", "--routes", Files.createDirectories(dir.resolve("none")).toString(),
                     "--until-idle", "--idle-seconds", "1", "--http-port", String.valueOf(taken.getLocalPort()));
             assertEquals(1, run.exitCode(), run.err());
             assertTrue(run.err().contains("eventbus run: failed to start: cannot serve health and metrics on 127.0.0.1:"
                     + taken.getLocalPort() + " (camel.management.host/port, --http-host/--http-port)"), run.err());
         }
-        Result badPort = cli("run", "--http-port", "70000");
+        CliRun badPort = cli("run", "--http-port", "70000");
         assertEquals(2, badPort.exitCode());
         assertTrue(badPort.err().contains("--http-port must be between 0 (off) and 65535 but was 70000"),
                 badPort.err());
@@ -181,7 +171,7 @@ class EventBusCliTest {
     @Test
     void aWrongTransportFailsTheStartNamingTheKey() throws Exception {
         Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
-        Result run = cli("run", "--transport", "nats", "--feed", feed.toString(), "--topic", "t", "--until-idle",
+        CliRun run = cli("run", "--transport", "nats", "--feed", feed.toString(), "--topic", "t", "--until-idle",
                 "--routes", Files.createDirectories(dir.resolve("empty")).toString());
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("eventbus.transport: unknown transport \"nats\""), run.err());
@@ -191,7 +181,7 @@ class EventBusCliTest {
     void theConfigFileOverridesThePackagedDefaults() throws Exception {
         Path config = Files.writeString(dir.resolve("app.properties"), "eventbus.transport = natz\n");
         Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
-        Result run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
+        CliRun run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
                 "--routes", Files.createDirectories(dir.resolve("none")).toString());
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("eventbus.transport: unknown transport \"natz\""), run.err());
@@ -201,31 +191,13 @@ class EventBusCliTest {
     void aWrongPerTopicTransportNamesItsOwnKey() throws Exception {
         Path config = Files.writeString(dir.resolve("app.properties"), "eventbus.topics.t.transport = natz\n");
         Path feed = Files.writeString(dir.resolve("one.jsonl"), "{\"event_type\":\"x\",\"source\":\"s\",\"data\":{}}\n");
-        Result run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
+        CliRun run = cli("run", "--config", config.toString(), "--feed", feed.toString(), "--topic", "t", "--until-idle",
                 "--routes", Files.createDirectories(dir.resolve("empty")).toString());
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().contains("eventbus.topics.t.transport: unknown transport \"natz\""), run.err());
     }
 
-    /** Runs the command line in this JVM; {@code run} without its HTTP server, so that tests never share a port. */
-    private static Result cli(String... args) {
-        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--http-port")) {
-            args = Stream.concat(Stream.of(args), Stream.of("--http-port", "0"))
-                    .toArray(String[]::new);
-        }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = EventBusCli.execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Result(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -1,7 +1,5 @@
 package io.eventbus.runtime;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +97,9 @@ class StatsCommandIT {
                 """.replace("REDIS", redisTopic).replace("RABBIT", rabbitTopic).replace("MEMORY", memoryTopic));
         prepareBacklog(config);
 
-        Output stats = cli("stats", "--config", config.toString(), "--routes", routes.toString(), "--json");
+        CliRun stats = cli("stats", "--config", config.toString(), "--routes", routes.toString(), "--json");
 
-        assertEquals(0, stats.code(), stats.err());
+        assertEquals(0, stats.exitCode(), stats.err());
         assertTrue(stats.err().contains("skipping " + memoryTopic + ": it is on the memory transport"), stats.err());
         JsonNode topics = MAPPER.readTree(stats.out()).get("topics");
         assertEquals(2, topics.size(), stats.out());
@@ -117,8 +115,8 @@ class StatsCommandIT {
         // the billing route declares no group: its group is its route id, and its queue holds the 2 events
         assertEquals(2, group(rabbit, "billing").get("lag").asLong(), stats.out());
 
-        Output table = cli("stats", "--config", config.toString(), "--routes", routes.toString());
-        assertEquals(0, table.code(), table.err());
+        CliRun table = cli("stats", "--config", config.toString(), "--routes", routes.toString());
+        assertEquals(0, table.exitCode(), table.err());
         assertTrue(table.out().lines().anyMatch(l -> l.startsWith("redis") && l.contains(redisTopic)
                 && l.contains("orders")), table.out());
     }
@@ -180,23 +178,8 @@ class StatsCommandIT {
         throw new AssertionError("no group " + name + " in " + topic);
     }
 
-    private record Output(int code, String out, String err) {
-    }
 
-    private static Output cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = EventBusCli.execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Output(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterSnapshot;
 import io.eventbus.deadletter.DeadLetterStore;
 import io.eventbus.deadletter.StoredDeadLetter;
 
@@ -77,30 +78,14 @@ final class KafkaDeadLetterStore implements DeadLetterStore {
         for (ConsumerRecord<String, byte[]> record : records.subList(0, Math.min(limit, records.size()))) {
             entries.add(new StoredDeadLetter(position(record), record.value() == null ? new byte[0] : record.value()));
         }
-        return new DeadLetterBrowse() {
-            @Override
-            public List<StoredDeadLetter> entries() {
-                return List.copyOf(entries);
-            }
-
-            @Override
-            public boolean truncated() {
-                return truncated;
-            }
-
+        return new DeadLetterSnapshot(entries, truncated) {
             /** Records the settlement in the compacted topic and waits for the broker's acknowledgement. */
             @Override
-            public void remove(StoredDeadLetter entry) throws Exception {
+            protected void removeAtBroker(StoredDeadLetter entry) throws Exception {
                 transport.ensureCompactedTopic(settledTopic);
                 byte[] fact = ("{\"settled_at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
                 transport.bindProducer(settledTopic).publish(new OutboundMessage(entry.position(), fact,
                         Map.of("content_type", "application/json")));
-                entries.remove(entry);
-            }
-
-            @Override
-            public void close() {
-                // the consumer was closed once read; nothing else is held
             }
         };
     }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterSnapshot;
 import io.eventbus.deadletter.DeadLetterStore;
 import io.eventbus.deadletter.StoredDeadLetter;
 
@@ -38,26 +39,10 @@ final class MemoryDeadLetterStore implements DeadLetterStore {
         for (Map.Entry<Long, OutboundMessage> entry : read.subList(0, Math.min(limit, read.size()))) {
             entries.add(new StoredDeadLetter(String.valueOf(entry.getKey()), entry.getValue().body()));
         }
-        return new DeadLetterBrowse() {
+        return new DeadLetterSnapshot(entries, truncated) {
             @Override
-            public List<StoredDeadLetter> entries() {
-                return List.copyOf(entries);
-            }
-
-            @Override
-            public boolean truncated() {
-                return truncated;
-            }
-
-            @Override
-            public void remove(StoredDeadLetter entry) {
+            protected void removeAtBroker(StoredDeadLetter entry) {
                 topic.remove(Long.parseLong(entry.position()));
-                entries.remove(entry);
-            }
-
-            @Override
-            public void close() {
-                // nothing held: the log was copied
             }
         };
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterSnapshot;
 import io.eventbus.deadletter.DeadLetterStore;
 import io.eventbus.deadletter.StoredDeadLetter;
 
@@ -69,41 +70,27 @@ final class RabbitMqDeadLetterStore implements DeadLetterStore {
         }
     }
 
-    private static final class Browse implements DeadLetterBrowse {
+    private static final class Browse extends DeadLetterSnapshot {
         private final Connection connection;
         private final Channel channel;
-        private final List<StoredDeadLetter> entries;
         private final Map<String, Long> deliveryTags;
-        private final boolean truncated;
 
         Browse(Connection connection, Channel channel, List<StoredDeadLetter> entries, Map<String, Long> deliveryTags,
                 boolean truncated) {
+            super(entries, truncated);
             this.connection = connection;
             this.channel = channel;
-            this.entries = entries;
             this.deliveryTags = deliveryTags;
-            this.truncated = truncated;
         }
 
         @Override
-        public List<StoredDeadLetter> entries() {
-            return List.copyOf(entries);
-        }
-
-        @Override
-        public boolean truncated() {
-            return truncated;
-        }
-
-        @Override
-        public void remove(StoredDeadLetter entry) throws Exception {
+        protected void removeAtBroker(StoredDeadLetter entry) throws Exception {
             Long tag = deliveryTags.remove(entry.position());
             if (tag == null) {
                 throw new IllegalArgumentException("dead letter at position " + entry.position()
                         + " is not held by this browse");
             }
             channel.basicAck(tag, false);
-            entries.remove(entry);
         }
 
         /** Closing the connection returns every unacknowledged message to the queue. */

@@ -8,6 +8,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 
 import io.eventbus.deadletter.DeadLetterBrowse;
+import io.eventbus.deadletter.DeadLetterSnapshot;
 import io.eventbus.deadletter.DeadLetterStore;
 import io.eventbus.deadletter.StoredDeadLetter;
 
@@ -59,26 +60,10 @@ final class RedisDeadLetterStore implements DeadLetterStore {
             from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
         }
         boolean more = truncated;
-        return new DeadLetterBrowse() {
+        return new DeadLetterSnapshot(entries, more) {
             @Override
-            public List<StoredDeadLetter> entries() {
-                return List.copyOf(entries);
-            }
-
-            @Override
-            public boolean truncated() {
-                return more;
-            }
-
-            @Override
-            public void remove(StoredDeadLetter entry) throws Exception {
+            protected void removeAtBroker(StoredDeadLetter entry) throws Exception {
                 RedisStreamsClient.await(client.commands().xdel(stream, entry.position()), timeoutMillis);
-                entries.remove(entry);
-            }
-
-            @Override
-            public void close() {
-                // nothing held between commands
             }
         };
     }
