@@ -19,6 +19,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.ConsumedEvent;
+import io.eventbus.envelope.EnvelopeCodec;
 
 /**
  * Records the meters Camel's own events tell: deduplicated events (an Idempotent Consumer's
@@ -82,7 +83,7 @@ public final class BusEventNotifier extends EventNotifierSupport {
         if (consumed.publishedAt() != null) {
             try {
                 metrics.latency(consumer, consumed.eventType(),
-                        Duration.between(Instant.parse(consumed.publishedAt()), Instant.now()));
+                        Duration.between(EnvelopeCodec.instantOf(consumed.publishedAt()), Instant.now()));
             } catch (DateTimeParseException e) {
                 // validated on consume: a consumed event always has one
             }

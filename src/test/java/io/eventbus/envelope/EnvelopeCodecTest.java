@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -669,5 +671,16 @@ class EnvelopeCodecTest {
         }
         assertEquals(new String(codec.write(codec.toJson(e)), StandardCharsets.UTF_8),
                 new String(codec.encode(e), StandardCharsets.UTF_8), shape);
+    }
+
+    @Test
+    void instantOfReadsEveryTimestampFormAsInstantParseDoes() {
+        for (String timestamp : List.of("2026-11-30T16:29:16Z", "2026-11-30T16:29:16.5Z",
+                "2026-11-30T16:29:16.564Z", "2026-11-30T16:29:16.564598034Z", "2024-02-29T23:59:59.999999Z",
+                "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.1Z", "2026-11-30T16:29:16+01:00",
+                "+12026-01-01T00:00:00Z")) {
+            assertEquals(Instant.parse(timestamp), EnvelopeCodec.instantOf(timestamp), timestamp);
+        }
+        assertThrows(DateTimeParseException.class, () -> EnvelopeCodec.instantOf("2026-02-30T00:00:00Z"));
     }
 }
