@@ -19,6 +19,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
@@ -56,7 +57,10 @@ public final class RedisStreamsClient implements AutoCloseable {
     /** Connects with the configuration's uri, username, password, database and tls options. */
     public static RedisStreamsClient connect(RedisStreamsConfiguration configuration) {
         RedisURI uri = redisUri(configuration);
-        ClientResources resources = DefaultClientResources.create();
+        // Lettuce times every command into HdrHistograms whenever HdrHistogram and LatencyUtils are on the class path
+        // (Micrometer brings them); nobody reads those, the bus has its own meters: off
+        ClientResources resources = DefaultClientResources.builder()
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
