@@ -125,8 +125,8 @@ public class BusProducer extends DefaultAsyncProducer {
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
-        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body), exchange.getIn())
-                .withHeader(TraceParent.HEADER, TraceParent.forEvent(envelope.getTraceId(), current).format());
+        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body,
+                TraceParent.forEvent(envelope.getTraceId(), current)), exchange.getIn());
         if (request) {
             request(exchange, envelope, message);
             return DONE;

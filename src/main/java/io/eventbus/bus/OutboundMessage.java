@@ -24,6 +24,12 @@ public record OutboundMessage(String key, byte[] body, Map<String, String> heade
 
     /** The encoded envelope with its key and the header mirrors every transport writes. */
     public static OutboundMessage of(Envelope envelope, byte[] body) {
+        return of(envelope, body, envelope.getTraceId() == null ? null
+                : TraceParent.forTraceId(envelope.getTraceId()));
+    }
+
+    /** The same, with the {@code traceparent} the sender chose (its current span's), or none when null. */
+    public static OutboundMessage of(Envelope envelope, byte[] body, TraceParent traceparent) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content_type", "application/json");
         headers.put("event_type", envelope.getEventType());
@@ -31,7 +37,9 @@ public record OutboundMessage(String key, byte[] body, Map<String, String> heade
         headers.put("schema_version", envelope.getSchemaVersion());
         if (envelope.getTraceId() != null) {
             headers.put("trace_id", envelope.getTraceId());
-            headers.put(TraceParent.HEADER, TraceParent.forTraceId(envelope.getTraceId()).format());
+        }
+        if (traceparent != null) {
+            headers.put(TraceParent.HEADER, traceparent.format());
         }
         if (envelope.getCorrelationId() != null) {
             headers.put("correlation_id", envelope.getCorrelationId());
