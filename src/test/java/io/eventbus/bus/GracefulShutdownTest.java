@@ -109,47 +109,26 @@ class GracefulShutdownTest {
             delegate.close();
         }
 
-        private final class RecordingDelivery implements Delivery {
-            private final Delivery delivery;
+        private final class RecordingDelivery extends ForwardingDelivery {
 
             RecordingDelivery(Delivery delivery) {
-                this.delivery = delivery;
+                super(delivery);
             }
 
             private String eventId() {
-                return delivery.headers().get("event_id");
-            }
-
-            @Override
-            public String id() {
-                return delivery.id();
-            }
-
-            @Override
-            public byte[] body() {
-                return delivery.body();
-            }
-
-            @Override
-            public Map<String, String> headers() {
-                return delivery.headers();
-            }
-
-            @Override
-            public int deliveryCount() {
-                return delivery.deliveryCount();
+                return delegate().header("event_id");
             }
 
             @Override
             public void ack() {
                 acked.add(eventId());
-                delivery.ack();
+                super.ack();
             }
 
             @Override
             public void reject() {
                 rejected.add(eventId());
-                delivery.reject();
+                super.reject();
             }
         }
     }

@@ -637,12 +637,12 @@ public abstract class TransportContractIT {
         return ids(List.copyOf(events));
     }
 
-    protected static void awaitIds(Set<String> expected, Collection<String> actual, String what) {
+    public static void awaitIds(Set<String> expected, Collection<String> actual, String what) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> assertExactIds(expected, actual, what));
     }
 
-    protected static void assertExactIds(Set<String> expected, Collection<String> actual, String what) {
+    public static void assertExactIds(Set<String> expected, Collection<String> actual, String what) {
         Set<String> got = new TreeSet<>(actual);
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(got);

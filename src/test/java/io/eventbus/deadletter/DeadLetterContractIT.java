@@ -34,6 +34,8 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.pipeline.EventBusErrorHandler;
 import io.eventbus.pipeline.FatalException;
 
+import static io.eventbus.bus.TransportContractIT.assertExactIds;
+import static io.eventbus.bus.TransportContractIT.awaitIds;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Dead letters as a product, on a real broker: each transport's test extends this class and names its transport.
@@ -85,7 +86,7 @@ public abstract class DeadLetterContractIT {
                         .process(e -> received.add(e.getIn().getBody(Envelope.class).getEventId()));
             }
         });
-        awaitExactly(eventIds, received, "a new group of " + deadLetterTopic);
+        awaitIds(eventIds, received, "a new group of " + deadLetterTopic);
         context.getRouteController().stopRoute("auditor");
         context.removeRoute("auditor");
     }
@@ -157,7 +158,7 @@ public abstract class DeadLetterContractIT {
             pages.addAll(listed.letters());
         }
         assertTrue(deadLetters.list(topic, DeadLetterFilter.ALL, 5, 30).letters().isEmpty());
-        assertExactly(all, eventIdsOf(pages), "the pages");
+        assertExactIds(all, eventIdsOf(pages), "the pages");
         // newest first; Kafka orders partitions by record time, in milliseconds, so a tie may swap neighbours
         for (int i = 1; i < pages.size(); i++) {
             assertFalse(pages.get(i).failedAt().isAfter(pages.get(i - 1).failedAt().plusMillis(5)),
@@ -169,14 +170,14 @@ public abstract class DeadLetterContractIT {
         assertEquals(eventIdsListOf(pages), eventIdsListOf(again));
 
         // filtered exactly
-        assertExactly(payments, listIds(filter(null, PAYMENT, null, null, null, null)), "event_type");
-        assertExactly(orders, listIds(filter(null, null, "FatalException", null, null, null)), "error_type");
-        assertExactly(shipments, listIds(filter(null, null, null, null, null, "CARRIER UNKNOWN")), "text");
-        assertExactly(union(payments, shipments), listIds(filter(null, null, "IllegalStateException", null,
+        assertExactIds(payments, listIds(filter(null, PAYMENT, null, null, null, null)), "event_type");
+        assertExactIds(orders, listIds(filter(null, null, "FatalException", null, null, null)), "error_type");
+        assertExactIds(shipments, listIds(filter(null, null, null, null, null, "CARRIER UNKNOWN")), "text");
+        assertExactIds(union(payments, shipments), listIds(filter(null, null, "IllegalStateException", null,
                 Instant.now().plusSeconds(60), null)), "error_type and until");
         assertTrue(listIds(filter(null, null, null, Instant.now().plusSeconds(60), null, null)).isEmpty(), "since");
         Set<String> three = new LinkedHashSet<>(List.copyOf(orders).subList(0, 3));
-        assertExactly(three, listIds(DeadLetterFilter.byIds(three)), "ids");
+        assertExactIds(three, listIds(DeadLetterFilter.byIds(three)), "ids");
         Instant middle = pages.get(50).failedAt();
         int before = listIds(filter(null, null, null, null, middle, null)).size();
         int after = listIds(filter(null, null, null, middle, null, null)).size();
@@ -212,8 +213,8 @@ public abstract class DeadLetterContractIT {
         fixedTypes.add(ORDER);
         ReplayResult replayed = deadLetters.replay(topic, filter(null, ORDER, null, null, null, null), null, 0, false);
         assertEquals(40, replayed.count(ReplayResult.Action.REPLAYED), replayed.toString());
-        awaitExactly(orders, processed.keySet(), "processed orders");
-        assertExactly(union(payments, shipments), listIds(DeadLetterFilter.ALL), "the DLQ after the replay");
+        awaitIds(orders, processed.keySet(), "processed orders");
+        assertExactIds(union(payments, shipments), listIds(DeadLetterFilter.ALL), "the DLQ after the replay");
         for (Envelope original : published) {
             Envelope got = processed.get(original.getEventId());
             if (got == null) {
@@ -253,13 +254,13 @@ public abstract class DeadLetterContractIT {
         deadLetters.replay(topic, filter(null, PAYMENT, null, null, null, null), null, 0, false);
         String parkedTopic = topic + ".parked";
         await().atMost(WAIT).until(() -> parkedCount(parkedTopic) == 35);
-        assertExactly(shipments, listIds(DeadLetterFilter.ALL), "the DLQ once payments are parked");
+        assertExactIds(shipments, listIds(DeadLetterFilter.ALL), "the DLQ once payments are parked");
         for (DeadLetter parked : deadLetters.list(parkedTopic, DeadLetterFilter.ALL, 1, 100).letters()) {
             assertEquals(2, parked.replayCount());
             assertEquals(2, parked.failureHistory().size(), "both earlier failures of " + parked.eventId());
             assertNotNull(parked.envelope().getMetadata().get("parked_at"));
         }
-        assertExactly(payments, eventIdsOf(deadLetters.list(parkedTopic, DeadLetterFilter.ALL, 1, 100).letters()),
+        assertExactIds(payments, eventIdsOf(deadLetters.list(parkedTopic, DeadLetterFilter.ALL, 1, 100).letters()),
                 "parked");
 
         // shipments: replayed once (back with replay_count 1); a tool allowing one replay parks 10 of them itself
@@ -275,7 +276,7 @@ public abstract class DeadLetterContractIT {
         assertEquals(45, parkedCount(parkedTopic));
         Set<String> rest = new TreeSet<>(shipments);
         rest.removeAll(toPark);
-        assertExactly(rest, listIds(DeadLetterFilter.ALL), "the DLQ after parking 10 shipments");
+        assertExactIds(rest, listIds(DeadLetterFilter.ALL), "the DLQ after parking 10 shipments");
 
         // purge by filter: a dry run first, then for real
         PurgeResult dryPurge = deadLetters.purge(topic, filter(null, SHIPMENT, null, null, null, null), true);
@@ -283,13 +284,13 @@ public abstract class DeadLetterContractIT {
         assertEquals(15, stats(DeadLetterFilter.ALL).total());
         assertEquals(0, deadLetters.purge(topic, filter(null, ORDER, null, null, null, null), false).purged());
         PurgeResult purged = deadLetters.purge(topic, filter(null, SHIPMENT, null, null, null, null), false);
-        assertExactly(rest, new HashSet<>(purged.eventIds()), "purged");
+        assertExactIds(rest, new HashSet<>(purged.eventIds()), "purged");
         assertEquals(0, stats(DeadLetterFilter.ALL).total());
 
         // every event accounted for, each processed once
         Set<String> accounted = union(union(processed.keySet(), eventIdsOf(deadLetters.list(parkedTopic,
                 DeadLetterFilter.ALL, 1, 1000).letters())), new HashSet<>(purged.eventIds()));
-        assertExactly(all, accounted, "processed + parked + purged");
+        assertExactIds(all, accounted, "processed + parked + purged");
         assertEquals(40 + 45 + 15, published.size());
         assertEquals(40, processedTimes.get(), "each replayed order processed once");
     }
@@ -366,22 +367,5 @@ public abstract class DeadLetterContractIT {
         Set<String> all = new HashSet<>(a);
         all.addAll(b);
         return all;
-    }
-
-    protected static void awaitExactly(Set<String> expected, Collection<String> actual, String what) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertExactly(expected, actual,
-                what));
-    }
-
-    protected static void assertExactly(Set<String> expected, Collection<String> actual, String what) {
-        Set<String> got = new TreeSet<>(actual);
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(got);
-        Set<String> extra = new TreeSet<>(got);
-        extra.removeAll(expected);
-        if (!missing.isEmpty() || !extra.isEmpty()) {
-            fail(what + ": expected " + expected.size() + " ids, got " + got.size() + "; missing " + missing
-                    + "; extra " + extra);
-        }
     }
 }
