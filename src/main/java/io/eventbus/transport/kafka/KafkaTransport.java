@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +43,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.bus.ConfirmationExecutor;
 import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
 import io.eventbus.bus.OutboundMessage;
@@ -82,7 +82,7 @@ public final class KafkaTransport implements Transport {
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private final List<KafkaGroupMember> members = new CopyOnWriteArrayList<>();
     /** Where publish acknowledgements complete, off the producer's network thread (see {@code send}). */
-    private final ExecutorService confirmations;
+    private final ConfirmationExecutor confirmations;
 
     KafkaTransport(CamelContext context, KafkaSettings settings) {
         this.context = context;
@@ -97,7 +97,7 @@ public final class KafkaTransport implements Transport {
             throw e;
         }
         this.producer = created;
-        this.confirmations = context.getExecutorServiceManager().newCachedThreadPool(this, "bus-kafka-confirmed");
+        this.confirmations = new ConfirmationExecutor(context, this, "bus-kafka-confirmed");
         LOG.info("Kafka transport on {}", settings);
     }
 
@@ -441,6 +441,6 @@ public final class KafkaTransport implements Transport {
         members.clear();
         producer.close();
         admin.close();
-        context.getExecutorServiceManager().shutdown(confirmations);
+        confirmations.close();
     }
 }

@@ -42,8 +42,8 @@ public class RedisStreamsProducer extends DefaultAsyncProducer {
             return true;
         }
         String stream = endpoint.getStream();
-        publisher.publish(stream, fields).toCompletableFuture()
-                .orTimeout(endpoint.getConfiguration().getPublishTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        endpoint.getComponent().client().within(publisher.publish(stream, fields),
+                        endpoint.getConfiguration().getPublishTimeout())
                 .whenComplete((id, failure) -> {
                     if (failure != null) {
                         exchange.setException(failure);

@@ -11,11 +11,10 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 
+import io.eventbus.bus.ConfirmationExecutor;
 import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
 import io.eventbus.bus.OutboundMessage;
@@ -50,7 +49,7 @@ public final class RedisTransport implements Transport {
     private final Map<String, TransportProducer> producers = new ConcurrentHashMap<>();
     private final List<StreamGroupReader> readers = new CopyOnWriteArrayList<>();
     /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
-    private final ExecutorService confirmations;
+    private final ConfirmationExecutor confirmations;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -63,7 +62,7 @@ public final class RedisTransport implements Transport {
         this.streamPrefix = streamPrefix == null ? "" : streamPrefix;
         this.client = RedisStreamsClient.connect(configuration);
         this.publisher = new StreamPublisher(client, configuration);
-        this.confirmations = context.getExecutorServiceManager().newCachedThreadPool(this, "bus-redis-confirmed");
+        this.confirmations = new ConfirmationExecutor(context, this, "bus-redis-confirmed");
     }
 
     @Override
@@ -89,15 +88,15 @@ public final class RedisTransport implements Transport {
                 }
 
                 /**
-                 * Pipelined: the XADD is written at once and the future completes with Redis's reply, on a thread
-                 * of the transport's own: the caller (a Camel route) continues on it and may block — on a dead-letter
-                 * write, say — which on Lettuce's event loop would wait for a reply that loop has to read.
+                 * Pipelined: the XADD is written at once and the future completes with Redis's reply, on the
+                 * transport's {@link ConfirmationExecutor}: the caller (a Camel route) continues there and may block
+                 * — on a dead-letter write, say — which on Lettuce's event loop would wait for a reply that loop has
+                 * to read.
                  */
                 @Override
                 public CompletableFuture<Void> publishAsync(OutboundMessage message) {
                     CompletableFuture<Void> confirmed = new CompletableFuture<>();
-                    publisher.publish(stream, fieldsOf(message)).toCompletableFuture()
-                            .orTimeout(configuration.getPublishTimeout(), TimeUnit.MILLISECONDS)
+                    client.within(publisher.publish(stream, fieldsOf(message)), configuration.getPublishTimeout())
                             .whenCompleteAsync((id, failure) -> {
                                 if (failure == null) {
                                     confirmed.complete(null);
@@ -198,7 +197,7 @@ public final class RedisTransport implements Transport {
         }
         readers.clear();
         client.close();
-        context.getExecutorServiceManager().shutdown(confirmations);
+        confirmations.close();
     }
 
     /** The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors. */

@@ -80,6 +80,8 @@ public final class StreamGroupReader implements TransportConsumer {
     private final Consumer<String> member;
     private final int window;
     private final Semaphore slots;
+    /** The fewest free slots a read waits for: half the window (see {@link #acquireSlots}). */
+    private final int readBatch;
     /** Ids this member holds: read or claimed, not yet acknowledged or released. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** Ids handed to the handler and not settled yet: their exchanges are running. */
@@ -115,6 +117,7 @@ public final class StreamGroupReader implements TransportConsumer {
         this.member = Consumer.from(group, name);
         this.window = Math.max(configuration.getCount(), configuration.getConcurrency());
         this.slots = new Semaphore(window);
+        this.readBatch = Math.max(1, Math.min(configuration.getCount(), window / 2));
         this.acknowledger = new StreamAcknowledger(client, stream, group);
     }
 
@@ -286,12 +289,16 @@ public final class StreamGroupReader implements TransportConsumer {
         }
     }
 
-    /** Waits briefly for room, then takes as much as one read may fetch; 0 when there is none yet. */
+    /**
+     * Waits briefly until half the window is free, then takes as much as one read may fetch; 0 when there is no room
+     * yet. Half, not one: reading as soon as one entry settled made a busy consumer send an {@code XREADGROUP} for
+     * every few entries; with half the window still in hand the workers stay busy while the next batch comes.
+     */
     private int acquireSlots() throws InterruptedException {
-        if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        if (!slots.tryAcquire(readBatch, 100, TimeUnit.MILLISECONDS)) {
             return 0;
         }
-        int taken = 1 + slots.drainPermits();
+        int taken = readBatch + slots.drainPermits();
         if (taken > configuration.getCount()) {
             slots.release(taken - configuration.getCount());
             taken = configuration.getCount();
