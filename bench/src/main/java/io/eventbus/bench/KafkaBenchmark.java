@@ -41,9 +41,10 @@ import io.eventbus.transport.kafka.KafkaTestBroker;
  * Each side is a pipeline: a consumer group is started, then {@code --events} envelopes are published, and the run
  * ends when the group has consumed them all; events/s is events over that wall time. Baseline: kafka-tools 3.9.1's
  * {@code ConsumerPerformance} (in a thread) and {@code ProducerPerformance} (envelopes from a payload file, one
- * async producer). Bus: a {@code bus:} route consuming with concurrency 8, fed by 2 threads publishing through the
- * asynchronous {@code bus:} producer with up to 5000 publishes awaiting Kafka's acknowledgement, as
- * ProducerPerformance keeps sends in flight. The
+ * async producer). Bus: a {@code bus:} route consuming with concurrency 8 ({@code -Dbench.concurrency}), fed by 2
+ * threads publishing through the asynchronous {@code bus:} producer with up to 5000 publishes awaiting Kafka's
+ * acknowledgement, as ProducerPerformance keeps sends in flight; its envelopes are made before the clock starts, as
+ * ProducerPerformance's payload file is. The
  * latency columns are publish latency, send to acknowledgement, on both sides (ProducerPerformance's own samples,
  * millisecond resolution); the bus's end-to-end latency (publish to route) is printed above the table.
  * <p>
@@ -56,7 +57,7 @@ public final class KafkaBenchmark implements Benchmark {
     private static final int PUBLISHERS = 2;
     /** Publishes awaiting Kafka's acknowledgement at once on the bus side. */
     private static final int MAX_IN_FLIGHT = 5000;
-    private static final int CONSUMER_CONCURRENCY = 8;
+    private static final int CONSUMER_CONCURRENCY = Integer.getInteger("bench.concurrency", 8);
     private static final Map<String, String> PRODUCER = Map.of("acks", "all", "enable.idempotence", "true",
             "compression.type", "lz4", "linger.ms", "0", "batch.size", "65536");
 
@@ -161,6 +162,13 @@ public final class KafkaBenchmark implements Benchmark {
         context.getPropertiesComponent().setInitialProperties(props);
         LatencyRecorder publishLatency = new LatencyRecorder(events);
         LatencyRecorder endToEnd = new LatencyRecorder(events);
+        // made before the clock starts, as ProducerPerformance's payloads are
+        String filler = "x".repeat(payloadBytes);
+        List<Envelope> envelopes = new ArrayList<>(events);
+        for (int seq = 0; seq < events; seq++) {
+            envelopes.add(event(filler, seq));
+        }
+        long[] sentAt = new long[events];
         CountDownLatch consumed = new CountDownLatch(events);
         String group = "bus-" + topic;
         context.addRoutes(new RouteBuilder() {
@@ -168,8 +176,8 @@ public final class KafkaBenchmark implements Benchmark {
             public void configure() {
                 from("bus:" + topic + "?group=" + group + "&concurrency=" + CONSUMER_CONCURRENCY).routeId("bench")
                         .process(e -> {
-                            long sent = e.getIn().getBody(Envelope.class).getData().get("sent_nanos").asLong();
-                            endToEnd.record(System.nanoTime() - sent);
+                            int seq = e.getIn().getBody(Envelope.class).getData().get("seq").asInt();
+                            endToEnd.record(System.nanoTime() - sentAt[seq]);
                             consumed.countDown();
                         });
             }
@@ -178,18 +186,18 @@ public final class KafkaBenchmark implements Benchmark {
         try {
             context.start();
             awaitMembers(admin, group);
-            String filler = "x".repeat(payloadBytes);
             AsyncSender sender = new AsyncSender(context, "bus:" + topic, MAX_IN_FLIGHT);
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
             long start = System.nanoTime();
             try {
                 List<Future<?>> done = new ArrayList<>();
                 for (int p = 0; p < PUBLISHERS; p++) {
-                    int share = events / PUBLISHERS + (p < events % PUBLISHERS ? 1 : 0);
+                    int first = p;
                     done.add(publishers.submit(() -> {
-                        for (int i = 0; i < share; i++) {
+                        for (int seq = first; seq < events; seq += PUBLISHERS) {
                             long sent = System.nanoTime();
-                            sender.send(event(filler, sent), () -> publishLatency.record(System.nanoTime() - sent));
+                            sentAt[seq] = sent;
+                            sender.send(envelopes.get(seq), () -> publishLatency.record(System.nanoTime() - sent));
                         }
                         return null;
                     }));
@@ -218,10 +226,10 @@ public final class KafkaBenchmark implements Benchmark {
                 + ")", events, nanos, publishLatency);
     }
 
-    private static Envelope event(String filler, long sentNanos) {
+    private static Envelope event(String filler, int seq) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("filler", filler);
-        data.put("sent_nanos", sentNanos);
+        data.put("seq", seq);
         return Envelope.create("bench_event", "bench", data);
     }
 
@@ -231,7 +239,7 @@ public final class KafkaBenchmark implements Benchmark {
         StringBuilder lines = new StringBuilder();
         String filler = "x".repeat(payloadBytes);
         for (int i = 0; i < 1000; i++) {
-            Envelope event = event(filler, System.nanoTime());
+            Envelope event = event(filler, 100_000 + i);
             event.setPublishedAt(java.time.Instant.now().toString());
             lines.append(new String(codec.encode(event), StandardCharsets.UTF_8)).append('\n');
         }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ import io.eventbus.bus.TransportConsumer;
  * redelivery delay while the rest of its partition and the other partitions flow.
  * <p>
  * Threads: the loop thread owns the {@link KafkaConsumer} (poll, commits, rebalance callbacks); workers take
- * records from a {@link DelayQueue} (fresh records at once, rejected ones when due), call the handler and wait for
+ * fresh records in fetch order and rejected ones when their redelivery delay is over, call the handler and wait for
  * the settlement, so in-flight deliveries never exceed the concurrency. When the buffer of fetched records is full
  * the loop pauses its partitions and keeps polling, which keeps the member in the group.
  * <p>
@@ -62,6 +63,8 @@ final class KafkaGroupMember implements TransportConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupMember.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** How long an idle worker waits for a record before looking at the redeliveries again. */
+    private static final long IDLE_POLL_MILLIS = 20;
 
     private final CamelContext context;
     private final KafkaTransport transport;
@@ -71,8 +74,12 @@ final class KafkaGroupMember implements TransportConsumer {
     private final DeliveryHandler handler;
     private final Consumer<KafkaGroupMember> onStopped;
     private final int maxBuffered;
-    private final DelayQueue<Dispatch> ready = new DelayQueue<>();
+    /** Records fetched and not yet taken by a worker, in fetch order. */
+    private final LinkedBlockingQueue<Dispatch> fresh = new LinkedBlockingQueue<>();
+    /** Rejected records, each due after the redelivery delay. */
+    private final DelayQueue<Dispatch> redeliveries = new DelayQueue<>();
     private final AtomicInteger buffered = new AtomicInteger();
+    private final AtomicInteger awaitingRedelivery = new AtomicInteger();
     private final Map<TopicPartition, PartitionOffsets> owned = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile boolean workersRunning;
@@ -195,12 +202,16 @@ final class KafkaGroupMember implements TransportConsumer {
                 } catch (WakeupException e) {
                     continue;
                 }
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    PartitionOffsets offsets = owned.get(new TopicPartition(record.topic(), record.partition()));
-                    if (offsets != null) {
-                        offsets.fetched(record.offset());
-                        buffered.incrementAndGet();
-                        ready.add(new Dispatch(record, offsets, System.nanoTime(), true));
+                for (TopicPartition partition : records.partitions()) {
+                    PartitionOffsets offsets = owned.get(partition);
+                    if (offsets == null) {
+                        continue;
+                    }
+                    List<ConsumerRecord<String, byte[]>> fetched = records.records(partition);
+                    offsets.fetched(fetched);
+                    buffered.addAndGet(fetched.size());
+                    for (ConsumerRecord<String, byte[]> record : fetched) {
+                        fresh.add(new Dispatch(record, offsets, 0, true));
                     }
                 }
                 long now = System.nanoTime();
@@ -339,7 +350,7 @@ final class KafkaGroupMember implements TransportConsumer {
         while (workersRunning) {
             Dispatch next;
             try {
-                next = ready.poll(100, TimeUnit.MILLISECONDS);
+                next = next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -354,9 +365,11 @@ final class KafkaGroupMember implements TransportConsumer {
             if (count == 0) {
                 continue;
             }
-            KafkaDelivery delivery = new KafkaDelivery(next.record, next.offsets, count,
-                    () -> ready.add(new Dispatch(next.record, next.offsets,
-                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(binding.redeliveryDelay()), false)));
+            KafkaDelivery delivery = new KafkaDelivery(next.record, next.offsets, count, () -> {
+                awaitingRedelivery.incrementAndGet();
+                redeliveries.add(new Dispatch(next.record, next.offsets,
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(binding.redeliveryDelay()), false));
+            });
             try {
                 handler.onDelivery(delivery);
             } catch (RuntimeException e) {
@@ -371,6 +384,27 @@ final class KafkaGroupMember implements TransportConsumer {
                 return;
             }
         }
+    }
+
+    /**
+     * The next record to deliver: a rejected one whose redelivery delay is over, else the oldest fresh one, waiting
+     * for one at most until the first redelivery is due. Two queues, not one {@link DelayQueue} for all: fresh records
+     * are due at once, and a plain queue hands them over without the priority heap and its lock for every record.
+     */
+    private Dispatch next() throws InterruptedException {
+        long wait = IDLE_POLL_MILLIS;
+        if (awaitingRedelivery.get() > 0) {
+            Dispatch due = redeliveries.poll();
+            if (due != null) {
+                awaitingRedelivery.decrementAndGet();
+                return due;
+            }
+            Dispatch first = redeliveries.peek();
+            if (first != null) {
+                wait = Math.max(1, Math.min(wait, first.getDelay(TimeUnit.MILLISECONDS)));
+            }
+        }
+        return fresh.poll(wait, TimeUnit.MILLISECONDS);
     }
 
     /** A record waiting for a worker: fresh ones are due when fetched, rejected ones after the redelivery delay. */

@@ -1,8 +1,10 @@
 package io.eventbus.transport.kafka;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -58,13 +60,16 @@ final class PartitionOffsets {
         return partition;
     }
 
-    /** A record fetched by the consumer loop, to be delivered. */
-    synchronized void fetched(long offset) {
+    /** Records of this partition fetched by one poll of the consumer loop, to be delivered. */
+    synchronized void fetched(List<? extends ConsumerRecord<?, ?>> records) {
         if (state == State.CLOSED) {
             return;
         }
-        unsettled.putIfAbsent(offset, inheritedCounts.getOrDefault(offset, 0));
-        nextOffset = Math.max(nextOffset, offset + 1);
+        for (ConsumerRecord<?, ?> record : records) {
+            long offset = record.offset();
+            unsettled.putIfAbsent(offset, inheritedCounts.getOrDefault(offset, 0));
+            nextOffset = Math.max(nextOffset, offset + 1);
+        }
     }
 
     /**

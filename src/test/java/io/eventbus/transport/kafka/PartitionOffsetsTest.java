@@ -1,7 +1,9 @@
 package io.eventbus.transport.kafka;
 
+import java.util.Arrays;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -102,9 +104,9 @@ class PartitionOffsetsTest {
 
     private static PartitionOffsets fetched(OffsetAndMetadata committed, long... records) {
         PartitionOffsets offsets = new PartitionOffsets(TP, committed);
-        for (long offset : records) {
-            offsets.fetched(offset);
-        }
+        // one poll's records of the partition; offsets need not be contiguous (compaction, transaction markers)
+        offsets.fetched(Arrays.stream(records).mapToObj(offset -> new ConsumerRecord<String, byte[]>(TP.topic(),
+                TP.partition(), offset, null, new byte[0])).toList());
         return offsets;
     }
 }
