@@ -51,8 +51,8 @@ import io.eventbus.bus.TransportConsumer;
  * <p>
  * Threads: the loop thread owns the {@link KafkaConsumer} (poll, commits, rebalance callbacks); workers take
  * fresh records in fetch order and rejected ones when their redelivery delay is over, call the handler and wait for
- * the settlement, so in-flight deliveries never exceed the concurrency. When the buffer of fetched records is full
- * the loop pauses its partitions and keeps polling, which keeps the member in the group.
+ * the settlement, so in-flight deliveries never exceed the concurrency. When the buffer of fetched records (four
+ * polls' worth) is full the loop pauses its partitions and keeps polling, which keeps the member in the group.
  * <p>
  * Rebalances use the cooperative-sticky assignor, so only moving partitions are revoked. On revocation the loop
  * stops delivering them, waits up to {@code settle-timeout} for their in-flight deliveries, commits what is
@@ -65,6 +65,13 @@ final class KafkaGroupMember implements TransportConsumer {
     private static final AtomicLong SEQUENCE = new AtomicLong();
     /** How long an idle worker waits for a record before looking at the redeliveries again. */
     private static final long IDLE_POLL_MILLIS = 20;
+    /** Fetched records a member holds before pausing its partitions, in polls' worth ({@code max-poll-records}). */
+    private static final int BUFFERED_POLLS = 4;
+    /**
+     * How often a paused member's loop looks whether its workers have made room; it resumes with half the buffer still
+     * in hand, which covers this wait and the fetch after it.
+     */
+    private static final long PAUSED_POLL_MILLIS = 5;
 
     private final CamelContext context;
     private final KafkaTransport transport;
@@ -95,7 +102,9 @@ final class KafkaGroupMember implements TransportConsumer {
         this.binding = binding;
         this.handler = handler;
         this.onStopped = onStopped;
-        this.maxBuffered = settings.maxPollRecords();
+        // room for a few polls: paused at a single poll's worth, the workers ran dry while the loop waited out its
+        // paused poll and the fetch after resuming, which capped a busy member's throughput
+        this.maxBuffered = BUFFERED_POLLS * settings.maxPollRecords();
     }
 
     String topic() {
@@ -198,7 +207,7 @@ final class KafkaGroupMember implements TransportConsumer {
                 }
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(paused ? 5 : settings.pollTimeoutMillis()));
+                    records = consumer.poll(Duration.ofMillis(paused ? PAUSED_POLL_MILLIS : settings.pollTimeoutMillis()));
                 } catch (WakeupException e) {
                     continue;
                 }

@@ -185,7 +185,7 @@ public final class KafkaSettings {
         return commitIntervalMillis;
     }
 
-    /** Records one poll returns at most, which is also how many fetched records a member buffers before pausing. */
+    /** Records one poll returns at most; a member buffers a few polls' worth before pausing. */
     int maxPollRecords() {
         String value = consumer.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
         try {
