@@ -65,6 +65,10 @@ public record TraceParent(String traceId, String parentId, String flags) {
      * without its dashes, else the first 32 hex digits of its SHA-256 (stable, so every hop maps it alike).
      */
     public static String traceIdOf(String envelopeTraceId) {
+        if (isW3cTraceId(envelopeTraceId)) {
+            // the common case, every publish: an id the bus made, checked in one pass
+            return envelopeTraceId;
+        }
         String lower = envelopeTraceId.toLowerCase(Locale.ROOT);
         if (lower.length() == 32 && isLowerHex(lower) && !isZero(lower)) {
             return lower;
@@ -94,6 +98,22 @@ public record TraceParent(String traceId, String parentId, String flags) {
     @Override
     public String toString() {
         return format();
+    }
+
+    /** 32 lowercase hex digits, not all zero. */
+    private static boolean isW3cTraceId(String s) {
+        if (s.length() != 32) {
+            return false;
+        }
+        boolean nonZero = false;
+        for (int i = 0; i < 32; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero;
     }
 
     private static boolean isLowerHex(String s) {

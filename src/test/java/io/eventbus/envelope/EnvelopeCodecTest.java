@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -627,7 +628,7 @@ class EnvelopeCodecTest {
     /** The streamed encoding is byte for byte the tree's, whatever the envelope holds. */
     @ParameterizedTest
     @ValueSource(strings = {"minimal", "every field", "null tag", "metadata", "decimal data", "null data",
-        "extensions", "shadowing extension", "unicode"})
+        "extensions", "shadowing extension", "unicode", "built data"})
     void encodingStreamsTheSameBytesAsTheTree(String shape) throws Exception {
         EnvelopeCodec codec = new EnvelopeCodec();
         Envelope e = Envelope.create("order_placed", "shop",
@@ -656,6 +657,17 @@ class EnvelopeCodecTest {
                     "{\"price\":4500000.00,\"big\":12345678901234567890,\"f\":1e-7,\"a\":[1,2.50,null,true]}"
                             .getBytes(StandardCharsets.UTF_8)));
             case "null data" -> e.setData(null);
+            case "built data" -> {
+                // a tree made in code, with nodes a parser never makes
+                ObjectNode data = JsonNodeFactory.instance.objectNode();
+                data.put("text", "ünï \u0000 \"q\"").put("long", Long.MIN_VALUE).put("float", 1.5f)
+                        .put("decimal", new java.math.BigDecimal("10.50")).put("bytes", new byte[] {1, 2, 3})
+                        .putNull("none");
+                data.putArray("empty");
+                data.putObject("nested").putArray("list").add(1).add("two").addNull().addObject();
+                data.putPOJO("pojo", List.of("a", "b"));
+                e.setData(data);
+            }
             case "extensions" -> {
                 e.getExtensions().put("client_id", codec.readJson("\"c-9\"".getBytes(StandardCharsets.UTF_8)));
                 e.getExtensions().put("x_nested",
