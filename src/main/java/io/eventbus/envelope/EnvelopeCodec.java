@@ -7,6 +7,7 @@ import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,16 @@ public final class EnvelopeCodec {
 
     private static final Set<String> REQUIRED = Set.of("event_id", "event_type", "schema_version", "source",
             "published_at");
+    /** Whether the field of each {@link #KNOWN_FIELDS} index is required: tested per field of every event. */
+    private static final boolean[] REQUIRED_AT = new boolean[KNOWN_FIELDS.size()];
+    /** {@link #KNOWN_FIELDS} for lookups: every field of every consumed event is looked up. */
+    private static final Set<String> KNOWN_FIELD_NAMES = new HashSet<>(KNOWN_FIELDS);
+
+    static {
+        for (int i = 0; i < REQUIRED_AT.length; i++) {
+            REQUIRED_AT[i] = REQUIRED.contains(KNOWN_FIELDS.get(i));
+        }
+    }
 
     /** Parses wire bytes into an envelope, or throws with every structural violation found. */
     public Envelope decode(byte[] bytes) throws InvalidEnvelopeException {
@@ -95,9 +106,9 @@ public final class EnvelopeCodec {
     /** Maps a JSON object to an envelope, or throws with every structural violation found. */
     public Envelope fromJson(ObjectNode json) throws InvalidEnvelopeException {
         List<Violation> violations = new ArrayList<>();
-        for (String field : KNOWN_FIELDS) {
-            if (REQUIRED.contains(field) && (!json.hasNonNull(field))) {
-                violations.add(new Violation(field, "required field is missing"));
+        for (int i = 0; i < REQUIRED_AT.length; i++) {
+            if (REQUIRED_AT[i] && !json.hasNonNull(KNOWN_FIELDS.get(i))) {
+                violations.add(new Violation(KNOWN_FIELDS.get(i), "required field is missing"));
             }
         }
         Envelope e = new Envelope();
@@ -122,7 +133,7 @@ public final class EnvelopeCodec {
         Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (!KNOWN_FIELDS.contains(field.getKey())) {
+            if (!KNOWN_FIELD_NAMES.contains(field.getKey())) {
                 e.getExtensions().put(field.getKey(), field.getValue());
             }
         }
@@ -142,12 +153,12 @@ public final class EnvelopeCodec {
         List<String> values = stringFields(e);
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            if (REQUIRED.contains(KNOWN_FIELDS.get(i)) && values.get(i) == null) {
+            if (REQUIRED_AT[i] && values.get(i) == null) {
                 violations.add(new Violation(KNOWN_FIELDS.get(i), "required field is missing"));
             }
         }
         for (int i = 0; i < values.size(); i++) {
-            if (REQUIRED.contains(KNOWN_FIELDS.get(i)) && values.get(i) != null && values.get(i).isBlank()) {
+            if (REQUIRED_AT[i] && values.get(i) != null && values.get(i).isBlank()) {
                 violations.add(new Violation(KNOWN_FIELDS.get(i), "must not be empty"));
                 values.set(i, null);
             }
@@ -278,7 +289,7 @@ public final class EnvelopeCodec {
 
     private static boolean shadowsAField(Envelope e) {
         for (String name : e.getExtensions().keySet()) {
-            if (KNOWN_FIELDS.contains(name)) {
+            if (KNOWN_FIELD_NAMES.contains(name)) {
                 return true;
             }
         }
