@@ -39,7 +39,8 @@ import io.eventbus.transport.kafka.KafkaTestBroker;
  * {@code batch.size=65536}), 4-partition topics.
  * <p>
  * Each side is a pipeline: a consumer group is started, then {@code --events} envelopes are published, and the run
- * ends when the group has consumed them all; events/s is events over that wall time. Baseline: kafka-tools 3.9.1's
+ * ends when the group has consumed them all (on the raw side, at the end time ConsumerPerformance reports, before it
+ * closes its consumer and prints); events/s is events over that wall time. Baseline: kafka-tools 3.9.1's
  * {@code ConsumerPerformance} (in a thread) and {@code ProducerPerformance} (envelopes from a payload file, one
  * async producer). Bus: a {@code bus:} route consuming with concurrency 8 ({@code -Dbench.concurrency}), fed by 2
  * threads publishing through the asynchronous {@code bus:} producer with up to 5000 publishes awaiting Kafka's
@@ -108,12 +109,14 @@ public final class KafkaBenchmark implements Benchmark {
                     "--throughput", "-1", "--payload-file", payloads.toString(), "--producer-props",
                     "bootstrap.servers=" + bootstrap));
             PRODUCER.forEach((k, v) -> args.add(k + "=" + v));
-            long start = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
             Method run = ProducerPerformance.class.getDeclaredMethod("start", String[].class);
             run.setAccessible(true);
             run.invoke(producer, (Object) args.toArray(new String[0]));
             consumer.join(TimeUnit.MINUTES.toMillis(10));
-            nanos = System.nanoTime() - start;
+            // until the last record was consumed, as on the bus side: not ConsumerPerformance's close and report
+            nanos = TimeUnit.MILLISECONDS.toNanos(consumedAt(toolOutput.toString(StandardCharsets.UTF_8))
+                    - startMillis);
         } finally {
             System.setOut(console);
         }
@@ -129,6 +132,17 @@ public final class KafkaBenchmark implements Benchmark {
         }
         return new Measurement("raw: kafka-tools Producer/ConsumerPerformance", events, nanos,
                 producerLatencies(producer));
+    }
+
+    /** The end time ConsumerPerformance reports (when it had consumed the last record), in epoch milliseconds. */
+    private static long consumedAt(String toolOutput) throws java.text.ParseException {
+        for (String line : toolOutput.split("\n")) {
+            if (line.matches("^\\d{4}-\\d{2}-\\d{2}.*")) {
+                String end = line.split(",")[1].trim();
+                return new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS").parse(end).getTime();
+            }
+        }
+        throw new IllegalStateException("ConsumerPerformance reported no result: " + toolOutput);
     }
 
     /** ProducerPerformance's own latency samples (send to acknowledgement, in ms), read from its statistics. */
