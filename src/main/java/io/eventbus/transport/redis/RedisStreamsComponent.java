@@ -7,11 +7,14 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
+import io.eventbus.bus.ConfirmationExecutor;
+
 /**
  * The {@code redis-streams:} component: append to and consume Redis Streams with consumer groups, on Lettuce. All
  * endpoints of one component share one {@link RedisStreamsClient} (client resources, event loops and one pipelined
  * connection), created when the component starts; each consumer adds one connection for its blocking reads.
- * Options set on the component are the defaults of its endpoints.
+ * Appends are confirmed on a {@link ConfirmationExecutor} of the component's, so the route continues off Lettuce's
+ * event loop. Options set on the component are the defaults of its endpoints.
  */
 @Component("redis-streams")
 public class RedisStreamsComponent extends HealthCheckComponent {
@@ -20,6 +23,7 @@ public class RedisStreamsComponent extends HealthCheckComponent {
     private RedisStreamsConfiguration configuration = new RedisStreamsConfiguration();
 
     private RedisStreamsClient client;
+    private ConfirmationExecutor confirmations;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -42,8 +46,20 @@ public class RedisStreamsComponent extends HealthCheckComponent {
         return client;
     }
 
+    /** Where producers complete their appends, created with the client. */
+    synchronized ConfirmationExecutor confirmations() {
+        if (confirmations == null) {
+            confirmations = new ConfirmationExecutor(getCamelContext(), this, "redis-streams-confirmed");
+        }
+        return confirmations;
+    }
+
     @Override
     protected synchronized void doStop() throws Exception {
+        if (confirmations != null) {
+            confirmations.close();
+            confirmations = null;
+        }
         if (client != null) {
             client.close();
             client = null;

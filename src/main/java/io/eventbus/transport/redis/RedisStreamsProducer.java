@@ -12,8 +12,9 @@ import org.apache.camel.support.DefaultAsyncProducer;
 /**
  * Appends the message as a stream entry: the body (as bytes) in the body field, plus the fields of the
  * {@code RedisStreamsFields} header. Asynchronous: the exchange continues when Redis has appended the entry, with
- * its id in {@code RedisStreamsEntryId}; meanwhile the thread is free and concurrent sends share one pipelined
- * connection.
+ * its id in {@code RedisStreamsEntryId}, on the component's {@link io.eventbus.bus.ConfirmationExecutor} (not on
+ * Lettuce's event loop, where a blocking call later in the route would wait for a reply that loop has to read);
+ * meanwhile the thread is free and concurrent sends share one pipelined connection.
  */
 public class RedisStreamsProducer extends DefaultAsyncProducer {
 
@@ -42,9 +43,10 @@ public class RedisStreamsProducer extends DefaultAsyncProducer {
             return true;
         }
         String stream = endpoint.getStream();
+        // completed off Lettuce's event loop: the route continues there and may block on another Redis reply
         endpoint.getComponent().client().within(publisher.publish(stream, fields),
                         endpoint.getConfiguration().getPublishTimeout())
-                .whenComplete((id, failure) -> {
+                .whenCompleteAsync((id, failure) -> {
                     if (failure != null) {
                         exchange.setException(failure);
                     } else {
@@ -52,7 +54,7 @@ public class RedisStreamsProducer extends DefaultAsyncProducer {
                         exchange.getMessage().setHeader(RedisStreamsConstants.STREAM, stream);
                     }
                     callback.done(false);
-                });
+                }, endpoint.getComponent().confirmations());
         return false;
     }
 

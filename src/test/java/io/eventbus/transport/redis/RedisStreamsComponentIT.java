@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The redis-streams: component on its own, in plain Camel routes, without the event bus. */
@@ -155,6 +156,27 @@ class RedisStreamsComponentIT {
             assertEquals(0L, ((Number) details.get("lag")).longValue());
             assertEquals(1L, ((Number) details.get("length")).longValue());
         });
+    }
+
+    @Test
+    void aRouteMayPublishSynchronouslyWhereAnAppendConfirmed() throws Exception {
+        // the route continues on the thread that completed the first append; a blocking publish there must still be
+        // answered, which it cannot be if that thread is the event loop that has to read the answer
+        String second = stream + "-second";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:chain")
+                        .to("redis-streams:" + stream + "?publishTimeout=2000")
+                        .process(e -> template.sendBody("redis-streams:" + second + "?publishTimeout=2000", "nested"));
+            }
+        });
+        Exchange done = template.send("direct:chain", e -> e.getIn().setBody("first"));
+        assertNull(done.getException(), () -> "the nested publish failed: " + done.getException());
+        RedisStreamsClient client = context.getComponent("redis-streams", RedisStreamsComponent.class).client();
+        assertEquals(1, client.length(stream, 5000));
+        assertEquals(1, client.length(second, 5000));
+        client.commands().del(second).get();
     }
 
     private void awaitGroup(long pending, long lag) {
