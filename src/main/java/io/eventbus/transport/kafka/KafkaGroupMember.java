@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,8 +63,11 @@ final class KafkaGroupMember implements TransportConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupMember.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
-    /** How long an idle worker waits for a record before looking at the redeliveries again. */
-    private static final long IDLE_POLL_MILLIS = 20;
+    /**
+     * How long an idle worker waits for a record before looking at the redeliveries again; a worker that has one
+     * waiting waits only until it is due.
+     */
+    private static final long IDLE_POLL_MILLIS = 100;
     /** Fetched records a member holds before pausing its partitions, in polls' worth ({@code max-poll-records}). */
     private static final int BUFFERED_POLLS = 4;
     /**
@@ -207,7 +210,8 @@ final class KafkaGroupMember implements TransportConsumer {
                 }
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(paused ? PAUSED_POLL_MILLIS : settings.pollTimeoutMillis()));
+                    records = consumer.poll(
+                            Duration.ofMillis(paused ? PAUSED_POLL_MILLIS : settings.pollTimeoutMillis()));
                 } catch (WakeupException e) {
                     continue;
                 }

@@ -46,7 +46,7 @@ public class RedisStreamsComponent extends HealthCheckComponent {
         return client;
     }
 
-    /** Where producers complete their appends, created with the client. */
+    /** Where producers complete their appends, created on first use. */
     synchronized ConfirmationExecutor confirmations() {
         if (confirmations == null) {
             confirmations = new ConfirmationExecutor(getCamelContext(), this, "redis-streams-confirmed");
