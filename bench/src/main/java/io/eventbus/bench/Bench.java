@@ -47,9 +47,11 @@ public final class Bench {
         for (int round = 1; round <= options.rounds(); round++) {
             List<Measurement> pair = benchmark.run(options);
             rounds.add(pair);
-            System.out.printf(Locale.ROOT, "round %d of %d: raw %.0f events/s, bus %.0f events/s, ratio %.2f%n", round,
-                    options.rounds(), pair.get(0).eventsPerSecond(), pair.get(1).eventsPerSecond(),
-                    BenchReport.throughputRatio(pair));
+            System.out.printf(Locale.ROOT, "round %d of %d: raw %.0f events/s, bus %.0f events/s, ratio %.2f%s%n",
+                    round, options.rounds(), pair.get(0).eventsPerSecond(), pair.get(1).eventsPerSecond(),
+                    BenchReport.throughputRatio(pair), Double.isNaN(pair.get(1).cpuMicrosPerEvent()) ? ""
+                            : String.format(Locale.ROOT, "; cpu per event raw %.1f µs, bus %.1f µs",
+                                    pair.get(0).cpuMicrosPerEvent(), pair.get(1).cpuMicrosPerEvent()));
         }
         BenchReport.print(benchmark, options, rounds, System.out);
         System.exit(0);

@@ -27,10 +27,16 @@ final class BenchReport {
         out.printf(Locale.ROOT, "%d events, %d warm-up, %d-byte payload, %d cores; the median of %d rounds%n",
                 options.events(), options.warmup(), options.payloadBytes(), Runtime.getRuntime().availableProcessors(),
                 rounds.size());
-        out.printf(Locale.ROOT, "%-40s %12s %10s %10s%n", "", "events/s", "p50 ms", "p99 ms");
+        out.printf(Locale.ROOT, "%-40s %12s %10s %10s %12s%n", "", "events/s", "p50 ms", "p99 ms", "cpu µs/event");
         for (Measurement m : median) {
-            out.printf(Locale.ROOT, "%-40s %12.0f %10.3f %10.3f%n", m.label(), m.eventsPerSecond(),
-                    m.latencies().percentileMillis(50), m.latencies().percentileMillis(99));
+            out.printf(Locale.ROOT, "%-40s %12.0f %10.3f %10.3f %12s%n", m.label(), m.eventsPerSecond(),
+                    m.latencies().percentileMillis(50), m.latencies().percentileMillis(99),
+                    Double.isNaN(m.cpuMicrosPerEvent()) ? "-" : String.format(Locale.ROOT, "%.1f",
+                            m.cpuMicrosPerEvent()));
+        }
+        if (benchmark.cpuScope() != null) {
+            out.printf(Locale.ROOT, "cpu: %s, over the measured time; median cpu ratio (bus/raw) %.2f%n",
+                    benchmark.cpuScope(), medianCpuRatio(rounds));
         }
         StringJoiner all = new StringJoiner(", ");
         rounds.forEach(pair -> all.add(String.format(Locale.ROOT, "%.2f", throughputRatio(pair))));
@@ -38,6 +44,14 @@ final class BenchReport {
                 benchmark.name(), throughputRatio(median), all,
                 ratio(bus.latencies().percentileMillis(50), raw.latencies().percentileMillis(50)),
                 ratio(bus.latencies().percentileMillis(99), raw.latencies().percentileMillis(99)));
+    }
+
+    /** The median over the rounds of the bus's CPU per event over the baseline's. */
+    private static double medianCpuRatio(List<List<Measurement>> rounds) {
+        double[] ratios = rounds.stream()
+                .mapToDouble(pair -> pair.get(1).cpuMicrosPerEvent() / pair.get(0).cpuMicrosPerEvent()).sorted()
+                .toArray();
+        return ratios[(ratios.length - 1) / 2];
     }
 
     static double throughputRatio(List<Measurement> pair) {

@@ -14,6 +14,11 @@ public interface Benchmark {
     /** What the baseline and the bus do, in one line for the report. */
     String description();
 
+    /** What the measurements' CPU time counts (see {@link CpuClock}), or null when they do not measure it. */
+    default String cpuScope() {
+        return null;
+    }
+
     /** Runs the warm-up, then the baseline, then the bus; returns {@code [baseline, bus]}. */
     List<Measurement> run(BenchOptions options) throws Exception;
 }

@@ -72,9 +72,19 @@ public final class KafkaBenchmark implements Benchmark {
         return "kafka-tools ProducerPerformance+ConsumerPerformance vs bus: over Kafka (publish, consume concurrently)";
     }
 
+    private static final String EXTERNAL_BROKER = System.getenv("EVENTBUS_KAFKA_BOOTSTRAP_SERVERS");
+    private static final CpuClock CPU = CpuClock.jvm(EXTERNAL_BROKER != null && !EXTERNAL_BROKER.isBlank()
+            ? "this JVM only (the broker at EVENTBUS_KAFKA_BOOTSTRAP_SERVERS is not counted)"
+            : "this JVM, with the in-JVM broker");
+
+    @Override
+    public String cpuScope() {
+        return CPU.scope();
+    }
+
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
-        String env = System.getenv("EVENTBUS_KAFKA_BOOTSTRAP_SERVERS");
+        String env = EXTERNAL_BROKER;
         String bootstrap = env != null && !env.isBlank() ? env : KafkaTestBroker.bootstrapServers();
         Path payloads = payloadFile(options.payloadBytes());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -98,6 +108,7 @@ public final class KafkaBenchmark implements Benchmark {
         ByteArrayOutputStream toolOutput = new ByteArrayOutputStream();
         ProducerPerformance producer = new ProducerPerformance();
         long nanos;
+        long cpu;
         System.setOut(new PrintStream(toolOutput, true, StandardCharsets.UTF_8));
         try {
             Thread consumer = new Thread(() -> ConsumerPerformance.main(new String[] {"--bootstrap-server", bootstrap,
@@ -109,11 +120,13 @@ public final class KafkaBenchmark implements Benchmark {
                     "--throughput", "-1", "--payload-file", payloads.toString(), "--producer-props",
                     "bootstrap.servers=" + bootstrap));
             PRODUCER.forEach((k, v) -> args.add(k + "=" + v));
+            cpu = CPU.now();
             long startMillis = System.currentTimeMillis();
             Method run = ProducerPerformance.class.getDeclaredMethod("start", String[].class);
             run.setAccessible(true);
             run.invoke(producer, (Object) args.toArray(new String[0]));
             consumer.join(TimeUnit.MINUTES.toMillis(10));
+            cpu = CPU.now() - cpu;
             // until the last record was consumed, as on the bus side: not ConsumerPerformance's close and report
             nanos = TimeUnit.MILLISECONDS.toNanos(consumedAt(toolOutput.toString(StandardCharsets.UTF_8))
                     - startMillis);
@@ -131,7 +144,7 @@ public final class KafkaBenchmark implements Benchmark {
             }
         }
         return new Measurement("raw: kafka-tools Producer/ConsumerPerformance", events, nanos,
-                producerLatencies(producer));
+                producerLatencies(producer), cpu);
     }
 
     /** The end time ConsumerPerformance reports (when it had consumed the last record), in epoch milliseconds. */
@@ -197,11 +210,13 @@ public final class KafkaBenchmark implements Benchmark {
             }
         });
         long nanos;
+        long cpu;
         try {
             context.start();
             awaitMembers(admin, group);
             AsyncSender sender = new AsyncSender(context, "bus:" + topic, MAX_IN_FLIGHT);
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
+            cpu = CPU.now();
             long start = System.nanoTime();
             try {
                 List<Future<?>> done = new ArrayList<>();
@@ -229,6 +244,7 @@ public final class KafkaBenchmark implements Benchmark {
                         + events + " events");
             }
             nanos = System.nanoTime() - start;
+            cpu = CPU.now() - cpu;
         } finally {
             context.stop();
         }
@@ -237,7 +253,7 @@ public final class KafkaBenchmark implements Benchmark {
                     endToEnd.percentileMillis(50), endToEnd.percentileMillis(99));
         }
         return new Measurement("bus: over Kafka (" + PUBLISHERS + " publishers, concurrency " + CONSUMER_CONCURRENCY
-                + ")", events, nanos, publishLatency);
+                + ")", events, nanos, publishLatency, cpu);
     }
 
     private static Envelope event(String filler, int seq) {

@@ -7,10 +7,20 @@ package io.eventbus.bench;
  * @param events    events that completed
  * @param nanos     wall time from the first publish to the last completion
  * @param latencies per-event latency from publish to completion
+ * @param cpuNanos  CPU time spent over the run ({@link CpuClock}), or -1 when not measured
  */
-public record Measurement(String label, long events, long nanos, LatencyRecorder latencies) {
+public record Measurement(String label, long events, long nanos, LatencyRecorder latencies, long cpuNanos) {
+
+    public Measurement(String label, long events, long nanos, LatencyRecorder latencies) {
+        this(label, events, nanos, latencies, -1);
+    }
 
     public double eventsPerSecond() {
         return events / (nanos / 1e9);
+    }
+
+    /** CPU microseconds per event, or NaN when not measured. */
+    public double cpuMicrosPerEvent() {
+        return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e3 / events;
     }
 }

@@ -72,6 +72,17 @@ public final class RedisBenchmark implements Benchmark {
         return "raw Lettuce (pipelined XADD; XREADGROUP COUNT 100 + XACK per batch) vs bus: over redis-streams";
     }
 
+    /** This JVM and the Redis server, which reports its own CPU time in {@code INFO cpu}. */
+    private static final CpuClock CPU = CpuClock.jvmAndBroker(RedisBenchmark::redisCpuNanos,
+            "this JVM + redis-server (its INFO cpu)");
+    private static RedisClient infoClient;
+    private static StatefulRedisConnection<String, String> info;
+
+    @Override
+    public String cpuScope() {
+        return CPU.scope();
+    }
+
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
         List<Envelope> warmup = events(options.warmup(), options.payloadBytes());
@@ -84,6 +95,21 @@ public final class RedisBenchmark implements Benchmark {
                 + BUS_CONCURRENCY + ")", events);
         Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, false);
         return List.of(raw, bus, bytesOnly);
+    }
+
+    /** The CPU time the Redis server reports of itself ({@code used_cpu_user + used_cpu_sys}), in nanoseconds. */
+    private static synchronized long redisCpuNanos() {
+        if (info == null) {
+            infoClient = RedisClient.create(URI);
+            info = infoClient.connect();
+        }
+        double seconds = 0;
+        for (String line : info.sync().info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return (long) (seconds * 1e9);
     }
 
     private static List<Envelope> events(int count, int payloadBytes) {
@@ -149,6 +175,7 @@ public final class RedisBenchmark implements Benchmark {
             consumer.start();
             Semaphore window = new Semaphore(1000);
             XAddArgs retention = new XAddArgs().maxlen(Math.max(10_000, events.size())).approximateTrimming();
+            long cpu = CPU.now();
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 window.acquire();
@@ -166,8 +193,9 @@ public final class RedisBenchmark implements Benchmark {
             if (!consumed.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(label + ": " + consumed.getCount() + " events never consumed");
             }
+            cpu = CPU.now() - cpu;
             consumer.join();
-            Measurement m = new Measurement(label, events.size(), lastDone[0] - start, latencies);
+            Measurement m = new Measurement(label, events.size(), lastDone[0] - start, latencies, cpu);
             publisher.sync().del(stream);
             return m;
         } finally {
@@ -208,6 +236,7 @@ public final class RedisBenchmark implements Benchmark {
             AsyncSender sender = new AsyncSender(context, "bus:" + topic, MAX_IN_FLIGHT);
             ExecutorService publishers = Executors.newFixedThreadPool(BUS_PUBLISHERS);
             AtomicInteger next = new AtomicInteger();
+            long cpu = CPU.now();
             long start = System.nanoTime();
             for (int p = 0; p < BUS_PUBLISHERS; p++) {
                 publishers.execute(() -> {
@@ -232,8 +261,9 @@ public final class RedisBenchmark implements Benchmark {
             if (!consumed.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(label + ": " + consumed.getCount() + " events never consumed");
             }
+            cpu = CPU.now() - cpu;
             synchronized (lastDone) {
-                return new Measurement(label, events.size(), lastDone[0] - start, latencies);
+                return new Measurement(label, events.size(), lastDone[0] - start, latencies, cpu);
             }
         } finally {
             context.stop();
