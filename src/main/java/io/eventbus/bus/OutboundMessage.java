@@ -1,6 +1,8 @@
 package io.eventbus.bus;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.eventbus.envelope.Envelope;
@@ -30,21 +32,24 @@ public record OutboundMessage(String key, byte[] body, Map<String, String> heade
 
     /** The same, with the {@code traceparent} the sender chose (its current span's), or none when null. */
     public static OutboundMessage of(Envelope envelope, byte[] body, TraceParent traceparent) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("content_type", "application/json");
-        headers.put("event_type", envelope.getEventType());
-        headers.put("event_id", envelope.getEventId());
-        headers.put("schema_version", envelope.getSchemaVersion());
+        List<Map.Entry<String, String>> headers = new ArrayList<>(7);
+        headers.add(Map.entry("content_type", "application/json"));
+        headers.add(Map.entry("event_type", envelope.getEventType()));
+        headers.add(Map.entry("event_id", envelope.getEventId()));
+        headers.add(Map.entry("schema_version", envelope.getSchemaVersion()));
         if (envelope.getTraceId() != null) {
-            headers.put("trace_id", envelope.getTraceId());
+            headers.add(Map.entry("trace_id", envelope.getTraceId()));
         }
         if (traceparent != null) {
-            headers.put(TraceParent.HEADER, traceparent.format());
+            headers.add(Map.entry(TraceParent.HEADER, traceparent.format()));
         }
         if (envelope.getCorrelationId() != null) {
-            headers.put("correlation_id", envelope.getCorrelationId());
+            headers.add(Map.entry("correlation_id", envelope.getCorrelationId()));
         }
-        return new OutboundMessage(envelope.getKey(), body, headers);
+        // already immutable, so the constructor's copy keeps it as it is: one map per publish, not two
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] entries = headers.toArray(new Map.Entry[0]);
+        return new OutboundMessage(envelope.getKey(), body, Map.ofEntries(entries));
     }
 
     /** This message with one more header (or a header replaced). */

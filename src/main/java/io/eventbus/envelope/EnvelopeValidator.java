@@ -58,8 +58,7 @@ public final class EnvelopeValidator {
             throw new InvalidEnvelopeException("event_type", "required field is missing");
         }
         int major = envelope.schemaMajor();
-        Set<Integer> majors = registry.majorsOf(type);
-        if (majors.isEmpty()) {
+        if (!registry.isRegistered(type)) {
             if (settings.requireRegistered()) {
                 throw new InvalidEnvelopeException("event_type", "no JSON Schema is registered for \"" + type
                         + "\" and eventbus.schema.require-registered is true");
@@ -68,6 +67,7 @@ public final class EnvelopeValidator {
         }
         Optional<JsonSchema> schema = registry.schemaFor(type, major);
         if (schema.isEmpty()) {
+            Set<Integer> majors = registry.majorsOf(type);
             String reason = "major version " + major + " of \"" + type + "\" is not supported (registered majors: "
                     + majors + ")";
             if (settings.majorVersionPolicy() == MajorVersionPolicy.REJECT) {

@@ -109,6 +109,12 @@ public final class SchemaRegistry {
         return Optional.ofNullable(schemas.getOrDefault(eventType, Map.of()).get(major));
     }
 
+    /** Whether any schema is registered for the event type: asked for every event validated. */
+    public boolean isRegistered(String eventType) {
+        Map<Integer, JsonSchema> majors = schemas.get(eventType);
+        return majors != null && !majors.isEmpty();
+    }
+
     /** The major versions registered for the event type, ascending; empty when the type is unknown. */
     public Set<Integer> majorsOf(String eventType) {
         return Collections.unmodifiableSet(new TreeMap<>(schemas.getOrDefault(eventType, Map.of())).keySet());

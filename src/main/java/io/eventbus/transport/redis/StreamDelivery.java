@@ -48,6 +48,19 @@ final class StreamDelivery implements Delivery {
         return body == null ? new byte[0] : body;
     }
 
+    /** One field as UTF-8 text, decoding only that one (every delivery asks for a header or two). */
+    @Override
+    public String header(String name) {
+        if (name.equals(bodyField)) {
+            return null;
+        }
+        if (headers != null) {
+            return headers.get(name);
+        }
+        byte[] value = fields.get(name);
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
     /** The entry's other fields, as UTF-8 text. */
     @Override
     public Map<String, String> headers() {
