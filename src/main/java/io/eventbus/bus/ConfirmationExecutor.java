@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * one wake-up. Every {@value #TICK_MILLIS} ms a watchdog checks the queue: when confirmations wait and none ran since
  * the last check (a drainer is blocked), it starts one more drainer, as a {@code ForkJoinPool} compensates for
  * blocked workers. A blocked continuation thus delays the others by a tick or two, and never deadlocks them. Drainers
- * come from a cached pool and end when the queue is empty.
+ * come from a cached pool and end when the queue is empty; once closed, confirmations run on the calling thread.
  */
 public final class ConfirmationExecutor implements Executor, AutoCloseable {
 
@@ -72,8 +72,9 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
         try {
             threads.execute(this::drain);
         } catch (RejectedExecutionException stopped) {
-            drainers.decrementAndGet();
-            LOG.debug("Confirmation executor stopped; {} confirmations not run", queue.size());
+            // closed while publishes were still being confirmed (a transport stopping): run them here rather than
+            // leave their callers waiting for good
+            drain();
         }
     }
 

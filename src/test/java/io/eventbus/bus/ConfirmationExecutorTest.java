@@ -65,6 +65,16 @@ class ConfirmationExecutorTest {
     }
 
     @Test
+    void confirmationsArrivingAfterCloseStillRun() {
+        executor.close();
+        AtomicInteger ran = new AtomicInteger();
+        executor.execute(ran::incrementAndGet);
+        // on the calling thread: a publish confirmed while its transport stops must not leave its caller waiting
+        assertEquals(1, ran.get());
+        assertEquals(0, executor.drainers());
+    }
+
+    @Test
     void confirmationsFromManyThreadsAllRun() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         Thread[] submitters = new Thread[4];
