@@ -8,7 +8,7 @@ import com.sun.management.OperatingSystemMXBean;
 /**
  * CPU time spent by this JVM and, where the benchmark can ask it, by the broker's process: the cost per event printed
  * beside throughput. On a small shared machine a round's throughput moves with the scheduler; the CPU an event costs
- * moves far less, so it tells whether a change made the bus cheaper when throughput alone cannot.
+ * moves less (early rounds also count the JIT compiler), which helps tell whether a change made the bus cheaper.
  */
 final class CpuClock {
 
