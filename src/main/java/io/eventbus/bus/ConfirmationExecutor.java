@@ -48,11 +48,16 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
      * @param name  the threads' name, e.g. {@code bus-redis-confirmed}
      */
     public ConfirmationExecutor(CamelContext context, Object owner, String name) {
+        this(context, owner, name, TICK_MILLIS);
+    }
+
+    /** With another watchdog period: a test that must see one drainer only gives it a long one. */
+    ConfirmationExecutor(CamelContext context, Object owner, String name, long tickMillis) {
         this.context = context;
         this.threads = context.getExecutorServiceManager().newCachedThreadPool(owner, name);
         this.watchdog = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner,
                 name + "-watchdog");
-        watchdog.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
