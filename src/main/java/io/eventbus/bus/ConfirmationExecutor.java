@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * but deadlocks when its threads block on confirmations queued behind them.
  * <p>
  * This executor queues the confirmations and runs them with one drainer thread while that keeps up, so a burst costs
- * one wake-up. Every {@value #TICK_MILLIS} ms a watchdog checks the queue: when confirmations wait and none ran since
- * the last check (a drainer is blocked), it starts one more drainer, as a {@code ForkJoinPool} compensates for
- * blocked workers. A blocked continuation thus delays the others by a tick or two, and never deadlocks them. Drainers
+ * one wake-up. While any drainer runs, a watchdog checks the queue every {@value #TICK_MILLIS} ms: when confirmations
+ * wait and none ran since the last check (a drainer is blocked), it starts one more drainer, as a {@code ForkJoinPool}
+ * compensates for blocked workers. An idle executor schedules nothing. A blocked continuation thus delays the others by a tick or two, and never deadlocks them. Drainers
  * come from a cached pool and end when the queue is empty; once closed, confirmations run on the calling thread.
  */
 public final class ConfirmationExecutor implements Executor, AutoCloseable {
@@ -40,6 +41,9 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
     private final AtomicLong ran = new AtomicLong();
     private final ExecutorService threads;
     private final ScheduledExecutorService watchdog;
+    private final long tickMillis;
+    /** Whether a watchdog tick is scheduled: from the first drainer's start until no drainer runs. */
+    private final AtomicBoolean watching = new AtomicBoolean();
     /** What {@link #ran} was at the previous tick; only the watchdog's thread touches it. */
     private long ranAtLastTick = -1;
 
@@ -57,7 +61,7 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
         this.threads = context.getExecutorServiceManager().newCachedThreadPool(owner, name);
         this.watchdog = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(owner,
                 name + "-watchdog");
-        watchdog.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        this.tickMillis = tickMillis;
     }
 
     @Override
@@ -73,9 +77,17 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
         return drainers.get();
     }
 
+    /** Whether the watchdog has a tick scheduled. */
+    boolean watching() {
+        return watching.get();
+    }
+
     private void startDrainer() {
         try {
             threads.execute(this::drain);
+            if (watching.compareAndSet(false, true)) {
+                scheduleTick();
+            }
         } catch (RejectedExecutionException stopped) {
             // closed while publishes were still being confirmed (a transport stopping): run them here rather than
             // leave their callers waiting for good
@@ -103,6 +115,14 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
         }
     }
 
+    private void scheduleTick() {
+        try {
+            watchdog.schedule(this::tick, tickMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            watching.set(false);
+        }
+    }
+
     private void tick() {
         long now = ran.get();
         if (!queue.isEmpty() && now == ranAtLastTick) {
@@ -110,6 +130,15 @@ public final class ConfirmationExecutor implements Executor, AutoCloseable {
             startDrainer();
         }
         ranAtLastTick = now;
+        if (drainers.get() > 0 || !queue.isEmpty()) {
+            scheduleTick();
+            return;
+        }
+        watching.set(false);
+        // a drainer that started after the check above saw this tick still scheduled and counted on it
+        if ((drainers.get() > 0 || !queue.isEmpty()) && watching.compareAndSet(false, true)) {
+            scheduleTick();
+        }
     }
 
     @Override

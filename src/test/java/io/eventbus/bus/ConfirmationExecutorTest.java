@@ -1,6 +1,7 @@
 package io.eventbus.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -98,10 +99,11 @@ class ConfirmationExecutorTest {
             Thread.sleep(5);
         }
         assertEquals(20_000, ran.get());
-        // drainers end when the queue is empty
-        while (executor.drainers() > 0 && System.nanoTime() < deadline) {
+        // drainers end when the queue is empty, and then the watchdog stops ticking
+        while ((executor.drainers() > 0 || executor.watching()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertEquals(0, executor.drainers());
+        assertFalse(executor.watching(), "an idle executor still schedules watchdog ticks");
     }
 }
