@@ -70,7 +70,7 @@ public record TraceParent(String traceId, String parentId, String flags) {
             return envelopeTraceId;
         }
         String lower = envelopeTraceId.toLowerCase(Locale.ROOT);
-        if (lower.length() == 32 && isLowerHex(lower) && !isZero(lower)) {
+        if (isW3cTraceId(lower)) {
             return lower;
         }
         String undashed = lower.replace("-", "");

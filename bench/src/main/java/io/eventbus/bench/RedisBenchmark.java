@@ -75,7 +75,6 @@ public final class RedisBenchmark implements Benchmark {
     /** This JVM and the Redis server, which reports its own CPU time in {@code INFO cpu}. */
     private static final CpuClock CPU = CpuClock.jvmAndBroker(RedisBenchmark::redisCpuNanos,
             "this JVM + redis-server (its INFO cpu)");
-    private static RedisClient infoClient;
     private static StatefulRedisConnection<String, String> info;
 
     @Override
@@ -100,8 +99,7 @@ public final class RedisBenchmark implements Benchmark {
     /** The CPU time the Redis server reports of itself ({@code used_cpu_user + used_cpu_sys}), in nanoseconds. */
     private static synchronized long redisCpuNanos() {
         if (info == null) {
-            infoClient = RedisClient.create(URI);
-            info = infoClient.connect();
+            info = RedisClient.create(URI).connect();
         }
         double seconds = 0;
         for (String line : info.sync().info("cpu").split("\r?\n")) {
