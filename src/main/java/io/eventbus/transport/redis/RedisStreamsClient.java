@@ -24,6 +24,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.Timeout;
 
 /**
@@ -39,6 +42,8 @@ import io.netty.util.Timeout;
 public final class RedisStreamsClient implements AutoCloseable {
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private static final int MAX_CONSOLIDATED_FLUSHES = 256;
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -63,7 +68,14 @@ public final class RedisStreamsClient implements AutoCloseable {
         // Lettuce times every command into HdrHistograms whenever HdrHistogram and LatencyUtils are on the class path
         // (Micrometer brings them); nobody reads those, the bus has its own meters: off
         ClientResources resources = DefaultClientResources.builder()
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        channel.pipeline().addLast(new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true));
+                    }
+                })
+                .build();
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

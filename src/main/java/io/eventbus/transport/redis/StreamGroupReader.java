@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -79,9 +78,8 @@ public final class StreamGroupReader implements TransportConsumer {
     private final DeliveryHandler handler;
     private final Consumer<String> member;
     private final int window;
-    private final Semaphore slots;
-    /** The fewest free slots a read waits for: half the window (see {@link #acquireSlots}). */
-    private final int readBatch;
+    /** Free places of the window; a read waits for half of it (see {@link #acquireSlots}). */
+    private final ReadWindow slots;
     /** Ids this member holds: read or claimed, not yet acknowledged or released. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** Ids handed to the handler and not settled yet: their exchanges are running. */
@@ -116,8 +114,7 @@ public final class StreamGroupReader implements TransportConsumer {
         String name = configuration.getConsumer() != null ? configuration.getConsumer() : defaultConsumerName();
         this.member = Consumer.from(group, name);
         this.window = Math.max(configuration.getCount(), configuration.getConcurrency());
-        this.slots = new Semaphore(window);
-        this.readBatch = Math.max(1, Math.min(configuration.getCount(), window / 2));
+        this.slots = new ReadWindow(window, Math.max(1, Math.min(configuration.getCount(), window / 2)));
         this.acknowledger = new StreamAcknowledger(client, stream, group);
     }
 
@@ -295,15 +292,7 @@ public final class StreamGroupReader implements TransportConsumer {
      * every few entries; with half the window still in hand the workers stay busy while the next batch comes.
      */
     private int acquireSlots() throws InterruptedException {
-        if (!slots.tryAcquire(readBatch, 100, TimeUnit.MILLISECONDS)) {
-            return 0;
-        }
-        int taken = readBatch + slots.drainPermits();
-        if (taken > configuration.getCount()) {
-            slots.release(taken - configuration.getCount());
-            taken = configuration.getCount();
-        }
-        return taken;
+        return slots.take(configuration.getCount(), 100, TimeUnit.MILLISECONDS);
     }
 
     private void dispatch(StreamDelivery delivery) {
@@ -339,7 +328,7 @@ public final class StreamGroupReader implements TransportConsumer {
     void acknowledged(StreamDelivery delivery) {
         processing.remove(delivery.id());
         if (held.remove(delivery.id())) {
-            slots.release();
+            slots.release(1);
         }
         acknowledger.acknowledge(delivery.id());
     }
@@ -511,7 +500,7 @@ public final class StreamGroupReader implements TransportConsumer {
     /** No longer held by this member. */
     private void forget(String id) {
         if (held.remove(id)) {
-            slots.release();
+            slots.release(1);
         }
     }
 
