@@ -60,6 +60,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "maxlen":
         case "maxLen": getOrCreateConfiguration(target).setMaxLen(property(camelContext, long.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "prefetch": getOrCreateConfiguration(target).setPrefetch(property(camelContext, int.class, value)); return true;
         case "publishtimeout":
         case "publishTimeout": getOrCreateConfiguration(target).setPublishTimeout(property(camelContext, long.class, value)); return true;
         case "redeliverydelay":
@@ -108,6 +109,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "maxlen":
         case "maxLen": return long.class;
         case "password": return java.lang.String.class;
+        case "prefetch": return int.class;
         case "publishtimeout":
         case "publishTimeout": return long.class;
         case "redeliverydelay":
@@ -157,6 +159,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "maxlen":
         case "maxLen": return getOrCreateConfiguration(target).getMaxLen();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "prefetch": return getOrCreateConfiguration(target).getPrefetch();
         case "publishtimeout":
         case "publishTimeout": return getOrCreateConfiguration(target).getPublishTimeout();
         case "redeliverydelay":

@@ -50,6 +50,7 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "maxlen":
         case "maxLen": target.getConfiguration().setMaxLen(property(camelContext, long.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "prefetch": target.getConfiguration().setPrefetch(property(camelContext, int.class, value)); return true;
         case "publishtimeout":
         case "publishTimeout": target.getConfiguration().setPublishTimeout(property(camelContext, long.class, value)); return true;
         case "redeliverydelay":
@@ -95,6 +96,7 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "maxlen":
         case "maxLen": return long.class;
         case "password": return java.lang.String.class;
+        case "prefetch": return int.class;
         case "publishtimeout":
         case "publishTimeout": return long.class;
         case "redeliverydelay":
@@ -141,6 +143,7 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "maxlen":
         case "maxLen": return target.getConfiguration().getMaxLen();
         case "password": return target.getConfiguration().getPassword();
+        case "prefetch": return target.getConfiguration().getPrefetch();
         case "publishtimeout":
         case "publishTimeout": return target.getConfiguration().getPublishTimeout();
         case "redeliverydelay":

@@ -23,7 +23,7 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(25);
+        Set<String> props = new HashSet<>(26);
         props.add("approximateTrimming");
         props.add("block");
         props.add("bodyField");
@@ -41,6 +41,7 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
         props.add("maxAge");
         props.add("maxLen");
         props.add("password");
+        props.add("prefetch");
         props.add("publishTimeout");
         props.add("redeliveryDelay");
         props.add("startFrom");

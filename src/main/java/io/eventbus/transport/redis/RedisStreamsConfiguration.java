@@ -60,6 +60,15 @@ public class RedisStreamsConfiguration implements Cloneable {
     private int count = 100;
 
     /**
+     * The most entries this member holds at once, read and not yet settled (default 400, at least concurrency):
+     * reads run ahead of the workers by up to this many, so that they have work while the next XREADGROUP is on its
+     * way. A read is sent once count places are free (or half the prefetch, when that is less) and fetches up to
+     * count. Entries held by a member that dies wait claimMinIdle before another member claims them.
+     */
+    @UriParam(label = "consumer", defaultValue = "400")
+    private int prefetch = 400;
+
+    /**
      * How long (in milliseconds) one XREADGROUP blocks waiting for entries (default 2000); never longer than
      * claimInterval, so that claim rounds stay on time.
      */
@@ -144,6 +153,7 @@ public class RedisStreamsConfiguration implements Cloneable {
     /** Fails with the name of the first option out of range. */
     public void validate() {
         requirePositive("count", count);
+        requirePositive("prefetch", prefetch);
         requirePositive("block", block);
         requirePositive("concurrency", concurrency);
         requireNonNegative("redeliveryDelay", redeliveryDelay);
@@ -246,6 +256,14 @@ public class RedisStreamsConfiguration implements Cloneable {
 
     public void setCount(int count) {
         this.count = count;
+    }
+
+    public int getPrefetch() {
+        return prefetch;
+    }
+
+    public void setPrefetch(int prefetch) {
+        this.prefetch = prefetch;
     }
 
     public long getBlock() {

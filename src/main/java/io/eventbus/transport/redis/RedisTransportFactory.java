@@ -10,7 +10,7 @@ import io.eventbus.bus.TransportFactory;
  * Creates the {@code redis} transport from the {@code eventbus.redis.*} keys (see {@code application.properties}):
  * {@code uri} (default {@code redis://127.0.0.1:6379}), {@code username}, {@code password}, {@code database},
  * {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code trim-safely},
- * consumer {@code count} (100), {@code block} (ms, 2000), {@code claim-min-idle} (ms, 60000),
+ * consumer {@code count} (100), {@code prefetch} (400), {@code block} (ms, 2000), {@code claim-min-idle} (ms, 60000),
  * {@code claim-interval} (ms, 1000), and {@code publish-timeout} (ms, 10000). Group, concurrency, redelivery delay
  * and start position come from each {@code bus:} endpoint.
  */
@@ -35,6 +35,7 @@ public final class RedisTransportFactory implements TransportFactory {
         c.setApproximateTrimming(settings.bool(PREFIX + "approximate-trimming", true));
         c.setTrimSafely(settings.bool(PREFIX + "trim-safely", false));
         c.setCount(settings.positiveInt(PREFIX + "count", c.getCount()));
+        c.setPrefetch(settings.positiveInt(PREFIX + "prefetch", c.getPrefetch()));
         c.setBlock(settings.positiveInt(PREFIX + "block", (int) c.getBlock()));
         c.setClaimMinIdle(settings.positiveInt(PREFIX + "claim-min-idle", (int) c.getClaimMinIdle()));
         c.setClaimInterval(settings.positiveInt(PREFIX + "claim-interval", (int) c.getClaimInterval()));

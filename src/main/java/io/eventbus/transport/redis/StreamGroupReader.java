@@ -41,7 +41,7 @@ import io.eventbus.bus.TransportConsumer;
  * component's consumer and the {@code redis} transport behind {@code bus:}.
  * <ul>
  * <li><b>Reading</b>: a dedicated connection runs {@code XREADGROUP GROUP g c COUNT n BLOCK b STREAMS s >}. At most
- * {@code max(count, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency} worker threads
+ * {@code max(prefetch, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency} worker threads
  * hand them to the {@link DeliveryHandler} one each and wait until each is settled, so in-flight work never exceeds
  * the concurrency and, with 1, entries are processed in stream order.</li>
  * <li><b>Acknowledging</b>: {@link StreamDelivery#ack()} queues an {@code XACK}; acknowledgements are batched and
@@ -78,7 +78,7 @@ public final class StreamGroupReader implements TransportConsumer {
     private final DeliveryHandler handler;
     private final Consumer<String> member;
     private final int window;
-    /** Free places of the window; a read waits for half of it (see {@link #acquireSlots}). */
+    /** Free places of the window; a read waits for a full read's worth (see {@link #acquireSlots}). */
     private final ReadWindow slots;
     /** Ids this member holds: read or claimed, not yet acknowledged or released. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -113,7 +113,7 @@ public final class StreamGroupReader implements TransportConsumer {
         this.handler = handler;
         String name = configuration.getConsumer() != null ? configuration.getConsumer() : defaultConsumerName();
         this.member = Consumer.from(group, name);
-        this.window = Math.max(configuration.getCount(), configuration.getConcurrency());
+        this.window = Math.max(configuration.getPrefetch(), configuration.getConcurrency());
         this.slots = new ReadWindow(window, Math.max(1, Math.min(configuration.getCount(), window / 2)));
         this.acknowledger = new StreamAcknowledger(client, stream, group);
     }
@@ -287,9 +287,11 @@ public final class StreamGroupReader implements TransportConsumer {
     }
 
     /**
-     * Waits briefly until half the window is free, then takes as much as one read may fetch; 0 when there is no room
-     * yet. Half, not one: reading as soon as one entry settled made a busy consumer send an {@code XREADGROUP} for
-     * every few entries; with half the window still in hand the workers stay busy while the next batch comes.
+     * Waits briefly until a full read ({@code count}, or half the window when that is less) is free, then takes as
+     * much as one read may fetch; 0 when there is no room yet. Not as soon as one entry settled: that made a busy
+     * consumer send an {@code XREADGROUP} for every few entries. And with a window of several reads (the prefetch),
+     * the workers still have entries in hand while the next read is on its way: with a window of one read they ran
+     * dry behind every {@code XREADGROUP} while Redis was busy with publishers.
      */
     private int acquireSlots() throws InterruptedException {
         return slots.take(configuration.getCount(), 100, TimeUnit.MILLISECONDS);

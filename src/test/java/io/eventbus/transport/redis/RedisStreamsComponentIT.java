@@ -179,6 +179,39 @@ class RedisStreamsComponentIT {
         client.commands().del(second).get();
     }
 
+    @Test
+    void aMemberHoldsNoMoreThanItsPrefetchAndReadsFullBatches() throws Exception {
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:append").to("redis-streams:" + stream + "?maxLen=0");
+                // two workers stuck until the gate opens: the read-ahead alone fills the window
+                // started once all 50 are in the stream, so that every read finds a full batch
+                from("redis-streams:" + stream + "?group=g&count=5&prefetch=12&concurrency=2").routeId("gated")
+                        .autoStartup(false)
+                        .process(e -> {
+                            open.await();
+                            processed.incrementAndGet();
+                        });
+            }
+        });
+        for (int i = 0; i < 50; i++) {
+            template.sendBody("direct:append", "{\"n\": " + i + "}");
+        }
+        context.getRouteController().startRoute("gated");
+        RedisStreamsClient client = context.getComponent("redis-streams", RedisStreamsComponent.class).client();
+        // reads of 5 while 5 places are free: 5, then 5 more, then 2 free are too few for a third
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(10, client.groups(stream, 5000).get(0).pending()));
+        Thread.sleep(500);
+        assertEquals(10, client.groups(stream, 5000).get(0).pending(), "held while the workers are stuck");
+        open.countDown();
+        await().atMost(WAIT).until(() -> processed.get() >= 50);
+        awaitGroup(0, 0);
+        assertEquals(50, processed.get(), "published = processed");
+    }
+
     private void awaitGroup(long pending, long lag) {
         RedisStreamsClient client = context.getComponent("redis-streams", RedisStreamsComponent.class).client();
         await().atMost(WAIT).untilAsserted(() -> {

@@ -22,17 +22,20 @@ class RedisTransportFactoryTest {
         assertEquals("redis://127.0.0.1:6379", defaults.getUri());
         assertEquals(10_000, defaults.getMaxLen());
         assertEquals(60_000, defaults.getClaimMinIdle());
+        assertEquals(100, defaults.getCount());
+        assertEquals(400, defaults.getPrefetch());
         assertFalse(defaults.isTrimSafely());
 
         RedisStreamsConfiguration set = RedisTransportFactory.configuration(settings(
                 "eventbus.redis.uri", "redis://localhost:6380/2", "eventbus.redis.max-len", "500",
                 "eventbus.redis.trim-safely", "true", "eventbus.redis.claim-min-idle", "5000",
-                "eventbus.redis.password", "s3cret"));
+                "eventbus.redis.password", "s3cret", "eventbus.redis.prefetch", "50"));
         assertEquals("redis://localhost:6380/2", set.getUri());
         assertEquals(500, set.getMaxLen());
         assertTrue(set.isTrimSafely());
         assertEquals(5000, set.getClaimMinIdle());
         assertEquals("s3cret", set.getPassword());
+        assertEquals(50, set.getPrefetch());
     }
 
     @Test
@@ -40,6 +43,9 @@ class RedisTransportFactoryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RedisTransportFactory.configuration(settings("eventbus.redis.max-len", "10k")));
         assertEquals("eventbus.redis.max-len: expected an integer >= 0 but was \"10k\"", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RedisTransportFactory.configuration(settings("eventbus.redis.prefetch", "0")));
+        assertTrue(e.getMessage().startsWith("eventbus.redis.prefetch: "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory.configuration(settings(
                 "eventbus.redis.trim-safely", "true", "eventbus.redis.max-len", "0")));
         assertTrue(e.getMessage().startsWith("eventbus.redis.trimSafely: needs a retention limit"), e.getMessage());
