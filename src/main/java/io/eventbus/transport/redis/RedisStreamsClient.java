@@ -43,6 +43,13 @@ public final class RedisStreamsClient implements AutoCloseable {
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    /**
+     * Flushes one connection may consolidate into one socket write. Lettuce flushes every command it writes; with many
+     * publishers on one connection that was one {@code write} system call per XADD, the largest single cost of a busy
+     * publisher and of Redis reading it. Netty's {@link FlushConsolidationHandler} defers a flush to the end of the
+     * event loop's current turn (or of the read in progress), so commands queued meanwhile leave together; at most
+     * this many wait for one write.
+     */
     private static final int MAX_CONSOLIDATED_FLUSHES = 256;
 
     private final ClientResources resources;
