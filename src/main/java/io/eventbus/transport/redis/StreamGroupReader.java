@@ -41,9 +41,9 @@ import io.eventbus.bus.TransportConsumer;
  * component's consumer and the {@code redis} transport behind {@code bus:}.
  * <ul>
  * <li><b>Reading</b>: a dedicated connection runs {@code XREADGROUP GROUP g c COUNT n BLOCK b STREAMS s >}. At most
- * {@code max(prefetch, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency} worker threads
- * hand them to the {@link DeliveryHandler} one each and wait until each is settled, so in-flight work never exceeds
- * the concurrency and, with 1, entries are processed in stream order.</li>
+ * {@code max(prefetch, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency} worker
+ * threads hand them to the {@link DeliveryHandler} one each and wait until each is settled, so in-flight work never
+ * exceeds the concurrency and, with 1, entries are processed in stream order.</li>
  * <li><b>Acknowledging</b>: {@link StreamDelivery#ack()} queues an {@code XACK}; acknowledgements are batched and
  * pipelined by a {@link StreamAcknowledger}.</li>
  * <li><b>Redelivery</b>: {@link StreamDelivery#reject()} leaves the entry pending; after {@code redeliveryDelay} this
@@ -77,8 +77,7 @@ public final class StreamGroupReader implements TransportConsumer {
     private final RedisStreamsConfiguration configuration;
     private final DeliveryHandler handler;
     private final Consumer<String> member;
-    private final int window;
-    /** Free places of the window; a read waits for a full read's worth (see {@link #acquireSlots}). */
+    /** Free places of the window of {@code max(prefetch, concurrency)}; see {@link #acquireSlots}. */
     private final ReadWindow slots;
     /** Ids this member holds: read or claimed, not yet acknowledged or released. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -113,7 +112,7 @@ public final class StreamGroupReader implements TransportConsumer {
         this.handler = handler;
         String name = configuration.getConsumer() != null ? configuration.getConsumer() : defaultConsumerName();
         this.member = Consumer.from(group, name);
-        this.window = Math.max(configuration.getPrefetch(), configuration.getConcurrency());
+        int window = Math.max(configuration.getPrefetch(), configuration.getConcurrency());
         this.slots = new ReadWindow(window, Math.max(1, Math.min(configuration.getCount(), window / 2)));
         this.acknowledger = new StreamAcknowledger(client, stream, group);
     }
