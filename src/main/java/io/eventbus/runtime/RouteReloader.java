@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * reason go to the log and to {@link ReloadStatus}. A deleted file's routes are stopped the same graceful way.
  * <p>
  * Every route in a reloadable file needs an explicit {@code id}, the key that tells which running route a new
- * definition replaces. Route configurations and templates in a file are read at start only.
+ * definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes made from templates are added
+ * after all files' own routes and templates, as Camel Main does, and are replaced with their file; route
+ * configurations and templates themselves are read at start only.
  */
 final class RouteReloader {
 
@@ -70,21 +74,43 @@ final class RouteReloader {
      * reason: nothing runs yet that it could leave untouched.
      */
     synchronized void loadAll() throws Exception {
+        Map<Path, Collection<RoutesBuilder>> parsed = new LinkedHashMap<>();
+        Map<Path, Set<String>> added = new HashMap<>();
         for (Path file : routeFiles()) {
-            String content = Files.readString(file);
             Set<String> before = routeIds();
             try {
-                for (RoutesBuilder builder : parse(file)) {
+                Collection<RoutesBuilder> builders = parse(file);
+                for (RoutesBuilder builder : builders) {
                     context.addRoutes(builder);
                 }
+                parsed.put(file, builders);
             } catch (Exception e) {
                 throw new IllegalArgumentException(describe(file, e), e);
             }
-            Set<String> added = new LinkedHashSet<>(definitionIds());
-            added.removeAll(before);
-            files.put(file, new LoadedFile(content, List.copyOf(added)));
-            LOG.info("Loaded {} route(s) from {}: {}", added.size(), relative(file), added);
+            added.put(file, newIds(before));
         }
+        // routes made from templates come second, as Camel Main adds them: a template may live in another file
+        for (Map.Entry<Path, Collection<RoutesBuilder>> file : parsed.entrySet()) {
+            Set<String> before = routeIds();
+            try {
+                for (RoutesBuilder builder : file.getValue()) {
+                    builder.addTemplatedRoutesToCamelContext(context);
+                }
+            } catch (Exception e) {
+                throw new IllegalArgumentException(describe(file.getKey(), e), e);
+            }
+            added.get(file.getKey()).addAll(newIds(before));
+        }
+        for (Path file : parsed.keySet()) {
+            files.put(file, new LoadedFile(Files.readString(file), List.copyOf(added.get(file))));
+            LOG.info("Loaded {} route(s) from {}: {}", added.get(file).size(), relative(file), added.get(file));
+        }
+    }
+
+    private Set<String> newIds(Set<String> before) {
+        Set<String> added = new LinkedHashSet<>(definitionIds());
+        added.removeAll(before);
+        return added;
     }
 
     /** The file that defined the route, for error messages, or null. */
@@ -117,9 +143,12 @@ final class RouteReloader {
 
     private void reload(Path file, String content, List<String> previous) {
         List<RouteDefinition> fresh;
+        List<TemplatedRouteDefinition> templated;
         try {
-            fresh = definitions(file);
-            checkIds(file, fresh);
+            FileRoutes parsed = routesOf(file);
+            fresh = parsed.routes();
+            templated = parsed.templated();
+            checkIds(file, fresh, templated);
             tryOut(file);
         } catch (Exception e) {
             String reason = describe(file, e);
@@ -144,15 +173,17 @@ final class RouteReloader {
                 }
             }
             model.addRouteDefinitions(fresh);
+            // made from the templates the context knows (those of the files as loaded at start)
+            model.addRouteFromTemplatedRoutes(templated);
         } catch (Exception e) {
             LOG.error("Route file {} passed its trial but could not start ({}); restoring the previous routes",
                     relative(file), reasonOf(e), e);
             status.failed(relative(file), null, reasonOf(e));
-            restore(model, fresh, old);
+            restore(model, idsOf(fresh, templated), old);
             files.put(file, new LoadedFile(content, previous));
             return;
         }
-        List<String> ids = fresh.stream().map(RouteDefinition::getRouteId).toList();
+        List<String> ids = idsOf(fresh, templated);
         files.put(file, new LoadedFile(content, ids));
         status.reloaded();
         LOG.info("Reloaded {}: routes {} replace {}", relative(file), ids, previous);
@@ -180,12 +211,12 @@ final class RouteReloader {
         }
     }
 
-    private void restore(ModelCamelContext model, List<RouteDefinition> fresh, List<RouteDefinition> old) {
+    private void restore(ModelCamelContext model, List<String> fresh, List<RouteDefinition> old) {
         try {
-            for (RouteDefinition definition : fresh) {
-                if (context.getRoute(definition.getRouteId()) != null) {
-                    context.getRouteController().stopRoute(definition.getRouteId());
-                    context.removeRoute(definition.getRouteId());
+            for (String id : fresh) {
+                if (context.getRoute(id) != null) {
+                    context.getRouteController().stopRoute(id);
+                    context.removeRoute(id);
                 }
             }
             model.addRouteDefinitions(old);
@@ -224,7 +255,7 @@ final class RouteReloader {
         }
     }
 
-    private void checkIds(Path file, List<RouteDefinition> definitions) {
+    private void checkIds(Path file, List<RouteDefinition> definitions, List<TemplatedRouteDefinition> templated) {
         Set<String> seen = new HashSet<>();
         for (RouteDefinition definition : definitions) {
             if (!definition.hasCustomIdAssigned()) {
@@ -232,30 +263,57 @@ final class RouteReloader {
                         + definition.getInput().getEndpointUri() + "): give every route an id so that a reload knows "
                         + "which running route it replaces");
             }
-            String id = definition.getRouteId();
-            if (!seen.add(id)) {
-                throw new RouteFileException(definition.getLineNumber(), "route id " + id + " appears twice");
+            checkId(file, definition.getRouteId(), definition.getLineNumber(), seen);
+        }
+        for (TemplatedRouteDefinition definition : templated) {
+            if (definition.getRouteId() == null || definition.getRouteId().isBlank()) {
+                throw new RouteFileException(0, "a templated route without a routeId (from "
+                        + "template " + definition.getRouteTemplateRef() + "): give every route an id so that a "
+                        + "reload knows which running route it replaces");
             }
-            Path owner = fileOf(id);
-            if (owner != null && !owner.equals(file)) {
-                throw new RouteFileException(definition.getLineNumber(), "route id " + id + " is already defined in "
-                        + relative(owner));
-            }
-            if (owner == null && context.getRoute(id) != null) {
-                throw new RouteFileException(definition.getLineNumber(), "route id " + id
-                        + " is already used by a route of the application");
-            }
+            // Camel keeps no line number for a templated route
+            checkId(file, definition.getRouteId(), 0, seen);
         }
     }
 
+    private void checkId(Path file, String id, int line, Set<String> seen) {
+        if (!seen.add(id)) {
+            throw new RouteFileException(line, "route id " + id + " appears twice");
+        }
+        Path owner = fileOf(id);
+        if (owner != null && !owner.equals(file)) {
+            throw new RouteFileException(line, "route id " + id + " is already defined in " + relative(owner));
+        }
+        if (owner == null && context.getRoute(id) != null) {
+            throw new RouteFileException(line, "route id " + id + " is already used by a route of the application");
+        }
+    }
+
+    private static List<String> idsOf(List<RouteDefinition> routes, List<TemplatedRouteDefinition> templated) {
+        List<String> ids = new ArrayList<>();
+        routes.forEach(r -> ids.add(r.getRouteId()));
+        templated.forEach(t -> ids.add(t.getRouteId()));
+        return ids;
+    }
+
     private List<RouteDefinition> definitions(Path file) throws Exception {
+        return routesOf(file).routes();
+    }
+
+    /** The routes a file defines, and the routes it makes from templates ({@code templatedRoute}). */
+    private record FileRoutes(List<RouteDefinition> routes, List<TemplatedRouteDefinition> templated) {
+    }
+
+    private FileRoutes routesOf(Path file) throws Exception {
         List<RouteDefinition> definitions = new ArrayList<>();
+        List<TemplatedRouteDefinition> templated = new ArrayList<>();
         for (RoutesBuilder builder : parse(file)) {
             if (builder instanceof RouteBuilder routeBuilder) {
                 definitions.addAll(routeBuilder.configureRoutes(context).getRoutes());
+                templated.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
             }
         }
-        return definitions;
+        return new FileRoutes(definitions, templated);
     }
 
     private Collection<RoutesBuilder> parse(Path file) throws Exception {

@@ -177,6 +177,77 @@ class RouteReloaderTest {
         assertTrue(e.getMessage().startsWith(routes.resolve("zz-broken.camel.yaml") + ":"), e.getMessage());
     }
 
+    @Test
+    void routesMadeFromTemplatesRunFromTheStartAndAreReplacedWithTheirFile() throws Exception {
+        context.stop();
+        // the template sorts after the file that uses it: templated routes are added once every template is known
+        write("a-uses.camel.yaml", templated("t1"));
+        write("z-templates.camel.yaml", """
+                - routeTemplate:
+                    id: versioned
+                    parameters:
+                      - name: in
+                      - name: version
+                    route:
+                      from:
+                        uri: "bus:{{in}}"
+                        steps:
+                          - setHeader: {name: version, constant: "{{version}}"}
+                          - bean: {ref: recorder, method: record}
+                """);
+        context = new DefaultCamelContext();
+        context.getRegistry().bind("recorder", new Recorder());
+        reloader = new RouteReloader(context, routes, status, new SubscriberSwitches(Set.of()));
+        reloader.loadAll();
+        context.start();
+        template = context.createProducerTemplate();
+        assertEquals(routes.resolve("a-uses.camel.yaml").toAbsolutePath().normalize(), reloader.fileOf("made"));
+
+        template.sendBody("bus:reload.templated", event());
+        await().atMost(Duration.ofSeconds(10)).until(() -> PROCESSED.size() == 1);
+        write("a-uses.camel.yaml", templated("t2"));
+        reloader.scan();
+        template.sendBody("bus:reload.templated", event());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> PROCESSED.size() == 2);
+        assertTrue(PROCESSED.get(0).startsWith("t1 "), PROCESSED.toString());
+        assertTrue(PROCESSED.get(1).startsWith("t2 "), PROCESSED.toString());
+        assertEquals(0, status.failures(), String.valueOf(status.lastError()));
+        assertNotNull(context.getRoute("made"));
+    }
+
+    @Test
+    void aTemplatedRouteWithoutIdIsRefused() throws Exception {
+        write("forward.camel.yaml", forward("v2") + """
+                - routeTemplate:
+                    id: anonymous-template
+                    route:
+                      from:
+                        uri: bus:reload.anonymous
+                        steps:
+                          - to: bus:reload.out
+                - templatedRoute:
+                    routeTemplateRef: anonymous-template
+                """);
+        reloader.scan();
+
+        assertTrue(status.lastError().contains("a templated route without a routeId"), status.lastError());
+        assertStillV1();
+    }
+
+    private static String templated(String version) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: versioned
+                    routeId: made
+                    parameters:
+                      - name: in
+                        value: reload.templated
+                      - name: version
+                        value: %s
+                """.formatted(version);
+    }
+
     private void assertStillV1() throws Exception {
         publish(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> PROCESSED.size() == 3);
