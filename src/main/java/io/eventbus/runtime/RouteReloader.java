@@ -173,8 +173,15 @@ final class RouteReloader {
                 }
             }
             model.addRouteDefinitions(fresh);
-            // made from the templates the context knows (those of the files as loaded at start)
+            // made from the templates the context knows (those of the files as loaded at start); Camel starts them
             model.addRouteFromTemplatedRoutes(templated);
+            for (TemplatedRouteDefinition definition : templated) {
+                Route made = context.getRoute(definition.getRouteId());
+                String from = made == null ? null : made.getEndpoint().getEndpointUri();
+                if (made != null && !switches.enabled(context, made.getRouteId(), from)) {
+                    context.getRouteController().stopRoute(made.getRouteId());
+                }
+            }
         } catch (Exception e) {
             LOG.error("Route file {} passed its trial but could not start ({}); restoring the previous routes",
                     relative(file), reasonOf(e), e);

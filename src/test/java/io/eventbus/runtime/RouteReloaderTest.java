@@ -214,6 +214,12 @@ class RouteReloaderTest {
         assertTrue(PROCESSED.get(1).startsWith("t2 "), PROCESSED.toString());
         assertEquals(0, status.failures(), String.valueOf(status.lastError()));
         assertNotNull(context.getRoute("made"));
+
+        // a subscriber switched off stays off when its file is reloaded
+        context.getPropertiesComponent().addInitialProperty("eventbus.subscribers.made.enabled", "false");
+        write("a-uses.camel.yaml", templated("t3"));
+        reloader.scan();
+        assertEquals(org.apache.camel.ServiceStatus.Stopped, context.getRouteController().getRouteStatus("made"));
     }
 
     @Test
