@@ -7,7 +7,9 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +29,14 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.tools.ConsumerPerformance;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -48,6 +59,9 @@ import io.eventbus.transport.kafka.KafkaTestBroker;
  * ProducerPerformance's payload file is. The
  * latency columns are publish latency, send to acknowledgement, on both sides (ProducerPerformance's own samples,
  * millisecond resolution); the bus's end-to-end latency (publish to route) is printed above the table.
+ * <p>
+ * A third row, outside the ratio, is an application on kafka-clients alone carrying the same envelopes as JSON
+ * ({@link #clientsWithCodec}).
  * <p>
  * Broker: {@code EVENTBUS_KAFKA_BOOTSTRAP_SERVERS} when set (e.g. {@code scripts/kafka-broker}), else an in-JVM
  * KRaft broker.
@@ -92,10 +106,17 @@ public final class KafkaBenchmark implements Benchmark {
             if (options.warmup() > 0) {
                 raw(admin, bootstrap, "bench.raw.warmup." + run, options.warmup(), payloads, false);
                 bus(admin, bootstrap, "bench.bus.warmup." + run, options.warmup(), options.payloadBytes(), false);
+                clientsWithCodec(admin, bootstrap, "bench.codec.warmup." + run, options.warmup(),
+                        options.payloadBytes());
             }
             Measurement raw = raw(admin, bootstrap, "bench.raw." + run, options.events(), payloads, true);
             Measurement bus = bus(admin, bootstrap, "bench.bus." + run, options.events(), options.payloadBytes(), true);
-            return List.of(raw, bus);
+            Measurement withCodec = clientsWithCodec(admin, bootstrap, "bench.codec." + run, options.events(),
+                    options.payloadBytes());
+            System.out.printf(Locale.ROOT, "bus against raw kafka-clients with the envelope codec: %.2f (not the "
+                    + "ratio below, which is against the tools)%n",
+                    bus.eventsPerSecond() / withCodec.eventsPerSecond());
+            return List.of(raw, bus, withCodec);
         } finally {
             Files.deleteIfExists(payloads);
         }
@@ -254,6 +275,78 @@ public final class KafkaBenchmark implements Benchmark {
         }
         return new Measurement("bus: over Kafka (" + PUBLISHERS + " publishers, concurrency " + CONSUMER_CONCURRENCY
                 + ")", events, nanos, publishLatency, cpu);
+    }
+
+    /**
+     * A third row, outside the ratio: what an application on kafka-clients alone does with the same envelopes, with
+     * the same producer properties. One producer writes each envelope to JSON as it sends it; one consumer (auto
+     * commit, as ConsumerPerformance's) reads each back. The tools never parse a record; the bus must, so this row
+     * shows how much of the gap is the JSON every event-carrying application pays.
+     */
+    private static Measurement clientsWithCodec(Admin admin, String bootstrap, String topic, int events,
+            int payloadBytes) throws Exception {
+        createTopic(admin, topic);
+        String filler = "x".repeat(payloadBytes);
+        List<Envelope> envelopes = new ArrayList<>(events);
+        for (int seq = 0; seq < events; seq++) {
+            Envelope event = event(filler, seq);
+            event.setPublishedAt(java.time.Instant.now().toString());
+            envelopes.add(event);
+        }
+        EnvelopeCodec codec = new EnvelopeCodec();
+        long[] sentAt = new long[events];
+        LatencyRecorder latencies = new LatencyRecorder(events);
+        String group = "codec-" + topic;
+        Map<String, Object> consumerProps = Map.of("bootstrap.servers", bootstrap, "group.id", group,
+                "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName());
+        long[] lastConsumed = new long[1];
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Future<?> consuming;
+        ExecutorService consumerThread = Executors.newSingleThreadExecutor();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
+            consuming = consumerThread.submit(() -> {
+                consumer.subscribe(List.of(topic));
+                int consumed = 0;
+                while (consumed < events) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        int seq = codec.decode(record.value()).getData().get("seq").asInt();
+                        latencies.record(System.nanoTime() - sentAt[seq]);
+                        consumed++;
+                    }
+                }
+                lastConsumed[0] = System.nanoTime();
+                return null;
+            });
+            awaitMembers(admin, group);
+            Map<String, Object> producerProps = new HashMap<>(PRODUCER);
+            producerProps.put("bootstrap.servers", bootstrap);
+            producerProps.put("key.serializer", StringSerializer.class.getName());
+            producerProps.put("value.serializer", ByteArraySerializer.class.getName());
+            long cpu = CPU.now();
+            long start = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps)) {
+                for (int seq = 0; seq < events; seq++) {
+                    Envelope event = envelopes.get(seq);
+                    sentAt[seq] = System.nanoTime();
+                    producer.send(new ProducerRecord<>(topic, event.getKey(), codec.encode(event)), (m, e) -> {
+                        if (e != null) {
+                            failed.compareAndSet(null, e);
+                        }
+                    });
+                }
+                producer.flush();
+            }
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            consuming.get(10, TimeUnit.MINUTES);
+            cpu = CPU.now() - cpu;
+            return new Measurement("raw kafka-clients with the envelope codec (not in the ratio)", events,
+                    lastConsumed[0] - start, latencies, cpu);
+        } finally {
+            consumerThread.shutdownNow();
+        }
     }
 
     private static Envelope event(String filler, int seq) {
