@@ -75,8 +75,11 @@ final class RouteReloader {
      */
     synchronized void loadAll() throws Exception {
         Map<Path, Collection<RoutesBuilder>> parsed = new LinkedHashMap<>();
+        Map<Path, String> contents = new HashMap<>();
         Map<Path, Set<String>> added = new HashMap<>();
         for (Path file : routeFiles()) {
+            // as loaded: a change made while starting is seen by the first scan
+            contents.put(file, Files.readString(file));
             Set<String> before = routeIds();
             try {
                 Collection<RoutesBuilder> builders = parse(file);
@@ -102,7 +105,7 @@ final class RouteReloader {
             added.get(file.getKey()).addAll(newIds(before));
         }
         for (Path file : parsed.keySet()) {
-            files.put(file, new LoadedFile(Files.readString(file), List.copyOf(added.get(file))));
+            files.put(file, new LoadedFile(contents.get(file), List.copyOf(added.get(file))));
             LOG.info("Loaded {} route(s) from {}: {}", added.get(file).size(), relative(file), added.get(file));
         }
     }
