@@ -1,5 +1,6 @@
 package io.eventbus.bus;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -11,8 +12,10 @@ import org.apache.camel.support.HealthCheckComponent;
 
 import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.deadletter.DeadLetters;
+import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.EnvelopeValidator;
+import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
@@ -161,6 +164,20 @@ public class BusComponent extends HealthCheckComponent {
 
     public EnvelopeValidator getValidator() {
         return validator;
+    }
+
+    /**
+     * Checks envelope JSON as a publish of it is checked ({@code eventbus publish}, {@code run --feed}, a route
+     * sending it to {@code bus:}): the fields the bus fills in when they are missing ({@code event_id},
+     * {@code schema_version}, {@code source}, {@code published_at}) may be missing; anything else wrong throws,
+     * naming the field.
+     */
+    public Envelope checkToPublish(byte[] json) throws InvalidEnvelopeException {
+        ObjectNode node = validator.codec().parseObject(json);
+        OutgoingEnvelopes.fillDefaults(node, source);
+        Envelope envelope = validator.codec().fromJson(node);
+        validator.write(envelope);
+        return envelope;
     }
 
     public DeadLetterPublisher getDeadLetterPublisher() {

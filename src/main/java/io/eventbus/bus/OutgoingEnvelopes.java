@@ -86,7 +86,11 @@ final class OutgoingEnvelopes {
         return Envelope.create(eventType, source, data);
     }
 
-    private static void fillDefaults(ObjectNode json, String source) {
+    /**
+     * Fills in what a publish may leave out: {@code event_id}, {@code schema_version}, {@code source} and
+     * {@code published_at}.
+     */
+    static void fillDefaults(ObjectNode json, String source) {
         if (!json.hasNonNull("event_id")) {
             json.put("event_id", UUID.randomUUID().toString());
         }

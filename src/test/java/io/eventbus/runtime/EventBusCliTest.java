@@ -117,6 +117,27 @@ class EventBusCliTest {
     }
 
     @Test
+    void validateBeforePublishAcceptsWhatTheBusFillsInAndNothingElse() throws Exception {
+        Path file = Files.writeString(dir.resolve("feed.jsonl"), String.join("\n",
+                "{\"event_type\":\"thing_happened\",\"data\":{\"n\":1}}",
+                "{\"event_type\":\"thing_happened\",\"schema_version\":\"1.0\",\"data\":{}}",
+                "{\"data\":{}}") + "\n");
+
+        CliRun consumed = cli("validate", file.toString());
+        assertEquals(1, consumed.exitCode(), consumed.err());
+        String first = consumed.out().lines().filter(l -> l.startsWith(file + ":1: ")).findFirst().orElse("");
+        assertTrue(first.contains("published_at: required field is missing"), consumed.out());
+
+        CliRun toPublish = cli("validate", "--before-publish", file.toString());
+        assertEquals(1, toPublish.exitCode(), toPublish.err());
+        String[] lines = toPublish.out().strip().split("\n");
+        assertEquals(2, lines.length, toPublish.out());
+        assertTrue(lines[0].startsWith(file + ":2: schema_version: "), lines[0]);
+        assertTrue(lines[1].startsWith(file + ":3: event_type: "), lines[1]);
+        assertTrue(toPublish.err().contains("3 event(s), 2 invalid"), toPublish.err());
+    }
+
+    @Test
     void brokerCommandsOnTheMemoryTransportSayItLivesInOneProcess() throws Exception {
         Path file = Files.writeString(dir.resolve("e.jsonl"), "{}\n");
         for (String[] args : new String[][] { { "publish", "--topic", "t", file.toString() },
