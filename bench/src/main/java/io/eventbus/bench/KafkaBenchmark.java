@@ -302,20 +302,22 @@ public final class KafkaBenchmark implements Benchmark {
                 "value.deserializer", ByteArrayDeserializer.class.getName());
         long[] lastConsumed = new long[1];
         AtomicReference<Exception> failed = new AtomicReference<>();
-        Future<?> consuming;
         ExecutorService consumerThread = Executors.newSingleThreadExecutor();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
-            consuming = consumerThread.submit(() -> {
-                consumer.subscribe(List.of(topic));
-                int consumed = 0;
-                while (consumed < events) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                        int seq = codec.decode(record.value()).getData().get("seq").asInt();
-                        latencies.record(System.nanoTime() - sentAt[seq]);
-                        consumed++;
+        try {
+            // the consumer lives and is closed on its own thread: a KafkaConsumer takes calls from one thread only
+            Future<?> consuming = consumerThread.submit(() -> {
+                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
+                    consumer.subscribe(List.of(topic));
+                    int consumed = 0;
+                    while (consumed < events) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                            int seq = codec.decode(record.value()).getData().get("seq").asInt();
+                            latencies.record(System.nanoTime() - sentAt[seq]);
+                            consumed++;
+                        }
                     }
+                    lastConsumed[0] = System.nanoTime();
                 }
-                lastConsumed[0] = System.nanoTime();
                 return null;
             });
             awaitMembers(admin, group);
