@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -219,7 +220,7 @@ class RouteReloaderTest {
         context.getPropertiesComponent().addInitialProperty("eventbus.subscribers.made.enabled", "false");
         write("a-uses.camel.yaml", templated("t3"));
         reloader.scan();
-        assertEquals(org.apache.camel.ServiceStatus.Stopped, context.getRouteController().getRouteStatus("made"));
+        assertEquals(ServiceStatus.Stopped, context.getRouteController().getRouteStatus("made"));
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -181,8 +183,8 @@ class RedisStreamsComponentIT {
 
     @Test
     void aMemberHoldsNoMoreThanItsPrefetchAndReadsFullBatches() throws Exception {
-        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch open = new CountDownLatch(1);
+        AtomicInteger processed = new AtomicInteger();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
