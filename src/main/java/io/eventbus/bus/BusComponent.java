@@ -1,6 +1,5 @@
 package io.eventbus.bus;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -173,9 +172,8 @@ public class BusComponent extends HealthCheckComponent {
      * naming the field.
      */
     public Envelope checkToPublish(byte[] json) throws InvalidEnvelopeException {
-        ObjectNode node = validator.codec().parseObject(json);
-        OutgoingEnvelopes.fillDefaults(node, source);
-        Envelope envelope = validator.codec().fromJson(node);
+        Envelope envelope = OutgoingEnvelopes.withDefaults(validator.codec().parseObject(json), validator.codec(),
+                source);
         validator.write(envelope);
         return envelope;
     }

@@ -47,8 +47,7 @@ final class OutgoingEnvelopes {
                     : exchange.getMessage().getBody(byte[].class);
             ObjectNode json = codec.parseObject(bytes);
             if (json.has("event_type")) {
-                fillDefaults(json, source);
-                return codec.fromJson(json);
+                return withDefaults(json, codec, source);
             }
             return newEvent(eventType, source, json, what);
         }
@@ -87,10 +86,15 @@ final class OutgoingEnvelopes {
     }
 
     /**
-     * Fills in what a publish may leave out: {@code event_id}, {@code schema_version}, {@code source} and
-     * {@code published_at}.
+     * The envelope of publishable JSON, with what a publish may leave out filled in: {@code event_id},
+     * {@code schema_version}, {@code source} and {@code published_at}.
      */
-    static void fillDefaults(ObjectNode json, String source) {
+    static Envelope withDefaults(ObjectNode json, EnvelopeCodec codec, String source) {
+        fillDefaults(json, source);
+        return codec.fromJson(json);
+    }
+
+    private static void fillDefaults(ObjectNode json, String source) {
         if (!json.hasNonNull("event_id")) {
             json.put("event_id", UUID.randomUUID().toString());
         }
