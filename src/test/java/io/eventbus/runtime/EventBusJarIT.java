@@ -105,11 +105,17 @@ class EventBusJarIT {
                 .redirectError(log.toFile()).redirectOutput(stdout.toFile()).start();
         Map<String, String> pipeline = Map.of("topic", "listings.raw", "group", "listings-pipeline");
         Map<String, String> raw = Map.of("topic", "listings.raw");
-        // done: every delivery of the pipeline settled, every dead letter read by the summary's counter
+        long feedLines = Files.readAllLines(Path.of("samples/listings/raw.jsonl")).stream()
+                .filter(l -> !l.isBlank()).count();
+        // done: the whole feed published (or dead-lettered at the feed), every delivery of the pipeline settled,
+        // every dead letter read by the summary's counter; without the first, a consumer that caught up with a
+        // feed still being published looked done
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
             PrometheusText m = new PrometheusText(get(base + "/observe/metrics").body());
             double consumed = m.sum("eventbus_events_consumed_total", pipeline);
-            return consumed > 0 && consumed == m.sum("eventbus_events_published_total", raw)
+            double fed = m.sum("eventbus_events_published_total", raw) + m.sum("eventbus_events_dead_lettered_total",
+                    Map.of("topic", "listings.raw", "stage", "validation"));
+            return fed == feedLines && consumed == m.sum("eventbus_events_published_total", raw)
                     && m.sum("eventbus_events_acknowledged_total", pipeline) == consumed
                     && m.sum("eventbus_events_acknowledged_total", Map.of("group", "eventbus-run-summary"))
                             == m.sum("eventbus_events_dead_lettered_total", raw);
