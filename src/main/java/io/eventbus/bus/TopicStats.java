@@ -27,7 +27,14 @@ public record TopicStats(String topic, Long length, List<GroupStats> groups, Map
      * @param lag       events not yet delivered to the group (queue depth on RabbitMQ), or null
      * @param pending   events delivered to a member and not yet acknowledged, or null
      * @param consumers members currently attached, or null
+     * @param heldPastRetention events the transport keeps beyond its retention target only because this group has
+     *                  not read or acknowledged them; null where the transport has no such target or cannot tell
      */
-    public record GroupStats(String group, Long lag, Long pending, Integer consumers) {
+    public record GroupStats(String group, Long lag, Long pending, Integer consumers, Long heldPastRetention) {
+
+        /** A group's position where the transport has no retention target that a group could hold back. */
+        public GroupStats(String group, Long lag, Long pending, Integer consumers) {
+            this(group, lag, pending, consumers, null);
+        }
     }
 }

@@ -23,8 +23,9 @@ import io.eventbus.deadletter.DeadLetterPublisher;
 
 /**
  * The backlog gauges: per topic its length ({@value BusMetrics#TOPIC_LENGTH}) and its dead-letter topic's
- * ({@value BusMetrics#DLQ_DEPTH}); per consumer group {@value BusMetrics#LAG}, {@value BusMetrics#PENDING} and
- * {@value BusMetrics#MEMBERS}. Every topic some {@code bus:} consumer of this application reads is polled through
+ * ({@value BusMetrics#DLQ_DEPTH}); per consumer group {@value BusMetrics#LAG}, {@value BusMetrics#PENDING},
+ * {@value BusMetrics#MEMBERS} and, where the transport has a retention target a group can hold back (Redis),
+ * {@value BusMetrics#HELD_PAST_RETENTION}. Every topic some {@code bus:} consumer of this application reads is polled through
  * its transport's {@link Transport#stats} every {@code intervalMillis} on one thread, and the gauges show the last
  * poll: a scrape never waits for a broker, and each transport, present or future, is covered by implementing
  * {@code stats}. A figure the broker cannot tell, or a poll that failed, shows as NaN.
@@ -99,6 +100,11 @@ public final class BacklogGauges extends ServiceSupport {
             set(BusMetrics.PENDING, "Events delivered to the group and not yet acknowledged", groupTags,
                     group.pending());
             set(BusMetrics.MEMBERS, "Members of the group attached to the topic", groupTags, group.consumers());
+            if (group.heldPastRetention() != null || figures.containsKey(
+                    groupTags.and("__name", BusMetrics.HELD_PAST_RETENTION))) {
+                set(BusMetrics.HELD_PAST_RETENTION, "Events kept beyond the topic's retention target only because "
+                        + "the group has not read or acknowledged them", groupTags, group.heldPastRetention());
+            }
         }
         TopicStats dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic), Set.of());
         set(BusMetrics.DLQ_DEPTH, "Dead letters retained in the topic's dead-letter topic", topicTags, dlq.length());

@@ -54,6 +54,8 @@ public final class BusMetrics {
     public static final String LAG = "eventbus.consumer.lag";
     public static final String PENDING = "eventbus.consumer.pending";
     public static final String MEMBERS = "eventbus.consumer.members";
+    /** Events kept beyond the topic's retention target only because the group has not read or acknowledged them. */
+    public static final String HELD_PAST_RETENTION = "eventbus.consumer.held.past.retention";
     public static final String TOPIC_LENGTH = "eventbus.topic.length";
     public static final String DLQ_DEPTH = "eventbus.dlq.depth";
     public static final String RELOADS = "eventbus.routes.reloads";

@@ -65,11 +65,10 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "publishTimeout": getOrCreateConfiguration(target).setPublishTimeout(property(camelContext, long.class, value)); return true;
         case "redeliverydelay":
         case "redeliveryDelay": getOrCreateConfiguration(target).setRedeliveryDelay(property(camelContext, long.class, value)); return true;
+        case "retention": getOrCreateConfiguration(target).setRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
         case "startfrom":
         case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, boolean.class, value)); return true;
-        case "trimsafely":
-        case "trimSafely": getOrCreateConfiguration(target).setTrimSafely(property(camelContext, boolean.class, value)); return true;
         case "uri": getOrCreateConfiguration(target).setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -114,11 +113,10 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "publishTimeout": return long.class;
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
+        case "retention": return io.eventbus.transport.redis.RetentionMode.class;
         case "startfrom":
         case "startFrom": return io.eventbus.bus.StartPosition.class;
         case "tls": return boolean.class;
-        case "trimsafely":
-        case "trimSafely": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
         default: return null;
@@ -164,11 +162,10 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "publishTimeout": return getOrCreateConfiguration(target).getPublishTimeout();
         case "redeliverydelay":
         case "redeliveryDelay": return getOrCreateConfiguration(target).getRedeliveryDelay();
+        case "retention": return getOrCreateConfiguration(target).getRetention();
         case "startfrom":
         case "startFrom": return getOrCreateConfiguration(target).getStartFrom();
         case "tls": return getOrCreateConfiguration(target).isTls();
-        case "trimsafely":
-        case "trimSafely": return getOrCreateConfiguration(target).isTrimSafely();
         case "uri": return getOrCreateConfiguration(target).getUri();
         case "username": return getOrCreateConfiguration(target).getUsername();
         default: return null;

@@ -55,11 +55,10 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "publishTimeout": target.getConfiguration().setPublishTimeout(property(camelContext, long.class, value)); return true;
         case "redeliverydelay":
         case "redeliveryDelay": target.getConfiguration().setRedeliveryDelay(property(camelContext, long.class, value)); return true;
+        case "retention": target.getConfiguration().setRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
         case "startfrom":
         case "startFrom": target.getConfiguration().setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
         case "tls": target.getConfiguration().setTls(property(camelContext, boolean.class, value)); return true;
-        case "trimsafely":
-        case "trimSafely": target.getConfiguration().setTrimSafely(property(camelContext, boolean.class, value)); return true;
         case "uri": target.getConfiguration().setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -101,11 +100,10 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "publishTimeout": return long.class;
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
+        case "retention": return io.eventbus.transport.redis.RetentionMode.class;
         case "startfrom":
         case "startFrom": return io.eventbus.bus.StartPosition.class;
         case "tls": return boolean.class;
-        case "trimsafely":
-        case "trimSafely": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
         default: return null;
@@ -148,11 +146,10 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "publishTimeout": return target.getConfiguration().getPublishTimeout();
         case "redeliverydelay":
         case "redeliveryDelay": return target.getConfiguration().getRedeliveryDelay();
+        case "retention": return target.getConfiguration().getRetention();
         case "startfrom":
         case "startFrom": return target.getConfiguration().getStartFrom();
         case "tls": return target.getConfiguration().isTls();
-        case "trimsafely":
-        case "trimSafely": return target.getConfiguration().isTrimSafely();
         case "uri": return target.getConfiguration().getUri();
         case "username": return target.getConfiguration().getUsername();
         default: return null;

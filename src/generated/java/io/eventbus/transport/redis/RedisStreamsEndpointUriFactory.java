@@ -44,10 +44,10 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
         props.add("prefetch");
         props.add("publishTimeout");
         props.add("redeliveryDelay");
+        props.add("retention");
         props.add("startFrom");
         props.add("stream");
         props.add("tls");
-        props.add("trimSafely");
         props.add("uri");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);

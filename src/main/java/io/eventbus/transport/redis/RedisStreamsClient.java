@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -167,6 +170,13 @@ public final class RedisStreamsClient implements AutoCloseable {
     /** The stream's length, 0 when it does not exist. */
     public long length(String stream, long timeoutMillis) throws Exception {
         return await(commands().xlen(stream), timeoutMillis);
+    }
+
+    /** The id of the stream's first entry, or null when it has none. */
+    StreamEntryId firstId(String stream, long timeoutMillis) throws Exception {
+        List<StreamMessage<String, byte[]>> first = await(commands().xrange(stream, Range.unbounded(), Limit.from(1)),
+                timeoutMillis);
+        return first.isEmpty() ? null : StreamEntryId.parse(first.get(0).getId());
     }
 
     @Override

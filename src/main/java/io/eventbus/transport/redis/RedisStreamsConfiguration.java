@@ -108,35 +108,36 @@ public class RedisStreamsConfiguration implements Cloneable {
     // ---------------------------------------------------------------- producer
 
     /**
-     * Retention in entries (default 10000): XADD MAXLEN n, approximate (tilde) unless approximateTrimming is false;
-     * 0 keeps every entry.
+     * Retention target in entries (default 10000; 0: none). Under the default retention TARGET the stream is trimmed
+     * towards it only past what every consumer group has read and acknowledged; under CAP it is a hard limit that a
+     * publish may not exceed while the oldest entry is still needed.
      */
     @UriParam(label = "producer", defaultValue = "10000")
     private long maxLen = 10000;
 
     /**
-     * Retention in time (in milliseconds, default 0: off): entries older than this are trimmed with
-     * XADD MINID (now minus maxAge); used when maxLen is 0 (Redis takes one strategy per XADD), and
-     * combined with maxLen by trimSafely.
+     * Retention target in time (in milliseconds, default 0: none): entries older than this are trimmed once every
+     * consumer group has read and acknowledged them, under either retention.
      */
     @UriParam(label = "producer", defaultValue = "0")
     private long maxAge;
 
     /**
-     * Whether retention trims approximately (default true): the tilde form removes whole radix-tree nodes only, which
-     * is much cheaper.
+     * Whether trimming removes whole radix-tree nodes only (default true), much cheaper than exact trimming: the
+     * stream then holds up to one node (stream-node-max-entries, 100 by default) more than its target.
      */
     @UriParam(label = "producer", defaultValue = "true")
     private boolean approximateTrimming = true;
 
     /**
-     * Whether retention may never drop an entry that some consumer group has not yet received or acknowledged
-     * (default false). The producer then trims with XTRIM MINID after every maxLen / 10 publishes, to
-     * the oldest of the retention limit and, per group, the smallest pending id (XPENDING) and the entry after
-     * the last delivered one (XINFO GROUPS); a stream may grow past maxLen while a group lags.
+     * What maxLen means (default TARGET). TARGET: a goal, reached only past what every consumer group has read and
+     * acknowledged; a lagging group makes the stream grow past it, which the held-past-retention gauge and a
+     * warning (at most once a minute) report, naming the group. CAP: a hard limit; a publish that would need to drop
+     * an entry some group has not read or acknowledged is refused with a retryable error naming that group
+     * (back-pressure on the publishers). Neither ever drops an entry a group still needs.
      */
-    @UriParam(label = "producer", defaultValue = "false")
-    private boolean trimSafely;
+    @UriParam(label = "producer", defaultValue = "TARGET", enums = "TARGET,CAP")
+    private RetentionMode retention = RetentionMode.TARGET;
 
     /** How long (in milliseconds) a publish waits for Redis to accept the entry (default 10000). */
     @UriParam(label = "producer", defaultValue = "10000")
@@ -169,8 +170,11 @@ public class RedisStreamsConfiguration implements Cloneable {
         if (bodyField == null || bodyField.isBlank()) {
             throw new IllegalArgumentException("bodyField: must not be empty");
         }
-        if (trimSafely && maxLen == 0 && maxAge == 0) {
-            throw new IllegalArgumentException("trimSafely: needs a retention limit, maxLen or maxAge, above 0");
+        if (retention == null) {
+            throw new IllegalArgumentException("retention: must be TARGET or CAP");
+        }
+        if (retention == RetentionMode.CAP && maxLen == 0) {
+            throw new IllegalArgumentException("retention: CAP needs maxLen above 0, the cap");
         }
     }
 
@@ -338,12 +342,12 @@ public class RedisStreamsConfiguration implements Cloneable {
         this.approximateTrimming = approximateTrimming;
     }
 
-    public boolean isTrimSafely() {
-        return trimSafely;
+    public RetentionMode getRetention() {
+        return retention;
     }
 
-    public void setTrimSafely(boolean trimSafely) {
-        this.trimSafely = trimSafely;
+    public void setRetention(RetentionMode retention) {
+        this.retention = retention;
     }
 
     public long getPublishTimeout() {

@@ -143,8 +143,8 @@ public final class RedisTransport implements Transport {
     }
 
     /**
-     * {@code XLEN} and {@code XINFO GROUPS}: per group its lag (Redis 7; null when Redis cannot tell), pending and
-     * consumers. A group asked for that Redis does not know is reported with lag and pending unknown and no
+     * {@code XLEN} and {@code XINFO GROUPS}: per group its lag (Redis 7; null when Redis cannot tell), pending,
+     * consumers and the entries held past {@code max-len} for it ({@link GroupNeed#heldPastRetention}). A group asked for that Redis does not know is reported with lag and pending unknown and no
      * consumer. Creates nothing.
      */
     @Override
@@ -153,11 +153,14 @@ public final class RedisTransport implements Transport {
         long length = client.length(stream, PROBE_TIMEOUT);
         List<TopicStats.GroupStats> stats = new ArrayList<>();
         Set<String> missing = new TreeSet<>(groups);
-        for (StreamGroupInfo group : client.groups(stream, PROBE_TIMEOUT)) {
+        List<StreamGroupInfo> known = client.groups(stream, PROBE_TIMEOUT);
+        Map<String, Long> held = configuration.getMaxLen() > 0 ? GroupNeed.heldPastRetention(client, stream, known,
+                length, configuration.getMaxLen(), PROBE_TIMEOUT) : Map.of();
+        for (StreamGroupInfo group : known) {
             missing.remove(group.name());
             if (groups.isEmpty() || groups.contains(group.name())) {
                 stats.add(new TopicStats.GroupStats(group.name(), group.lag(), group.pending(),
-                        (int) group.consumers()));
+                        (int) group.consumers(), held.get(group.name())));
             }
         }
         for (String group : missing) {
@@ -167,6 +170,7 @@ public final class RedisTransport implements Transport {
         details.put("stream", stream);
         if (configuration.getMaxLen() > 0) {
             details.put("max_len", configuration.getMaxLen());
+            details.put("retention", configuration.getRetention().name().toLowerCase(java.util.Locale.ROOT));
         }
         return new TopicStats(topic, length, stats, details);
     }

@@ -1,6 +1,10 @@
 package io.eventbus.transport.redis;
 
+import java.util.Locale;
+
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.EventBusProperties;
 import io.eventbus.bus.Transport;
@@ -9,13 +13,15 @@ import io.eventbus.bus.TransportFactory;
 /**
  * Creates the {@code redis} transport from the {@code eventbus.redis.*} keys (see {@code application.properties}):
  * {@code uri} (default {@code redis://127.0.0.1:6379}), {@code username}, {@code password}, {@code database},
- * {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code trim-safely},
+ * {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code retention}
+ * ({@code target} or {@code cap}, see {@link RetentionMode}), {@code approximate-trimming},
  * consumer {@code count} (100), {@code prefetch} (400), {@code block} (ms, 2000), {@code claim-min-idle} (ms, 60000),
  * {@code claim-interval} (ms, 1000), and {@code publish-timeout} (ms, 10000). Group, concurrency, redelivery delay
  * and start position come from each {@code bus:} endpoint.
  */
 public final class RedisTransportFactory implements TransportFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTransportFactory.class);
     private static final String PREFIX = "eventbus.redis.";
 
     @Override
@@ -33,7 +39,7 @@ public final class RedisTransportFactory implements TransportFactory {
         c.setMaxLen(settings.nonNegativeLong(PREFIX + "max-len", c.getMaxLen()));
         c.setMaxAge(settings.nonNegativeLong(PREFIX + "max-age", c.getMaxAge()));
         c.setApproximateTrimming(settings.bool(PREFIX + "approximate-trimming", true));
-        c.setTrimSafely(settings.bool(PREFIX + "trim-safely", false));
+        c.setRetention(retention(settings));
         c.setCount(settings.positiveInt(PREFIX + "count", c.getCount()));
         c.setPrefetch(settings.positiveInt(PREFIX + "prefetch", c.getPrefetch()));
         c.setBlock(settings.positiveInt(PREFIX + "block", (int) c.getBlock()));
@@ -46,5 +52,18 @@ public final class RedisTransportFactory implements TransportFactory {
             throw new IllegalArgumentException(PREFIX + e.getMessage(), e);
         }
         return c;
+    }
+
+    /** {@code retention}: target (default) or cap; {@code trim-safely}, its predecessor, is ignored with a warning. */
+    private static RetentionMode retention(EventBusProperties settings) {
+        settings.string(PREFIX + "trim-safely").ifPresent(value -> LOG.warn("{}trim-safely = {} has no effect any "
+                + "more: retention never drops an entry a consumer group has not acknowledged; {}retention = target "
+                + "(default) or cap chooses what max-len means. Remove the key.", PREFIX, value, PREFIX));
+        String value = settings.string(PREFIX + "retention", "target");
+        try {
+            return RetentionMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + "retention: expected target or cap but was '" + value + "'");
+        }
     }
 }

@@ -24,15 +24,15 @@ class RedisTransportFactoryTest {
         assertEquals(60_000, defaults.getClaimMinIdle());
         assertEquals(100, defaults.getCount());
         assertEquals(400, defaults.getPrefetch());
-        assertFalse(defaults.isTrimSafely());
+        assertEquals(RetentionMode.TARGET, defaults.getRetention(), "retention never drops unread entries by default");
 
         RedisStreamsConfiguration set = RedisTransportFactory.configuration(settings(
                 "eventbus.redis.uri", "redis://localhost:6380/2", "eventbus.redis.max-len", "500",
-                "eventbus.redis.trim-safely", "true", "eventbus.redis.claim-min-idle", "5000",
+                "eventbus.redis.retention", "cap", "eventbus.redis.claim-min-idle", "5000",
                 "eventbus.redis.password", "s3cret", "eventbus.redis.prefetch", "50"));
         assertEquals("redis://localhost:6380/2", set.getUri());
         assertEquals(500, set.getMaxLen());
-        assertTrue(set.isTrimSafely());
+        assertEquals(RetentionMode.CAP, set.getRetention());
         assertEquals(5000, set.getClaimMinIdle());
         assertEquals("s3cret", set.getPassword());
         assertEquals(50, set.getPrefetch());
@@ -47,8 +47,11 @@ class RedisTransportFactoryTest {
                 () -> RedisTransportFactory.configuration(settings("eventbus.redis.prefetch", "0")));
         assertTrue(e.getMessage().startsWith("eventbus.redis.prefetch: "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory.configuration(settings(
-                "eventbus.redis.trim-safely", "true", "eventbus.redis.max-len", "0")));
-        assertTrue(e.getMessage().startsWith("eventbus.redis.trimSafely: needs a retention limit"), e.getMessage());
+                "eventbus.redis.retention", "cap", "eventbus.redis.max-len", "0")));
+        assertEquals("eventbus.redis.retention: CAP needs maxLen above 0, the cap", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory.configuration(settings(
+                "eventbus.redis.retention", "trim")));
+        assertEquals("eventbus.redis.retention: expected target or cap but was 'trim'", e.getMessage());
     }
 
     @Test
