@@ -58,6 +58,12 @@ public final class RedisBenchmark implements Benchmark {
     /** Publishes awaiting Redis's reply at once on the bus side (the raw side pipelines its XADDs too). */
     static final int MAX_IN_FLIGHT = Integer.getInteger("bench.in-flight", 1000);
     static final int BUS_CONCURRENCY = Integer.getInteger("bench.concurrency", 4);
+    /**
+     * Retention of both sides in entries ({@code -Dbench.max-len}; default the larger of 10,000 and the events, so
+     * nothing is trimmed): below the events, the raw side trims on every {@code XADD MAXLEN ~} whoever has read the
+     * entries, the bus only past what its group has acknowledged, which is what that safety costs per publish.
+     */
+    static final int MAX_LEN = Integer.getInteger("bench.max-len", 0);
     private static final String URI = "redis://127.0.0.1:6379";
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -108,6 +114,10 @@ public final class RedisBenchmark implements Benchmark {
             }
         }
         return (long) (seconds * 1e9);
+    }
+
+    private static int maxLen(List<Envelope> events) {
+        return MAX_LEN > 0 ? MAX_LEN : Math.max(10_000, events.size());
     }
 
     private static List<Envelope> events(int count, int payloadBytes) {
@@ -172,7 +182,7 @@ public final class RedisBenchmark implements Benchmark {
             }, "raw-consumer");
             consumer.start();
             Semaphore window = new Semaphore(1000);
-            XAddArgs retention = new XAddArgs().maxlen(Math.max(10_000, events.size())).approximateTrimming();
+            XAddArgs retention = new XAddArgs().maxlen(maxLen(events)).approximateTrimming();
             long cpu = CPU.now();
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
@@ -212,7 +222,7 @@ public final class RedisBenchmark implements Benchmark {
         Properties props = new Properties();
         props.put("eventbus.transport", "redis");
         props.put("eventbus.redis.uri", URI);
-        props.put("eventbus.redis.max-len", String.valueOf(Math.max(10_000, events.size())));
+        props.put("eventbus.redis.max-len", String.valueOf(maxLen(events)));
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override
