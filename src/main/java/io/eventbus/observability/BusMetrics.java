@@ -43,6 +43,11 @@ public final class BusMetrics {
     public static final String DEAD_LETTERED = "eventbus.events.dead.lettered";
     public static final String DEDUPLICATED = "eventbus.events.deduplicated";
     public static final String UNROUTABLE = "eventbus.events.unroutable";
+    /**
+     * Events a consumer group never received because the broker no longer had them when the group got there (its
+     * retention deleted them first).
+     */
+    public static final String SKIPPED = "eventbus.events.skipped";
     /** End-to-end latency: completion of a consumed event minus its {@code published_at}. */
     public static final String LATENCY = "eventbus.events.latency";
     /** p50, p95 and p99 of {@link #LATENCY}, tagged {@code quantile}. */
@@ -171,6 +176,11 @@ public final class BusMetrics {
     /** An event no topic wanted: sent to a routing table's unroutable topic, or returned by the broker. */
     public void unroutable(String topic, String eventType, String reason) {
         counter(UNROUTABLE, Tags.of(TOPIC, topic, EVENT_TYPE, type(eventType), REASON, reason)).increment();
+    }
+
+    /** {@code count} events of the topic the group never received: the broker deleted them before it read them. */
+    public void skipped(String topic, String group, String transport, long count) {
+        counter(SKIPPED, Tags.of(TOPIC, topic, GROUP, group, TRANSPORT, transport)).increment(count);
     }
 
     /**

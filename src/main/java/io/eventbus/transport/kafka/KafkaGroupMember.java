@@ -1,6 +1,7 @@
 package io.eventbus.transport.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -35,6 +38,7 @@ import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
 import io.eventbus.bus.StartPosition;
 import io.eventbus.bus.TransportConsumer;
+import io.eventbus.observability.BusMetrics;
 
 /**
  * One member of a consumer group on a Kafka topic: a consumer loop on kafka-clients' {@link KafkaConsumer} and
@@ -58,6 +62,14 @@ import io.eventbus.bus.TransportConsumer;
  * stops delivering them, waits up to {@code settle-timeout} for their in-flight deliveries, commits what is
  * settled and drops the rest, which the new owner reads again from the commit. Lost partitions are dropped without
  * a commit.
+ * <p>
+ * The consumer never moves an offset by itself ({@code auto.offset.reset=none}). A partition the group has no
+ * commit for starts where the binding's {@link StartPosition} says. A committed or fetch offset the broker no longer
+ * has — its retention ({@code retention.ms}, {@code retention.bytes}) deleted records the group had not read — is
+ * reported as an ERROR naming topic, partition, group and how many records were skipped, counted in
+ * {@value BusMetrics#SKIPPED}, and the member goes on from the oldest record the broker still has: the records are
+ * gone, and stopping the group would only let the rest be deleted as well. An offset beyond the end of the log (the
+ * topic was deleted and created again) is reported too, and the partition is read again from its start.
  */
 final class KafkaGroupMember implements TransportConsumer {
 
@@ -194,8 +206,7 @@ final class KafkaGroupMember implements TransportConsumer {
     // ------------------------------------------------------------------ the consumer loop
 
     private void poll() {
-        String reset = binding.startPosition() == StartPosition.LATEST ? "latest" : "earliest";
-        Properties props = settings.consumerProperties(binding.consumerName(), binding.group(), reset);
+        Properties props = settings.consumerProperties(binding.consumerName(), binding.group());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic), new Rebalance(consumer));
             boolean paused = false;
@@ -213,6 +224,12 @@ final class KafkaGroupMember implements TransportConsumer {
                     records = consumer.poll(
                             Duration.ofMillis(paused ? PAUSED_POLL_MILLIS : settings.pollTimeoutMillis()));
                 } catch (WakeupException e) {
+                    continue;
+                } catch (OffsetOutOfRangeException e) {
+                    continueFromLogStart(consumer, e.offsetOutOfRangePartitions());
+                    continue;
+                } catch (NoOffsetForPartitionException e) {
+                    seekToStartPosition(consumer, e.partitions());
                     continue;
                 }
                 for (TopicPartition partition : records.partitions()) {
@@ -241,6 +258,43 @@ final class KafkaGroupMember implements TransportConsumer {
         } finally {
             owned.values().forEach(PartitionOffsets::close);
             owned.clear();
+        }
+    }
+
+    /**
+     * The broker no longer has the offsets the group was about to read: reports each partition's skipped records
+     * and continues from the oldest record the broker still has.
+     */
+    private void continueFromLogStart(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> outOfRange) {
+        Duration timeout = Duration.ofMillis(settings.requestTimeoutMillis());
+        Map<TopicPartition, Long> start = consumer.beginningOffsets(outOfRange.keySet(), timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(outOfRange.keySet(), timeout);
+        outOfRange.forEach((tp, offset) -> {
+            long logStart = start.get(tp);
+            if (offset < logStart) {
+                long skipped = logStart - offset;
+                LOG.error("Kafka topic {} partition {}: group {} lost {} records it had not read (offsets {} to {}):"
+                        + " the broker deleted them (retention.ms / retention.bytes of the topic) before the group"
+                        + " got there; continuing from offset {}", tp.topic(), tp.partition(), binding.group(),
+                        skipped, offset, logStart - 1, logStart);
+                BusMetrics.of(context, BusMetrics.DEFAULT_MAX_EVENT_TYPES).skipped(topic, binding.group(),
+                        KafkaTransport.NAME, skipped);
+            } else {
+                LOG.error("Kafka topic {} partition {}: group {} was at offset {}, beyond the end of the log ({}):"
+                        + " the topic was deleted and created again, or its log truncated; reading the partition"
+                        + " again from offset {}", tp.topic(), tp.partition(), binding.group(), offset,
+                        end.get(tp), logStart);
+            }
+            consumer.seek(tp, logStart);
+        });
+    }
+
+    /** Partitions the group has no committed offset for start at the binding's start position. */
+    private void seekToStartPosition(KafkaConsumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
+        if (binding.startPosition() == StartPosition.LATEST) {
+            consumer.seekToEnd(partitions);
+        } else {
+            consumer.seekToBeginning(partitions);
         }
     }
 
@@ -325,8 +379,15 @@ final class KafkaGroupMember implements TransportConsumer {
             }
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions),
                     Duration.ofMillis(settings.requestTimeoutMillis()));
+            List<TopicPartition> uncommitted = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 owned.put(tp, new PartitionOffsets(tp, committed.get(tp)));
+                if (committed.get(tp) == null) {
+                    uncommitted.add(tp);
+                }
+            }
+            if (!uncommitted.isEmpty()) {
+                seekToStartPosition(consumer, uncommitted);
             }
             LOG.info("{} of group {} now owns {}", binding.consumerName(), binding.group(), partitions);
         }

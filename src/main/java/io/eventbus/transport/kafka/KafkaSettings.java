@@ -33,9 +33,15 @@ public final class KafkaSettings {
     static final String PRODUCER_PREFIX = PREFIX + "producer.";
     static final String CONSUMER_PREFIX = PREFIX + "consumer.";
 
-    /** Consumer properties the transport owns: auto-commit would commit ahead of the work. */
+    /**
+     * Consumer properties the transport owns: auto-commit would commit ahead of the work, and an automatic offset
+     * reset would move a group whose committed offset the broker's retention already deleted past the records it
+     * never read without a word (the member reports that skip itself, then goes on from the log start; a new
+     * group starts where the endpoint's {@code startFrom} says).
+     */
     static final Map<String, String> PINNED_CONSUMER = Map.of(
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
 
@@ -100,7 +106,8 @@ public final class KafkaSettings {
                 String name = key.substring(CONSUMER_PREFIX.length());
                 if (PINNED_CONSUMER.containsKey(name) || name.equals(ConsumerConfig.GROUP_ID_CONFIG)) {
                     throw new IllegalArgumentException(key + ": the Kafka transport sets " + name
-                            + " itself (commits follow the work; the group is the bus: endpoint's group)");
+                            + " itself (commits follow the work; the group is the bus: endpoint's group; a new"
+                            + " group starts where the endpoint's startFrom says)");
                 }
                 s.consumer.put(name, value);
             }
@@ -212,9 +219,13 @@ public final class KafkaSettings {
         return props;
     }
 
-    Properties consumerProperties(String clientId, String group, String autoOffsetReset) {
+    /**
+     * A group member's consumer. It never resets an offset by itself ({@code auto.offset.reset=none}): the member
+     * seeks a partition the group has no commit for to its start position, and reports and handles a committed
+     * offset the broker no longer has.
+     */
+    Properties consumerProperties(String clientId, String group) {
         Properties props = base(clientId);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
         props.putAll(consumer);
         props.putAll(PINNED_CONSUMER);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -230,6 +241,7 @@ public final class KafkaSettings {
         props.putAll(consumer);
         props.putAll(PINNED_CONSUMER);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return props;
     }

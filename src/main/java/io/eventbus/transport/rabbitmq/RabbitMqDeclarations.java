@@ -49,6 +49,14 @@ final class RabbitMqDeclarations implements ConnectionListener {
                 return;
             }
         }
+        for (Declarable declarable : fresh) {
+            if (declarable instanceof Queue queue) {
+                String risk = RabbitMqTopology.removalRisk(queue.getName(), queue.getArguments());
+                if (risk != null) {
+                    LOG.warn("RabbitMQ may remove events nobody has read from {}", risk);
+                }
+            }
+        }
         try {
             fresh.forEach(this::declareOne);
         } catch (AmqpConnectException e) {

@@ -142,6 +142,37 @@ final class RabbitMqTopology {
         return all;
     }
 
+    /**
+     * What a queue's arguments let the broker remove before anyone read it, or null when nothing: RabbitMQ's
+     * default overflow ({@code drop-head}) drops the oldest messages of a queue over {@code x-max-length} or
+     * {@code x-max-length-bytes}, {@code x-message-ttl} expires messages, {@code x-expires} deletes an unused queue
+     * with its messages. With a dead-letter exchange the first two move messages there instead of dropping them.
+     * {@code reject-publish} refuses new messages instead (the publish fails; nothing already queued is lost).
+     */
+    static String removalRisk(String queue, Map<String, Object> args) {
+        List<String> risks = new ArrayList<>();
+        boolean deadLetters = args.containsKey("x-dead-letter-exchange");
+        String whereTo = deadLetters ? "moves them to its dead-letter exchange ('"
+                + args.get("x-dead-letter-exchange") + "', routing key '" + args.getOrDefault(
+                        "x-dead-letter-routing-key", queue) + "')" : "drops them without a trace";
+        Object overflow = args.getOrDefault("x-overflow", "drop-head");
+        for (String limit : List.of("x-max-length", "x-max-length-bytes")) {
+            if (args.containsKey(limit) && "drop-head".equals(overflow)) {
+                risks.add("over " + limit + "=" + args.get(limit) + " it removes its oldest messages, read or not,"
+                        + " and " + whereTo + " (x-overflow=drop-head, RabbitMQ's default; x-overflow=reject-publish"
+                        + " makes publishing fail instead)");
+            }
+        }
+        if (args.containsKey("x-message-ttl")) {
+            risks.add("messages not consumed within x-message-ttl=" + args.get("x-message-ttl") + " ms expire and it "
+                    + whereTo);
+        }
+        if (args.containsKey("x-expires")) {
+            risks.add("unused for x-expires=" + args.get("x-expires") + " ms it is deleted with every message in it");
+        }
+        return risks.isEmpty() ? null : "queue '" + queue + "': " + String.join("; ", risks);
+    }
+
     static String groupQueue(String topic, String group) {
         return topic + "." + group;
     }

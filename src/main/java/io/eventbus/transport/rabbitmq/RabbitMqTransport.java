@@ -138,10 +138,19 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
 
     @Override
     public TransportProducer bindProducer(String topic) {
+        // a retained topic's queue (dead letters, parked events) has no dead-letter exchange: a message expiring
+        // there would be gone without a trace, so neither the default time to live nor a route's applies to it
+        boolean retained = topology.isRetained(topic);
+        long ttl = retained ? 0 : settings.messageTtlMillis();
         return message -> {
             declareForPublishing(topic);
-            publisher.publish(topic, topic, RabbitMqWireFormat.toAmqp(message, settings.messageTtlMillis()),
-                    "topic '" + topic + "'");
+            OutboundMessage sent = message;
+            if (retained && message.headers().containsKey("ttl_ms")) {
+                Map<String, String> headers = new LinkedHashMap<>(message.headers());
+                headers.remove("ttl_ms");
+                sent = new OutboundMessage(message.key(), message.body(), headers);
+            }
+            publisher.publish(topic, topic, RabbitMqWireFormat.toAmqp(sent, ttl), "topic '" + topic + "'");
         };
     }
 
@@ -257,7 +266,9 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
      * Per group, from a passive declaration of its queue: {@code lag} = messages ready in the queue and its retry
      * queue, {@code consumers}; {@code pending} (delivered, unacknowledged) is null, as AMQP does not tell it
      * (the management API would). The topic's length is null: an exchange keeps no log. With no groups named,
-     * the groups this application consumes the topic with.
+     * the groups this application consumes the topic with. {@code details.broker_dead_lettered}: per group, the
+     * messages the broker itself moved to the queue {@code <topic>.<group>.dlq} (expired, over a length limit,
+     * rejected), when there are any.
      */
     @Override
     public TopicStats stats(String topic, Set<String> groups) {
@@ -268,6 +279,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         }
         List<TopicStats.GroupStats> stats = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        Map<String, Long> dead = new java.util.TreeMap<>();
         for (String group : wanted) {
             String queue = RabbitMqTopology.groupQueue(topic, group);
             QueueInformation info = queueInfo(queue);
@@ -279,9 +291,17 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             QueueInformation retry = queueInfo(RabbitMqTopology.retryQueue(queue));
             long lag = info.getMessageCount() + (retry == null ? 0 : retry.getMessageCount());
             stats.add(new TopicStats.GroupStats(group, lag, null, info.getConsumerCount()));
+            QueueInformation brokerDeadLetters = queueInfo(RabbitMqTopology.deadLetterQueue(queue));
+            if (brokerDeadLetters != null && brokerDeadLetters.getMessageCount() > 0) {
+                dead.put(group, (long) brokerDeadLetters.getMessageCount());
+            }
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("exchange", topic);
+        if (!dead.isEmpty()) {
+            // expired, over a length limit, or rejected without requeue: moved by the broker, not by the bus
+            details.put("broker_dead_lettered", dead);
+        }
         if (!missing.isEmpty()) {
             details.put("groups_without_queue", missing);
         }

@@ -32,8 +32,9 @@ class KafkaSettingsTest {
         assertEquals("3", producer.get("max.in.flight.requests.per.connection"));
         assertEquals("use_all_dns_ips", producer.get("client.dns.lookup"));
         assertEquals("30000", producer.get("max.block.ms"), "a send waits for metadata no longer than a request");
-        Properties consumer = settings.consumerProperties("c", "billing", "earliest");
+        Properties consumer = settings.consumerProperties("c", "billing");
         assertEquals("false", consumer.get("enable.auto.commit"));
+        assertEquals("none", consumer.get("auto.offset.reset"), "the member, not the client, says where to read");
         assertEquals("billing", consumer.get("group.id"));
         assertEquals("6000", consumer.get("session.timeout.ms"));
         assertEquals("127.0.0.1:9092", consumer.get("bootstrap.servers"));
@@ -44,6 +45,10 @@ class KafkaSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read(Map.of("eventbus.kafka.consumer.enable.auto.commit", "true")));
         assertTrue(e.getMessage().startsWith("eventbus.kafka.consumer.enable.auto.commit: "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("eventbus.kafka.consumer.auto.offset.reset", "latest")));
+        assertTrue(e.getMessage().startsWith("eventbus.kafka.consumer.auto.offset.reset: "), e.getMessage());
+        assertTrue(e.getMessage().contains("startFrom"), e.getMessage());
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.eventbus.bus.EventBusProperties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,5 +134,34 @@ class RabbitMqSettingsTest {
         assertEquals(3, dlq.size(), "exchange, queue and binding of a dead-letter topic: " + dlq);
         assertEquals(Map.of("x-queue-type", "quorum"), ((Queue) dlq.get(1)).getArguments());
         assertEquals(1, topology.forPublishing("orders").size(), "an ordinary topic is only an exchange");
+    }
+
+    @Test
+    void theQueuesTheBusDeclaresByDefaultLetTheBrokerRemoveNothingUnread() {
+        EventBusProperties properties = properties(Map.of());
+        RabbitMqTopology topology = RabbitMqTopology.from(properties, RabbitMqSettings.from(properties));
+        List<Declarable> declared = new java.util.ArrayList<>(topology.forGroup("orders", "billing"));
+        declared.addAll(topology.forPublishing("orders.dlq"));
+        declared.addAll(topology.forPublishing("orders.parked"));
+        for (Declarable d : declared) {
+            if (d instanceof Queue queue) {
+                assertNull(RabbitMqTopology.removalRisk(queue.getName(), queue.getArguments()), queue.getName());
+            }
+        }
+    }
+
+    @Test
+    void queueArgumentsThatLetTheBrokerRemoveUnreadEventsAreNamed() {
+        assertNull(RabbitMqTopology.removalRisk("trade_audit", Map.of("x-max-length", 10, "x-overflow",
+                "reject-publish")), "reject-publish refuses new messages, it removes none");
+        String dropped = RabbitMqTopology.removalRisk("trade_audit", Map.of("x-max-length", 10));
+        assertTrue(dropped.startsWith("queue 'trade_audit': over x-max-length=10 it removes its oldest messages"),
+                dropped);
+        assertTrue(dropped.contains("drops them without a trace"), dropped);
+        String moved = RabbitMqTopology.removalRisk("orders.billing", Map.of("x-message-ttl", 60000,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "orders.billing.dlq"));
+        assertEquals("queue 'orders.billing': messages not consumed within x-message-ttl=60000 ms expire and it moves"
+                + " them to its dead-letter exchange ('', routing key 'orders.billing.dlq')", moved);
+        assertTrue(RabbitMqTopology.removalRisk("q", Map.of("x-expires", 1000)).contains("deleted with every message"));
     }
 }
