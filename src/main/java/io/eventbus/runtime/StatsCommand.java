@@ -145,6 +145,9 @@ final class StatsCommand implements Callable<Integer> {
                 g.set("lag", MAPPER.valueToTree(group.lag()));
                 g.set("pending", MAPPER.valueToTree(group.pending()));
                 g.set("consumers", MAPPER.valueToTree(group.consumers()));
+                if (group.heldPastRetention() != null) {
+                    g.put("held_past_retention", group.heldPastRetention());
+                }
             }
             topic.set("details", MAPPER.valueToTree(row.stats().details()));
         }
@@ -152,8 +155,8 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static String toTable(List<Row> rows) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-10s %-32s %10s %8s  %-24s %10s %8s %9s",
-                "TRANSPORT", "TOPIC", "LENGTH", "DLQ", "GROUP", "LAG", "PENDING", "CONSUMERS"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-10s %-32s %10s %8s  %-24s %10s %8s %9s %6s",
+                "TRANSPORT", "TOPIC", "LENGTH", "DLQ", "GROUP", "LAG", "PENDING", "CONSUMERS", "HELD"));
         for (Row row : rows) {
             List<TopicStats.GroupStats> groups = row.stats().groups();
             if (groups.isEmpty()) {
@@ -167,10 +170,11 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static String line(Row row, TopicStats.GroupStats group) {
-        return String.format(Locale.ROOT, "%n%-10s %-32s %10s %8s  %-24s %10s %8s %9s", row.transport(),
+        return String.format(Locale.ROOT, "%n%-10s %-32s %10s %8s  %-24s %10s %8s %9s %6s", row.transport(),
                 row.stats().topic(), figure(row.stats().length()), figure(row.dlqLength()),
                 group == null ? "(no group)" : group.group(), figure(group == null ? null : group.lag()),
-                figure(group == null ? null : group.pending()), figure(group == null ? null : group.consumers()));
+                figure(group == null ? null : group.pending()), figure(group == null ? null : group.consumers()),
+                figure(group == null ? null : group.heldPastRetention()));
     }
 
     private static String figure(Number n) {
