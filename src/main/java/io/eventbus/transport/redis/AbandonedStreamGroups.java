@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.Limit;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 
@@ -40,9 +41,20 @@ final class AbandonedStreamGroups {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Milliseconds the group has had no live member, 0 while one reads; null when Redis cannot tell. */
+    /**
+     * Milliseconds the group has had no live member, 0 while one reads; null when Redis cannot tell, or when the
+     * group or stream went away since {@code XINFO GROUPS} listed it.
+     */
     Long idleMillis(String stream, StreamGroupInfo group) throws Exception {
-        List<Consumer> consumers = consumers(stream, group.name());
+        List<Consumer> consumers;
+        try {
+            consumers = consumers(stream, group.name());
+        } catch (RedisCommandExecutionException e) {
+            if (RedisStreamsClient.isNoGroup(e) || String.valueOf(e.getMessage()).contains("no such key")) {
+                return null;
+            }
+            throw e;
+        }
         if (!consumers.isEmpty()) {
             return consumers.stream().mapToLong(Consumer::idleMillis).min().getAsLong();
         }
