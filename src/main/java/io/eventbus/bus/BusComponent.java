@@ -29,7 +29,8 @@ import io.eventbus.routing.RoutingTable;
  * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
  * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see the README's configuration
  * table), read when the component starts. It also owns the bus's meters ({@link BusMetrics}), the event notifier
- * that records those Camel's events tell, and the backlog gauges' poller.
+ * that records those Camel's events tell, the backlog gauges' poller and, with {@code eventbus.groups.abandon-after}
+ * set, the check that drops abandoned consumer groups ({@link AbandonedGroupSweeper}).
  */
 @Component("bus")
 public class BusComponent extends HealthCheckComponent {
@@ -48,6 +49,7 @@ public class BusComponent extends HealthCheckComponent {
     private BusMetrics metrics;
     private BusEventNotifier eventNotifier;
     private BacklogGauges backlogGauges;
+    private AbandonedGroupSweeper abandonedGroups;
     private final BiConsumer<String, String> unroutableCounter = (topic, eventType) -> {
         if (metrics != null) {
             metrics.unroutable(topic, eventType, "routing_table");
@@ -113,6 +115,11 @@ public class BusComponent extends HealthCheckComponent {
         backlogGauges = new BacklogGauges(getCamelContext(), metrics, transports::forTopic,
                 properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
         backlogGauges.start();
+        long abandonAfter = properties.nonNegativeLong("eventbus.groups.abandon-after", 0);
+        if (abandonAfter > 0) {
+            abandonedGroups = new AbandonedGroupSweeper(getCamelContext(), transports::forTopic, abandonAfter);
+            abandonedGroups.start();
+        }
         countUnroutable();
     }
 
@@ -129,7 +136,8 @@ public class BusComponent extends HealthCheckComponent {
             getCamelContext().getManagementStrategy().removeEventNotifier(eventNotifier);
             ServiceHelper.stopService(eventNotifier);
         }
-        ServiceHelper.stopService(backlogGauges);
+        ServiceHelper.stopService(backlogGauges, abandonedGroups);
+        abandonedGroups = null;
         if (transports != null) {
             transports.close();
         }
@@ -154,6 +162,11 @@ public class BusComponent extends HealthCheckComponent {
     /** The bus's meters, in Camel's Micrometer registry. */
     public BusMetrics getMetrics() {
         return metrics;
+    }
+
+    /** The check of {@code eventbus.groups.abandon-after}, or null when that key is 0 (off). */
+    public AbandonedGroupSweeper getAbandonedGroupSweeper() {
+        return abandonedGroups;
     }
 
     /** The poller behind the backlog gauges (lag, pending, members, topic length, DLQ depth). */

@@ -27,14 +27,18 @@ public record TopicStats(String topic, Long length, List<GroupStats> groups, Map
      * @param lag       events not yet delivered to the group (queue depth on RabbitMQ), or null
      * @param pending   events delivered to a member and not yet acknowledged, or null
      * @param consumers members currently attached, or null
+     * @param idleMillis how long the group has had no live member, in milliseconds: 0 (or the few milliseconds
+     *                  since a member last read) while one is attached; null where the broker cannot tell. What
+     *                  {@code eventbus groups prune} and {@code eventbus.groups.abandon-after} judge a group by
      * @param heldPastRetention events the transport keeps beyond its retention target only because this group has
      *                  not read or acknowledged them; null where the transport has no such target or cannot tell
      */
-    public record GroupStats(String group, Long lag, Long pending, Integer consumers, Long heldPastRetention) {
+    public record GroupStats(String group, Long lag, Long pending, Integer consumers, Long idleMillis,
+            Long heldPastRetention) {
 
-        /** A group's position where the transport has no retention target that a group could hold back. */
+        /** A group whose idle time the broker cannot tell and whose transport has no retention target (Kafka, RabbitMQ). */
         public GroupStats(String group, Long lag, Long pending, Integer consumers) {
-            this(group, lag, pending, consumers, null);
+            this(group, lag, pending, consumers, null, null);
         }
     }
 }

@@ -46,6 +46,19 @@ public interface Transport extends AutoCloseable {
     TopicStats stats(String topic, Set<String> groups) throws Exception;
 
     /**
+     * Deletes the topic's consumer group, so that it no longer holds the events the topic retains for it; its
+     * position and unacknowledged events are gone, and a member that binds later starts the group afresh from its
+     * start position. A group with a live member is never deleted: the transport, or the broker, refuses with
+     * {@link GroupInUseException}. Dead letters the group produced stay where they are.
+     *
+     * @return true when the group was deleted, false when the topic has no such group
+     * @throws UnsupportedOperationException when the transport cannot delete groups
+     */
+    default boolean deleteGroup(String topic, String group) throws Exception {
+        throw new UnsupportedOperationException("the " + name() + " transport cannot delete consumer groups");
+    }
+
+    /**
      * Reads and settles this transport's dead-letter topics without consuming them, for {@code eventbus dlq} and
      * {@link io.eventbus.deadletter.DeadLetters}; empty when the transport cannot.
      */

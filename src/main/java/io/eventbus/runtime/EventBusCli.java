@@ -6,14 +6,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code eventbus} command line, the jar's entry point: {@code run} the application, {@code publish} and
- * {@code consume} events on a broker, {@code validate} a file of events, show {@code stats}, manage dead letters
- * ({@code dlq list|show|stats|replay|purge}). Exit codes: 0 done,
- * 1 failed (or, for {@code validate}, invalid events found), 2 wrong usage.
+ * {@code consume} events on a broker, {@code validate} a file of events, show {@code stats}, list and drop
+ * consumer groups ({@code groups [delete|prune]}), manage dead letters ({@code dlq list|show|stats|replay|purge}).
+ * Exit codes: 0 done, 1 failed (or, for {@code validate}, invalid events found), 2 wrong usage.
  */
 @Command(name = "eventbus", mixinStandardHelpOptions = true, versionProvider = EventBusCli.Version.class,
         description = "camel-eventbus: versioned events over memory, Redis Streams, RabbitMQ or Kafka, routed by Apache Camel.",
         subcommands = { RunCommand.class, PublishCommand.class, ConsumeCommand.class, ValidateCommand.class,
-                StatsCommand.class, DlqCommand.class, CommandLine.HelpCommand.class })
+                StatsCommand.class, GroupsCommand.class, DlqCommand.class, CommandLine.HelpCommand.class })
 public final class EventBusCli implements Runnable {
 
     @CommandLine.Spec

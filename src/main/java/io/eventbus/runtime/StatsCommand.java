@@ -9,12 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.CamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,23 +69,8 @@ final class StatsCommand implements Callable<Integer> {
                     wanted.put(topic, groups);
                 }
             } else {
-                CamelContext context = tool.context();
-                ConfiguredTopics configured = ConfiguredTopics.of(routes,
-                        context.getPropertiesComponent().loadPropertiesAsMap().keySet().stream()
-                                .map(String::valueOf).collect(Collectors.toSet()),
-                        text -> resolve(context, text));
-                configured.groupsByTopic().forEach((topic, declared) -> {
-                    if ("memory".equals(tool.bus().transportNameFor(topic))) {
-                        System.err.println("eventbus stats: skipping " + topic + ": it is on the memory transport, "
-                                + "inside the running application (see its /observe/metrics)");
-                    } else {
-                        wanted.put(topic, groups.isEmpty() ? declared : groups);
-                    }
-                });
-                if (wanted.isEmpty()) {
-                    throw new IllegalArgumentException("no topic to report: the routes of --routes " + routes
-                            + " and the eventbus.topics.* keys name none on a broker; name one with --topic");
-                }
+                tool.configuredTopicsOnBrokers(routes, "eventbus stats").forEach((topic, declared) ->
+                        wanted.put(topic, groups.isEmpty() ? declared : groups));
             }
             for (Map.Entry<String, Set<String>> topic : wanted.entrySet()) {
                 Transport transport = tool.bus().transportFor(topic.getKey());
@@ -105,7 +88,7 @@ final class StatsCommand implements Callable<Integer> {
      * The topic's figures for the groups asked for; for configured topics, the groups the broker knows of plus
      * those the routes declare (a RabbitMQ broker cannot list the groups of a topic).
      */
-    private static TopicStats statsOf(Transport transport, String topic, Set<String> groups, boolean configured)
+    static TopicStats statsOf(Transport transport, String topic, Set<String> groups, boolean configured)
             throws Exception {
         if (!configured) {
             return transport.stats(topic, groups);
@@ -119,14 +102,6 @@ final class StatsCommand implements Callable<Integer> {
         List<TopicStats.GroupStats> all = new ArrayList<>(known.groups());
         all.addAll(transport.stats(topic, missing).groups());
         return new TopicStats(topic, known.length(), all, known.details());
-    }
-
-    private static String resolve(CamelContext context, String text) {
-        try {
-            return context.resolvePropertyPlaceholders(text);
-        } catch (RuntimeException unresolvable) {
-            return text;
-        }
     }
 
     private record Row(String transport, TopicStats stats, Long dlqLength) {

@@ -36,6 +36,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
 import io.eventbus.bus.ConfirmationExecutor;
 import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.GroupInUseException;
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.bus.TopicStats;
 import io.eventbus.bus.Transport;
@@ -329,6 +332,49 @@ public final class KafkaTransport implements Transport {
         end.forEach((tp, offset) -> endByPartition.put(tp.partition(), offset));
         details.put("end_offsets", endByPartition);
         return new TopicStats(topic, length, stats, details);
+    }
+
+    /**
+     * A Kafka group may read several topics: when it has committed offsets on other topics too, only its offsets on
+     * this one are deleted ({@code deleteConsumerGroupOffsets}), else the whole group ({@code deleteConsumerGroups}).
+     * Kafka itself refuses while a member is subscribed (a non-empty group); that refusal becomes a
+     * {@link GroupInUseException}. False when the group has no committed offset on the topic.
+     */
+    @Override
+    public boolean deleteGroup(String topic, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = await(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        Set<TopicPartition> onTopic = new HashSet<>();
+        boolean elsewhere = false;
+        for (TopicPartition tp : committed.keySet()) {
+            if (tp.topic().equals(topic)) {
+                onTopic.add(tp);
+            } else {
+                elsewhere = true;
+            }
+        }
+        if (onTopic.isEmpty()) {
+            return false;
+        }
+        try {
+            if (elsewhere) {
+                await(admin.deleteConsumerGroupOffsets(group, onTopic).all());
+            } else {
+                await(admin.deleteConsumerGroups(List.of(group)).all());
+            }
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupNotEmptyException
+                    || e.getCause() instanceof GroupSubscribedToTopicException) {
+                throw new GroupInUseException("Kafka refuses to delete consumer group '" + group + "' of topic '"
+                        + topic + "': it has members subscribed (" + e.getCause().getMessage() + "); stop them "
+                        + "first", e.getCause());
+            }
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The group's lag per partition of the topic: end offset minus committed offset. */

@@ -25,7 +25,9 @@ final class MemoryConsumer implements TransportConsumer {
 
     private final CamelContext context;
     private final MemoryTopic topic;
-    private final MemoryGroup group;
+    /** Resolved again at every start: the group may have been dropped while this member was stopped. */
+    private volatile MemoryGroup group;
+    private boolean attached;
     private final ConsumerBinding binding;
     private final DeliveryHandler handler;
     private final Consumer<MemoryConsumer> onStopped;
@@ -48,6 +50,8 @@ final class MemoryConsumer implements TransportConsumer {
             return;
         }
         running = true;
+        group = topic.attach(binding.group(), binding.startPosition());
+        attached = true;
         workers = context.getExecutorServiceManager().newFixedThreadPool(this,
                 "bus-memory-" + topic.name() + "-" + binding.consumerName(), binding.concurrency());
         for (int i = 0; i < binding.concurrency(); i++) {
@@ -64,6 +68,7 @@ final class MemoryConsumer implements TransportConsumer {
             context.getExecutorServiceManager().shutdown(workers);
             workers = null;
         }
+        leaveGroup();
         onStopped.accept(this);
     }
 
@@ -96,6 +101,15 @@ final class MemoryConsumer implements TransportConsumer {
             context.getExecutorServiceManager().shutdownNow(workers);
             workers = null;
         }
+        leaveGroup();
+    }
+
+    /** Caller holds this consumer's monitor. */
+    private void leaveGroup() {
+        if (attached) {
+            attached = false;
+            topic.detach(group);
+        }
     }
 
     /** Wakes workers waiting for a message, so that they see {@code running} is false at once. */
@@ -109,6 +123,7 @@ final class MemoryConsumer implements TransportConsumer {
     }
 
     private void work() {
+        MemoryGroup group = this.group;
         while (running) {
             MemoryDelivery delivery;
             topic.lock().lock();

@@ -18,15 +18,19 @@ final class MemoryGroup {
     private final MemoryTopic topic;
     private final String name;
     private long cursor;
+    /** Members started and not yet stopped; with none since {@link #memberlessSince}, the group may be abandoned. */
+    private int members;
+    private long memberlessSince;
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private final PriorityQueue<Pending> redeliveries = new PriorityQueue<>(
             (a, b) -> a.availableAt != b.availableAt ? Long.compare(a.availableAt, b.availableAt)
                     : Long.compare(a.offset, b.offset));
 
-    MemoryGroup(MemoryTopic topic, String name, long cursor) {
+    MemoryGroup(MemoryTopic topic, String name, long cursor, long createdAtMillis) {
         this.topic = topic;
         this.name = name;
         this.cursor = cursor;
+        this.memberlessSince = createdAtMillis;
     }
 
     String name() {
@@ -36,6 +40,26 @@ final class MemoryGroup {
     /** The lowest offset this group still needs: the oldest pending message, else the cursor. */
     long lowWatermark() {
         return pending.isEmpty() ? cursor : Math.min(cursor, pending.firstKey());
+    }
+
+    void attach() {
+        members++;
+    }
+
+    void detach(long nowMillis) {
+        members = Math.max(0, members - 1);
+        if (members == 0) {
+            memberlessSince = nowMillis;
+        }
+    }
+
+    boolean hasMembers() {
+        return members > 0;
+    }
+
+    /** How long the group has had no member, 0 while it has one. */
+    long idleMillis(long nowMillis) {
+        return members > 0 ? 0 : Math.max(0, nowMillis - memberlessSince);
     }
 
     /** How many messages are delivered and not yet acknowledged. */

@@ -1,6 +1,8 @@
 package io.eventbus.transport.memory;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.bus.GroupInUseException;
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.bus.StartPosition;
 import io.eventbus.bus.TopicStats;
@@ -22,11 +28,20 @@ import io.eventbus.bus.TopicStats;
  * group has acknowledged it (with no group, it is simply the oldest retained); otherwise {@link #append} waits for
  * acknowledgements, which is the transport's back-pressure, and fails after the publish timeout. One lock guards
  * the topic; consumers wait on {@code deliverable}, publishers on {@code space}.
+ * <p>
+ * A group that nobody consumes any more would hold the log, and so block publishers, for ever. With
+ * {@code abandonAfterMillis} above 0, every publish first drops each group that has had no member for that long
+ * (logged at WARN with what it had not received); {@link #deleteGroup} drops one on request.
  */
 final class MemoryTopic {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryTopic.class);
+
     private final String name;
     private final int capacity;
+    private final Clock clock;
+    /** 0: groups are never dropped for want of members. */
+    private final long abandonAfterMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition deliverable = lock.newCondition();
     private final Condition space = lock.newCondition();
@@ -42,9 +57,15 @@ final class MemoryTopic {
      */
     private final java.util.NavigableSet<Long> removed = new java.util.TreeSet<>();
 
-    MemoryTopic(String name, int capacity) {
+    /**
+     * @param clock              tells how long a group has had no member
+     * @param abandonAfterMillis how long a group may have no member before a publish drops it; 0: never
+     */
+    MemoryTopic(String name, int capacity, Clock clock, long abandonAfterMillis) {
         this.name = name;
         this.capacity = capacity;
+        this.clock = clock;
+        this.abandonAfterMillis = abandonAfterMillis;
         this.log = new OutboundMessage[capacity];
     }
 
@@ -57,6 +78,9 @@ final class MemoryTopic {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
+            if (abandonAfterMillis > 0) {
+                dropAbandonedGroups();
+            }
             while (size >= capacity && !dropOldestIfConsumed()) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
@@ -78,13 +102,60 @@ final class MemoryTopic {
     MemoryGroup group(String group, StartPosition start) {
         lock.lock();
         try {
-            return groups.computeIfAbsent(group,
-                    g -> new MemoryGroup(this, g, start == StartPosition.EARLIEST ? firstOffset : nextOffset()));
+            return groups.computeIfAbsent(group, g -> new MemoryGroup(this, g,
+                    start == StartPosition.EARLIEST ? firstOffset : nextOffset(), clock.millis()));
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * A started member joins the group, which is created again at the start position if it was dropped meanwhile;
+     * while it has a member a group is never dropped.
+     */
+    MemoryGroup attach(String group, StartPosition start) {
+        lock.lock();
+        try {
+            MemoryGroup joined = group(group, start);
+            joined.attach();
+            return joined;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A member stopped; with none left, the group's time without members starts. */
+    void detach(MemoryGroup group) {
+        lock.lock();
+        try {
+            group.detach(clock.millis());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops the group: it no longer holds the log, its pending messages are forgotten, and publishers waiting for
+     * room may go on. Refuses while it has a member; false when there is no such group.
+     */
+    boolean deleteGroup(String group) {
+        lock.lock();
+        try {
+            MemoryGroup dropped = groups.get(group);
+            if (dropped == null) {
+                return false;
+            }
+            if (dropped.hasMembers()) {
+                throw new GroupInUseException("consumer group '" + group + "' of in-memory topic '" + name
+                        + "' has a member attached; stop its consumer first");
+            }
+            groups.remove(group);
+            space.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
     /** How many messages the log holds now. */
     int size() {
         lock.lock();
@@ -103,7 +174,7 @@ final class MemoryTopic {
             for (MemoryGroup group : new TreeMap<>(groups).values()) {
                 if (only.isEmpty() || only.contains(group.name())) {
                     stats.add(new TopicStats.GroupStats(group.name(), group.lag(), (long) group.pendingCount(),
-                            consumersPerGroup.getOrDefault(group.name(), 0)));
+                            consumersPerGroup.getOrDefault(group.name(), 0), group.idleMillis(clock.millis()), null));
                 }
             }
             return new TopicStats(name, (long) size - removed.size(), stats, Map.of("capacity", capacity));
@@ -169,6 +240,23 @@ final class MemoryTopic {
 
     private int slot(long offset) {
         return (int) (offset % capacity);
+    }
+
+    /** Drops every group without a member for {@code abandonAfterMillis} or longer. Caller holds the lock. */
+    private void dropAbandonedGroups() {
+        long now = clock.millis();
+        for (Iterator<MemoryGroup> it = groups.values().iterator(); it.hasNext();) {
+            MemoryGroup group = it.next();
+            long idle = group.idleMillis(now);
+            if (!group.hasMembers() && idle >= abandonAfterMillis) {
+                it.remove();
+                space.signalAll();
+                LOG.warn("Dropped consumer group '{}' of in-memory topic '{}': no member for {} ms "
+                        + "(eventbus.groups.abandon-after={}); it had not received {} events (lag) and had {} "
+                        + "unacknowledged", group.name(), name, idle, abandonAfterMillis, group.lag(),
+                        group.pendingCount());
+            }
+        }
     }
 
     private boolean dropOldestIfConsumed() {

@@ -1,5 +1,6 @@
 package io.eventbus.transport.memory;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,9 @@ import io.eventbus.deadletter.DeadLetterStore;
  * <p>
  * Request-reply: a request is an ordinary message of the topic whose {@code reply_to} header names a waiting
  * caller of this transport; the reply completes that caller's future and is never stored.
+ * <p>
+ * Groups: {@link #deleteGroup} drops a group without members; with {@code eventbus.groups.abandon-after} set, a
+ * publish to a topic drops its groups that have had no member for that long (see {@link MemoryTopic}).
  */
 public final class MemoryTransport implements Transport, RequestReplyTransport {
 
@@ -43,6 +47,8 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
     private final CamelContext context;
     private final int capacity;
     private final long publishTimeoutMillis;
+    private final long abandonAfterMillis;
+    private final Clock clock;
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final List<MemoryConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<byte[]>> awaitingReply = new ConcurrentHashMap<>();
@@ -52,9 +58,21 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
      * @param publishTimeoutMillis how long a publish to a full topic waits ({@code eventbus.memory.publish-timeout})
      */
     public MemoryTransport(CamelContext context, int capacity, long publishTimeoutMillis) {
+        this(context, capacity, publishTimeoutMillis, 0, Clock.systemUTC());
+    }
+
+    /**
+     * @param abandonAfterMillis how long a group may have no member before a publish to its topic drops it
+     *                           ({@code eventbus.groups.abandon-after}); 0: never
+     * @param clock              measures that time
+     */
+    public MemoryTransport(CamelContext context, int capacity, long publishTimeoutMillis, long abandonAfterMillis,
+            Clock clock) {
         this.context = context;
         this.capacity = capacity;
         this.publishTimeoutMillis = publishTimeoutMillis;
+        this.abandonAfterMillis = abandonAfterMillis;
+        this.clock = clock;
     }
 
     @Override
@@ -124,6 +142,13 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
         return t.stats(groups, members);
     }
 
+    /** Refuses while a member of the group is started; a topic never used has no group. */
+    @Override
+    public boolean deleteGroup(String topic, String group) {
+        MemoryTopic t = topics.get(topic);
+        return t != null && t.deleteGroup(group);
+    }
+
     @Override
     public Optional<DeadLetterStore> deadLetterStore() {
         return Optional.of(new MemoryDeadLetterStore(topics::get));
@@ -143,6 +168,6 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
     }
 
     private MemoryTopic topic(String name) {
-        return topics.computeIfAbsent(name, n -> new MemoryTopic(n, capacity));
+        return topics.computeIfAbsent(name, n -> new MemoryTopic(n, capacity, clock, abandonAfterMillis));
     }
 }

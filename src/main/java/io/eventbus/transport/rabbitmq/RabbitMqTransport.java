@@ -33,6 +33,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import io.eventbus.bus.ConsumerBinding;
 import io.eventbus.bus.DeliveryHandler;
+import io.eventbus.bus.GroupInUseException;
 import io.eventbus.bus.OutboundMessage;
 import io.eventbus.bus.RequestReplyTransport;
 import io.eventbus.bus.TopicStats;
@@ -308,6 +309,40 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         // an exchange keeps no log; a topic that keeps a queue of its own name (dead letters, retained topics) has one
         QueueInformation own = queueInfo(topic);
         return new TopicStats(topic, own == null ? null : (long) own.getMessageCount(), stats, details);
+    }
+
+    /**
+     * Deletes the group's queue and its retry queue ({@code queue.delete} with {@code if-unused}): the broker refuses
+     * while the queue has a consumer, which becomes a {@link GroupInUseException}. The group's messages go with the
+     * queue; its broker dead-letter queue ({@code <queue>.dlq}) is kept, as it may hold what an operator still wants.
+     * False when the group has no queue.
+     */
+    @Override
+    public boolean deleteGroup(String topic, String group) {
+        String queue = RabbitMqTopology.groupQueue(topic, group);
+        QueueInformation info = queueInfo(queue);
+        if (info == null) {
+            return false;
+        }
+        if (info.getConsumerCount() > 0) {
+            throw inUse(topic, group, queue, info.getConsumerCount() + " consumers attached");
+        }
+        try {
+            admin.deleteQueue(queue, true, false);
+        } catch (AmqpException e) {
+            String reason = RabbitMqErrors.describe(e);
+            if (reason.contains("in use")) {
+                throw inUse(topic, group, queue, reason);
+            }
+            throw new IllegalStateException("RabbitMQ refused to delete queue '" + queue + "': " + reason, e);
+        }
+        admin.deleteQueue(RabbitMqTopology.retryQueue(queue), true, false);
+        return true;
+    }
+
+    private static GroupInUseException inUse(String topic, String group, String queue, String why) {
+        return new GroupInUseException("consumer group '" + group + "' of topic '" + topic + "' is in use (queue '"
+                + queue + "': " + why + "); stop its consumers first");
     }
 
     /**

@@ -50,6 +50,7 @@ public final class RedisTransport implements Transport {
     private final List<StreamGroupReader> readers = new CopyOnWriteArrayList<>();
     /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
     private final ConfirmationExecutor confirmations;
+    private final AbandonedStreamGroups abandonedGroups;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -63,6 +64,7 @@ public final class RedisTransport implements Transport {
         this.client = RedisStreamsClient.connect(configuration);
         this.publisher = new StreamPublisher(client, configuration);
         this.confirmations = new ConfirmationExecutor(context, this, "bus-redis-confirmed");
+        this.abandonedGroups = new AbandonedStreamGroups(client, configuration.getClaimMinIdle(), PROBE_TIMEOUT);
     }
 
     @Override
@@ -160,7 +162,7 @@ public final class RedisTransport implements Transport {
             missing.remove(group.name());
             if (groups.isEmpty() || groups.contains(group.name())) {
                 stats.add(new TopicStats.GroupStats(group.name(), group.lag(), group.pending(),
-                        (int) group.consumers(), held.get(group.name())));
+                        (int) group.consumers(), abandonedGroups.idleMillis(stream, group), held.get(group.name())));
             }
         }
         for (String group : missing) {
@@ -173,6 +175,12 @@ public final class RedisTransport implements Transport {
             details.put("retention", configuration.getRetention().name().toLowerCase(java.util.Locale.ROOT));
         }
         return new TopicStats(topic, length, stats, details);
+    }
+
+    /** {@code XGROUP DESTROY}; see {@link AbandonedStreamGroups} for when a group counts as live. */
+    @Override
+    public boolean deleteGroup(String topic, String group) throws Exception {
+        return abandonedGroups.delete(streamOf(topic), group);
     }
 
     /** Browses {@code <topic>.dlq} streams with {@code XRANGE}, removes with {@code XDEL}. */
