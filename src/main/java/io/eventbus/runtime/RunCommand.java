@@ -41,7 +41,8 @@ import io.eventbus.tracing.OpenTelemetrySetup;
  * with {@code --topic} alone of that topic: what a run after a dead-letter replay processed). SIGTERM and SIGINT stop
  * it gracefully through Camel's shutdown strategy: consumers stop taking events, in-flight exchanges finish and are
  * acknowledged within {@code camel.main.shutdown-timeout} seconds; what did not finish stays unacknowledged at the
- * broker and is redelivered. Logs go to standard error.
+ * broker and is redelivered. Hot reload stops before Camel stops any route ({@link HotReload}). Logs go to standard
+ * error.
  * <p>
  * It serves health and Prometheus metrics over HTTP with Camel Main's management server ({@code camel.management.*}:
  * {@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready}, {@code /observe/metrics}),
@@ -295,8 +296,10 @@ final class RunCommand implements Callable<Integer> {
                 if (properties.bool("eventbus.reload.enabled", true)) {
                     ConfigReloader config = configuration.configFile() == null ? null
                             : new ConfigReloader(context, configuration.configFile(), status, switches);
-                    context.addService(new HotReload(context, reloader, config,
-                            properties.positiveInt("eventbus.reload.interval", 1000)), true, true);
+                    HotReload reload = new HotReload(context, reloader, config,
+                            properties.positiveInt("eventbus.reload.interval", 1000));
+                    context.addService(reload, true, true);
+                    context.addLifecycleStrategy(reload.stopFirst());
                 }
                 registerReloadMeters(context);
                 mountDeadLetterApi(context);
