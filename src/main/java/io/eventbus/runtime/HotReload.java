@@ -4,6 +4,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.spi.ShutdownStrategy;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +15,13 @@ import org.slf4j.LoggerFactory;
  * Polls the route directory and the configuration file every {@code eventbus.reload.interval} milliseconds while the
  * context runs. Polling rather than file-system events: it behaves the same on every file system, including the
  * mounted volumes and config maps integrators edit, and it sees a file replaced by rename.
+ * <p>
+ * Stopping: it stops before Camel stops anything, whichever way the context is stopped (Camel Main, a signal, JMX),
+ * through {@link #stopFirst()}. A reload adds, starts, stops and removes routes; had it run on while Camel stopped the
+ * routes, the two would change the context's routes at once, and the stop could fail half-way. On stop, no scan starts
+ * any more, a scan in progress applies no further file ({@link RouteReloader#stop()}) and is waited for (at most the
+ * shutdown timeout, {@code camel.main.shutdown-timeout}, since replacing a route waits for its in-flight events);
+ * only then does Camel go on stopping.
  */
 final class HotReload extends ServiceSupport {
 
@@ -21,6 +31,8 @@ final class HotReload extends ServiceSupport {
     private final RouteReloader routes;
     private final ConfigReloader config;
     private final long intervalMillis;
+    /** Once set, never cleared: the run is ending (a stopped context is not started again by {@code eventbus run}). */
+    private volatile boolean stopping;
     private ScheduledExecutorService executor;
 
     /** @param config the configuration file's reloader, or null when the run has no {@code --config} file */
@@ -29,6 +41,20 @@ final class HotReload extends ServiceSupport {
         this.routes = routes;
         this.config = config;
         this.intervalMillis = intervalMillis;
+    }
+
+    /**
+     * What to add to the context's lifecycle strategies so that hot reload stops as the context begins to stop:
+     * Camel calls {@code onContextStopping} before it stops a single route, and a context service is stopped only
+     * after every route.
+     */
+    LifecycleStrategy stopFirst() {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stoppingContext) {
+                stop();
+            }
+        };
     }
 
     @Override
@@ -40,7 +66,7 @@ final class HotReload extends ServiceSupport {
     private void scan() {
         try {
             routes.scan();
-            if (config != null) {
+            if (config != null && !stopping) {
                 config.scan();
             }
         } catch (Exception e) {
@@ -50,8 +76,17 @@ final class HotReload extends ServiceSupport {
 
     @Override
     protected void doStop() {
+        stopping = true;
+        routes.stop();
         if (executor != null) {
-            context.getExecutorServiceManager().shutdownGraceful(executor);
+            ShutdownStrategy shutdown = context.getShutdownStrategy();
+            long bound = shutdown.getTimeUnit().toMillis(shutdown.getTimeout());
+            // waits for a scan in progress; past the bound Camel interrupts it and logs a warning
+            context.getExecutorServiceManager().shutdownGraceful(executor, bound);
+            if (!executor.isTerminated()) {
+                LOG.error("A hot reload still runs {} ms after the application began to stop; stopping anyway",
+                        bound);
+            }
             executor = null;
         }
     }

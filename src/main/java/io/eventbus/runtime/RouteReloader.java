@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes made from templates are added
  * after all files' own routes and templates, as Camel Main does, and are replaced with their file; route
  * configurations and templates themselves are read at start only.
+ * <p>
+ * Once {@link #stop()} is called, or the context is stopping, a scan applies nothing more: a file whose routes are
+ * already being replaced is finished, since stopping half-way would leave neither the old nor the new routes; the
+ * files not begun are left for the next start.
  */
 final class RouteReloader {
 
@@ -58,6 +62,7 @@ final class RouteReloader {
     private final SubscriberSwitches switches;
     /** Per loaded file: its content as last seen (applied or refused) and the routes it defines now. */
     private final Map<Path, LoadedFile> files = new HashMap<>();
+    private volatile boolean stopped;
 
     private record LoadedFile(String content, List<String> routeIds) {
     }
@@ -122,10 +127,25 @@ final class RouteReloader {
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Applies no further change, for good: the application is stopping, and Camel is about to stop every route. Does
+     * not wait for a scan in progress; {@link HotReload} does.
+     */
+    void stop() {
+        stopped = true;
+    }
+
+    private boolean stopping() {
+        return stopped || context.isStopping() || context.isStopped();
+    }
+
     /** Applies what changed in the directory since the last scan; called periodically while the context runs. */
     synchronized void scan() throws IOException {
         List<Path> present = routeFiles();
         for (Path file : present) {
+            if (stopping()) {
+                return;
+            }
             String content;
             try {
                 content = Files.readString(file);
@@ -138,6 +158,9 @@ final class RouteReloader {
             }
         }
         for (Path gone : new ArrayList<>(files.keySet())) {
+            if (stopping()) {
+                return;
+            }
             if (!present.contains(gone)) {
                 remove(gone);
             }
@@ -158,6 +181,10 @@ final class RouteReloader {
             LOG.error("Route file {} not applied, the running routes are unchanged: {}", relative(file), reason);
             status.failed(relative(file), lineOf(e), reasonOf(e));
             files.put(file, new LoadedFile(content, previous));
+            return;
+        }
+        if (stopping()) {
+            LOG.info("Route file {} not applied: the application is stopping", relative(file));
             return;
         }
         ModelCamelContext model = (ModelCamelContext) context;

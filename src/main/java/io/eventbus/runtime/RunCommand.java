@@ -41,7 +41,8 @@ import io.eventbus.tracing.OpenTelemetrySetup;
  * with {@code --topic} alone of that topic: what a run after a dead-letter replay processed). SIGTERM and SIGINT stop
  * it gracefully through Camel's shutdown strategy: consumers stop taking events, in-flight exchanges finish and are
  * acknowledged within {@code camel.main.shutdown-timeout} seconds; what did not finish stays unacknowledged at the
- * broker and is redelivered. Logs go to standard error.
+ * broker and is redelivered. Hot reload stops before Camel stops any route ({@link HotReload}). A stop that fails
+ * exits 1 with the reason, where Camel Main alone would log it and exit 0. Logs go to standard error.
  * <p>
  * It serves health and Prometheus metrics over HTTP with Camel Main's management server ({@code camel.management.*}:
  * {@code /observe/health}, {@code /observe/health/live}, {@code /observe/health/ready}, {@code /observe/metrics}),
@@ -98,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--idle-seconds must be at least 1 but was " + idleSeconds);
         }
         RuntimeConfiguration configuration = bus.configuration(httpOverrides());
-        Main main = new Main();
+        StopReportingMain main = new StopReportingMain();
         // our locations replace Main's default application.properties, which would otherwise shadow --config
         main.setDefaultPropertyPlaceholderLocation("false");
         main.setPropertyPlaceholderLocations(configuration.locations());
@@ -123,7 +124,39 @@ final class RunCommand implements Callable<Integer> {
         if (summary != null && untilIdle) {
             System.out.println(summary.toJson());
         }
+        String stopFailure = main.stopFailure();
+        if (stopFailure != null) {
+            System.err.println("eventbus run: failed to stop cleanly: " + stopFailure + " (the log has the details)");
+            return 1;
+        }
         return main.getExitCode();
+    }
+
+    /**
+     * Camel Main that keeps what went wrong while stopping: {@code MainSupport.run} logs an exception thrown by the
+     * stop and returns as if all went well, which would make a failed stop exit 0.
+     */
+    private static final class StopReportingMain extends Main {
+        private volatile Exception stopException;
+
+        @Override
+        protected void doStop() throws Exception {
+            try {
+                super.doStop();
+            } catch (Exception e) {
+                stopException = e;
+                throw e;
+            }
+        }
+
+        /** Why the run did not stop cleanly, or null: the exception the stop threw, else a context not stopped. */
+        String stopFailure() {
+            if (stopException != null) {
+                return EventBusCli.messageOf(stopException);
+            }
+            CamelContext context = getCamelContext();
+            return context == null || context.isStopped() ? null : "the Camel context is " + context.getStatus();
+        }
     }
 
     /** The HTTP options as the {@code camel.management.*} keys they override. */
@@ -295,8 +328,10 @@ final class RunCommand implements Callable<Integer> {
                 if (properties.bool("eventbus.reload.enabled", true)) {
                     ConfigReloader config = configuration.configFile() == null ? null
                             : new ConfigReloader(context, configuration.configFile(), status, switches);
-                    context.addService(new HotReload(context, reloader, config,
-                            properties.positiveInt("eventbus.reload.interval", 1000)), true, true);
+                    HotReload reload = new HotReload(context, reloader, config,
+                            properties.positiveInt("eventbus.reload.interval", 1000));
+                    context.addService(reload, true, true);
+                    context.addLifecycleStrategy(reload.stopFirst());
                 }
                 registerReloadMeters(context);
                 mountDeadLetterApi(context);
