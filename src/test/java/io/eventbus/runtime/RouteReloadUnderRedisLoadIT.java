@@ -51,8 +51,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an event processed again after a reload (its route stopped between processing and acknowledging it) is a
  * duplicate, counted and printed, which at-least-once delivery allows.
  * <p>
- * With the default retention ({@code eventbus.redis.max-len}), this holds only while the default trimming keeps the
- * entries a group has not acknowledged: a backlog past the length would otherwise be trimmed away unread.
+ * Retention is the default one with a target of 1,000 entries ({@code eventbus.redis.max-len}), far below the
+ * backlog the consumer builds while its route is reloaded: the entries it has not acknowledged — including those a
+ * stopped member gave back for the next one to claim — must outlive the trimming that runs all the while. With the
+ * trimming Redis's own {@code MAXLEN} does, this run lost events.
  */
 class RouteReloadUnderRedisLoadIT {
 
@@ -85,6 +87,7 @@ class RouteReloadUnderRedisLoadIT {
         props.setProperty("eventbus.transport", "redis");
         props.setProperty("eventbus.redis.uri", RedisService.URI);
         props.setProperty("eventbus.redis.stream-prefix", prefix);
+        props.setProperty("eventbus.redis.max-len", "1000");
         context.getPropertiesComponent().setInitialProperties(props);
         context.getRegistry().bind("recorder", new Recorder());
         ReloadStatus status = new ReloadStatus();
