@@ -36,10 +36,14 @@ import io.eventbus.bus.TopicStats;
 final class MemoryTopic {
 
     private static final Logger LOG = LoggerFactory.getLogger(MemoryTopic.class);
+    private static final long DROP_WARNING_INTERVAL_MILLIS = 60_000;
 
     private final String name;
     private final int capacity;
     private final Clock clock;
+    /** Events dropped from the log while no group existed, and when that was last reported. Under the lock. */
+    private long droppedUnread;
+    private long lastDropWarning = Long.MIN_VALUE / 2;
     /** 0: groups are never dropped for want of members. */
     private final long abandonAfterMillis;
     private final ReentrantLock lock = new ReentrantLock();
@@ -265,11 +269,30 @@ final class MemoryTopic {
                 return false;
             }
         }
+        if (groups.isEmpty()) {
+            reportDroppedUnread();
+        }
         log[slot(firstOffset)] = null;
         removed.remove(firstOffset);
         firstOffset++;
         size--;
         return true;
+    }
+
+    /**
+     * A topic no group reads keeps its newest {@code capacity} events: there is nobody to wait for. Those it drops
+     * were read by no one (a group created later with {@code startFrom=EARLIEST}, or {@code eventbus dlq} on a
+     * dead-letter topic, would have seen them), so it says so, at most once a minute, with the count so far.
+     */
+    private void reportDroppedUnread() {
+        droppedUnread++;
+        long now = clock.millis();
+        if (now - lastDropWarning >= DROP_WARNING_INTERVAL_MILLIS) {
+            lastDropWarning = now;
+            LOG.warn("In-memory topic '{}' is at its capacity of {} events and no consumer group reads it: its oldest "
+                    + "events are dropped unread ({} so far; eventbus.memory.capacity; repeated at most once a "
+                    + "minute)", name, capacity, droppedUnread);
+        }
     }
 
     private String fullMessage(long timeoutMillis) {
