@@ -27,8 +27,8 @@ import io.eventbus.routing.RoutingTable;
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
  * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
- * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see the README's configuration
- * table), read when the component starts. It also owns the bus's meters ({@link BusMetrics}), the event notifier
+ * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see docs/configuration.md), read
+ * when the component starts. It also owns the bus's meters ({@link BusMetrics}), the event notifier
  * that records those Camel's events tell, the backlog gauges' poller and, with {@code eventbus.groups.abandon-after}
  * set, the check that drops abandoned consumer groups ({@link AbandonedGroupSweeper}).
  */

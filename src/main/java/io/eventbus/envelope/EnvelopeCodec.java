@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbus.envelope.InvalidEnvelopeException.Violation;
 
 /**
- * The envelope's wire format: UTF-8 JSON objects with snake_case fields, as the README's "Wire format" documents.
+ * The envelope's wire format: UTF-8 JSON objects with snake_case fields, as docs/envelope.md#wire-format documents.
  * <p>
  * Decoding checks structure only (JSON, an object, required fields present and of the right type, timestamp and
  * version formats) and reports every violation at once; size, JSON Schema and version policy are

@@ -12,8 +12,8 @@ import io.eventbus.bus.Transport;
 import io.eventbus.bus.TransportFactory;
 
 /**
- * Creates the Kafka transport from the {@code eventbus.kafka.*} keys (see {@link KafkaSettings} and the README's
- * "Kafka transport" section). Native client properties come from every property source Camel loads.
+ * Creates the Kafka transport from the {@code eventbus.kafka.*} keys (see {@link KafkaSettings} and
+ * docs/transports/kafka.md). Native client properties come from every property source Camel loads.
  */
 public final class KafkaTransportFactory implements TransportFactory {
 
