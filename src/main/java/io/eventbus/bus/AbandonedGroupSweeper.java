@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code eventbus.groups.abandon-after}: while the application runs, drops the consumer groups of its topics that
  * have had no live member for that long, so that a group gone for good stops holding the topic's retained events
- * (on Redis with {@code trim-safely}, for ever). Started by the {@code bus} component only when the key is above 0.
+ * (on Redis, whose retention waits for every group, for ever). Started by the {@code bus} component only when the key is above 0.
  * <ul>
  * <li>Which topics: every {@code bus:} topic of this application's endpoints, consumed or published to; the groups
  * judged are all the broker knows of there (see {@link AbandonedGroups}).</li>

@@ -107,6 +107,10 @@ public abstract class BacklogGaugesContractIT {
             assertFigure(broker.pending(), gauge(metrics, BusMetrics.PENDING, groupTags), "pending");
             assertFigure(broker.consumers() == null ? null : broker.consumers().longValue(),
                     gauge(metrics, BusMetrics.MEMBERS, groupTags), "members");
+            if (broker.heldPastRetention() != null) {
+                assertFigure(broker.heldPastRetention(), gauge(metrics, BusMetrics.HELD_PAST_RETENTION, groupTags),
+                        "held past retention");
+            }
             long waiting = (broker.lag() == null ? 0 : broker.lag())
                     + (broker.pending() == null ? 0 : broker.pending());
             assertTrue(waiting >= EVENTS - 1, "the held event keeps the others waiting: " + broker);

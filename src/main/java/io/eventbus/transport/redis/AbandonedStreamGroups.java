@@ -12,8 +12,8 @@ import io.eventbus.bus.GroupInUseException;
 
 /**
  * How long a consumer group of a stream has had no live member, and its deletion ({@code XGROUP DESTROY}) once it
- * has none — for {@code eventbus groups} and {@code eventbus.groups.abandon-after}, since with safe trimming a group
- * nobody reads any more holds the stream's entries for ever.
+ * has none — for {@code eventbus groups} and {@code eventbus.groups.abandon-after}: retention waits for every
+ * group, so a group nobody reads any more holds the stream's entries for ever.
  * <ul>
  * <li>Idle time, with consumers listed ({@code XINFO CONSUMERS}): the smallest {@code idle} among them, the time
  * since a member last read or claimed. A running member reads at least every {@code block} ms and claims every
