@@ -9,7 +9,6 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
@@ -23,6 +22,8 @@ import io.eventbus.observability.BusEventNotifier;
 import io.eventbus.observability.BusMetrics;
 import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.routing.RoutingTable;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns

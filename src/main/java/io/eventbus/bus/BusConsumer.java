@@ -12,13 +12,18 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.tracing.EventMdc;
-import io.eventbus.tracing.TraceParent;
 import io.eventbus.observability.ConsumerTags;
 import io.eventbus.observability.MeteredDelivery;
+import io.eventbus.tracing.EventMdc;
+import io.eventbus.tracing.TraceParent;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.Delivery;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route

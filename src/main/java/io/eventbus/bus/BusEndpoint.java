@@ -11,6 +11,8 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
+import io.eventbus.transport.StartPosition;
+
 /**
  * Publish to or consume from a topic of the event bus, over the transport configuration assigns to the topic.
  * <p>

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.eventbus.observability.LoggingMiddleware;
 import io.eventbus.observability.MetricsMiddleware;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * The middlewares of a {@code bus:} consumer and the code running them around its route (see {@link BusMiddleware}

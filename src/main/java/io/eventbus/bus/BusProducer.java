@@ -14,12 +14,16 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.FailedAttemptHook;
-import io.eventbus.pipeline.FatalException;
 import io.eventbus.tracing.TraceParent;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportProducer;
+import io.eventbus.transport.Unroutable;
 
 /**
  * Publishes the exchange's event to the topic; the exchange continues once the transport confirmed it. An

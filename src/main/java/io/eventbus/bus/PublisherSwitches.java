@@ -9,6 +9,8 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.transport.EventBusProperties;
+
 /**
  * Publishing switched off and on at runtime from configuration (seed 001's {@code publisher.enabled}):
  * {@code eventbus.publishers.enabled} for every topic, {@code eventbus.publishers.<topic>.enabled} for one; both

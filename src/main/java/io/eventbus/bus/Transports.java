@@ -12,7 +12,10 @@ import org.apache.camel.spi.FactoryFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
+
 
 /**
  * The transports of one {@code bus} component, created on first use and closed with it.

@@ -14,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.Transport;
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StoredDeadLetter;
+import io.eventbus.transport.Transport;
 
 /**
  * Dead letters as a product: list, show, count, replay and purge the dead letters of a topic ({@code <topic>.dlq}),

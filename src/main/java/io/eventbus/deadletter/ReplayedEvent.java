@@ -11,9 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.OutboundMessage;
 
 /**
  * The event a replay publishes again, restored from its dead letter: the same {@code event_id}, {@code trace_id},
@@ -102,7 +103,7 @@ public record ReplayedEvent(OutboundMessage message, String notReplayable) {
         List<Object> history = new ArrayList<>(letter.failureHistory());
         history.add(entry);
         metadata.put(DeadLetter.FAILURE_HISTORY, history);
-        metadata.put(DeadLetter.REPLAY_COUNT, letter.replayCount() + 1);
+        metadata.put(DeadLetterPublisher.REPLAY_COUNT, letter.replayCount() + 1);
         metadata.put(DeadLetter.REPLAYED_AT, now.toString());
     }
 

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusConsumer;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.bus.DeadLetterPublisher;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 /**
  * The backlog gauges: per topic its length ({@value BusMetrics#TOPIC_LENGTH}) and its dead-letter topic's

@@ -2,8 +2,8 @@ package io.eventbus.observability;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.eventbus.bus.Delivery;
-import io.eventbus.bus.ForwardingDelivery;
+import io.eventbus.transport.Delivery;
+import io.eventbus.transport.ForwardingDelivery;
 
 /**
  * A delivery that counts how it is settled: {@code acknowledged} or {@code failed} (rejected for redelivery). Only

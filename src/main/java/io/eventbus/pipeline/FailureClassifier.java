@@ -7,6 +7,9 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.ExchangeTimedOutException;
 
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.RetryableException;
+
 /**
  * Tells transient failures, worth redelivering, from permanent ones, which go to the dead-letter topic at once.
  * <p>

@@ -21,7 +21,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import io.eventbus.bus.BusEndpoint;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.bus.DeadLetterPublisher;
 
 /**
  * The topics an application uses, for {@code eventbus stats} without {@code --topic}: every {@code bus:} topic the

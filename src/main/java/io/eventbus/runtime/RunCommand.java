@@ -26,12 +26,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.EventBusProperties;
 import io.eventbus.deadletter.DeadLetterHttpApi;
 import io.eventbus.deadletter.DeadLetterJson;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.observability.BusMetrics;
 import io.eventbus.tracing.OpenTelemetrySetup;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration

@@ -23,7 +23,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.BusEndpoint;
 import io.eventbus.bus.ConsumedEvent;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 
 /**

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusEndpoint;
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * Subscribers switched off and on at runtime from configuration (seed 001's {@code subscriber.enabled}):

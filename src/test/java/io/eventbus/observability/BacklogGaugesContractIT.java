@@ -20,11 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

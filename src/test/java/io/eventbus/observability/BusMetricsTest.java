@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.RetryableException;
 import io.eventbus.routing.RoutingTable;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RetryableException;
 
 import static io.eventbus.observability.BusMetrics.ACKNOWLEDGED;
 import static io.eventbus.observability.BusMetrics.CONSUMED;

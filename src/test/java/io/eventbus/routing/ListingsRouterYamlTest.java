@@ -21,11 +21,11 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
-import io.eventbus.pipeline.FatalException;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.transport.OutboundMessage;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -67,7 +67,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "redeliveryDelay": getOrCreateConfiguration(target).setRedeliveryDelay(property(camelContext, long.class, value)); return true;
         case "retention": getOrCreateConfiguration(target).setRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
         case "startfrom":
-        case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
+        case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, boolean.class, value)); return true;
         case "uri": getOrCreateConfiguration(target).setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -115,7 +115,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "redeliveryDelay": return long.class;
         case "retention": return io.eventbus.transport.redis.RetentionMode.class;
         case "startfrom":
-        case "startFrom": return io.eventbus.bus.StartPosition.class;
+        case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;

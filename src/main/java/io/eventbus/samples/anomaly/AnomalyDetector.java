@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
  * The detection stage of seed 004's anomaly-detection pipeline: reads an {@code anomaly_detection_request}

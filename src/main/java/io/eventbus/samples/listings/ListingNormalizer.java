@@ -16,7 +16,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
  * The normalize stage (seed 000's first plugin): turns a {@code raw_listing} event into a

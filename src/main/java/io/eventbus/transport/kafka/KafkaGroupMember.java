@@ -34,11 +34,11 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.StartPosition;
-import io.eventbus.bus.TransportConsumer;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * One member of a consumer group on a Kafka topic: a consumer loop on kafka-clients' {@link KafkaConsumer} and

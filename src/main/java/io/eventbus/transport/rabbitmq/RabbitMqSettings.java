@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * The RabbitMQ transport's {@code eventbus.rabbitmq.*} settings, read and checked once. {@link #toString()} and

@@ -14,7 +14,7 @@ import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (seed 002's

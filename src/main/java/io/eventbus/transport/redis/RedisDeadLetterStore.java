@@ -7,10 +7,10 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 
-import io.eventbus.deadletter.DeadLetterBrowse;
-import io.eventbus.deadletter.DeadLetterSnapshot;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.deadletter.StoredDeadLetter;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSnapshot;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * Dead letters of the Redis transport: the stream {@code <prefix><topic>.dlq} read with {@code XRANGE} (pages of

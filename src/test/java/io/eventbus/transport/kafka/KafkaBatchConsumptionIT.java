@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

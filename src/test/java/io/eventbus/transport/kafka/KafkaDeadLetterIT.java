@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

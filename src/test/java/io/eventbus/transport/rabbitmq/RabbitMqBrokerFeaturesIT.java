@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusConstants;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.TransportHealth;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.TransportHealth;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 /** Where a consumer group that does not exist yet starts reading a topic. */
 public enum StartPosition {

@@ -1,4 +1,4 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 /**
  * How one consumer-group member binds to a topic.

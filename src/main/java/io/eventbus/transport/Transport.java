@@ -1,9 +1,8 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 import java.util.Optional;
 import java.util.Set;
 
-import io.eventbus.deadletter.DeadLetterStore;
 
 /**
  * A broker binding behind {@code bus:}: the two-method SPI every transport implements (in-memory, Redis Streams,

@@ -1,4 +1,4 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 /**
  * {@link Transport#deleteGroup} refused: the group still has a live member (one attached, or one that read

@@ -1,4 +1,4 @@
-package io.eventbus.deadletter;
+package io.eventbus.transport;
 
 /**
  * One entry of a dead-letter topic as the broker holds it.

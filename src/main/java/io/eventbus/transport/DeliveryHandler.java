@@ -1,4 +1,4 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 /**
  * Receives deliveries from a {@link TransportConsumer}. The handler, or work it hands off, must eventually call

@@ -1,4 +1,4 @@
-package io.eventbus.pipeline;
+package io.eventbus.transport;
 
 /**
  * A transient failure (a timeout, a service briefly unavailable, a rate limit): the bus redelivers the event

@@ -1,8 +1,8 @@
-package io.eventbus.deadletter;
+package io.eventbus.transport;
 
 /**
  * The broker side of dead-letter management, implemented by each transport that can read its dead-letter topics
- * without consuming them ({@link io.eventbus.bus.Transport#deadLetterStore()}): Redis by {@code XRANGE}/{@code XDEL},
+ * without consuming them ({@link io.eventbus.transport.Transport#deadLetterStore()}): Redis by {@code XRANGE}/{@code XDEL},
  * Kafka by offsets with a companion topic of settled records, RabbitMQ by {@code basic.get} without acknowledgement
  * on a connection of its own, the in-memory transport by reading its topic log.
  * <p>

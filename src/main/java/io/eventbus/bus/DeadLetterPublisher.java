@@ -1,4 +1,4 @@
-package io.eventbus.deadletter;
+package io.eventbus.bus;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,12 +16,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.TransportProducer;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.TransportProducer;
 
 /**
  * Writes dead letters: the original envelope, with {@code retry_count} and the failure in {@code metadata}
@@ -48,6 +48,8 @@ public final class DeadLetterPublisher {
     public static final String PARKED_SUFFIX = ".parked";
     /** Metadata of a parked event: when it was parked. */
     public static final String PARKED_AT = "parked_at";
+    /** Metadata field: how many times the event was replayed from its dead-letter topic already. */
+    public static final String REPLAY_COUNT = "replay_count";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -96,6 +98,21 @@ public final class DeadLetterPublisher {
         this.written = listener;
     }
 
+    /** The {@code replay_count} metadata value as a number: 0 when absent or unreadable. */
+    public static int replayCount(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     public static String deadLetterTopicOf(String topic) {
         return topic + DEAD_LETTER_SUFFIX;
     }
@@ -111,7 +128,7 @@ public final class DeadLetterPublisher {
      */
     private String destination(String sourceTopic, String targetTopic, Object replayCount,
             Map<String, Object> failure) {
-        if (maxReplays > 0 && DeadLetter.replayCount(replayCount) >= maxReplays
+        if (maxReplays > 0 && replayCount(replayCount) >= maxReplays
                 && targetTopic.equals(deadLetterTopicOf(sourceTopic))) {
             failure.put(PARKED_AT, failure.get("failed_at"));
             return parkedTopicOf(sourceTopic);
@@ -135,7 +152,7 @@ public final class DeadLetterPublisher {
         deadLetter.setRetryCount(retryCount);
         Map<String, Object> failure = failure(cause, failedStage, sourceTopic);
         String destination = destination(sourceTopic, targetTopic,
-                original.getMetadata().get(DeadLetter.REPLAY_COUNT), failure);
+                original.getMetadata().get(REPLAY_COUNT), failure);
         deadLetter.getMetadata().putAll(failure);
         publish(destination, deadLetter);
         written.deadLettered(sourceTopic, original.getEventType(), failedStage);
@@ -188,7 +205,7 @@ public final class DeadLetterPublisher {
             failure.put("invalid_fields", fields);
         }
         failure.putAll(origin);
-        JsonNode replays = parsed == null ? null : parsed.path("metadata").get(DeadLetter.REPLAY_COUNT);
+        JsonNode replays = parsed == null ? null : parsed.path("metadata").get(REPLAY_COUNT);
         String destination = destination(sourceTopic, targetTopic,
                 replays == null ? null : replays.isNumber() ? replays.numberValue() : replays.asText(), failure);
         deadLetter.getMetadata().putAll(failure);

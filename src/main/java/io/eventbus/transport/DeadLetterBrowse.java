@@ -1,4 +1,4 @@
-package io.eventbus.deadletter;
+package io.eventbus.transport;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.eventbus.bus;
+package io.eventbus.transport;
 
 /**
  * Marks the exception a transport fails a publish with when the broker returned the event because no queue was

@@ -1,4 +1,4 @@
-package io.eventbus.pipeline;
+package io.eventbus.transport;
 
 /**
  * A permanent failure: retrying cannot help (bad data, a rule the event breaks). The bus's error handling sends
