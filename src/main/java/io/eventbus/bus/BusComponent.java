@@ -9,7 +9,6 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
-import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.EnvelopeValidator;
@@ -22,6 +21,7 @@ import io.eventbus.observability.BusEventNotifier;
 import io.eventbus.observability.BusMetrics;
 import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.routing.RoutingTable;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;
 
@@ -38,6 +38,10 @@ public class BusComponent extends HealthCheckComponent {
 
     /** At most this much of an unreadable input is kept in its dead letter (64 KiB). */
     private static final int DEAD_LETTER_KEPT_BYTES = 64 * 1024;
+    /** Replays an event may have before a failure parks it ({@code eventbus.deadletter.max-replays}). */
+    public static final int DEFAULT_MAX_REPLAYS = 3;
+    /** The most entries one dead-letter command reads from a topic ({@code eventbus.deadletter.browse-limit}). */
+    public static final int DEFAULT_DEAD_LETTER_BROWSE_LIMIT = 100_000;
 
     private Transports transports;
     private EnvelopeValidator validator;
@@ -98,11 +102,11 @@ public class BusComponent extends HealthCheckComponent {
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
         publisherSwitches.refresh(getCamelContext());
-        String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
+        String failedTopic = properties.string("eventbus.deadletter.failed-topic", DeadLetterTopics.DEFAULT_FAILED_TOPIC);
         maxReplays = (int) Math.min(Integer.MAX_VALUE,
-                properties.nonNegativeLong("eventbus.deadletter.max-replays", DeadLetters.DEFAULT_MAX_REPLAYS));
+                properties.nonNegativeLong("eventbus.deadletter.max-replays", DEFAULT_MAX_REPLAYS));
         deadLetterBrowseLimit = properties.positiveInt("eventbus.deadletter.browse-limit",
-                DeadLetters.DEFAULT_BROWSE_LIMIT);
+                DEFAULT_DEAD_LETTER_BROWSE_LIMIT);
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
                 Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);

@@ -19,6 +19,7 @@ import io.eventbus.observability.MeteredDelivery;
 import io.eventbus.tracing.EventMdc;
 import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.Delivery;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
@@ -130,7 +131,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             envelope = component.getValidator().read(delivery.body());
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
-                    invalid.getMessage(), DeadLetterPublisher.deadLetterTopicOf(topic));
+                    invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
             settleAfter(metered(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
                     .getDeadLetterPublisher().deadLetterInvalid(delivery.body(), topic, invalid));
             return;
@@ -145,7 +146,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
             settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
-                    DeadLetterPublisher.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
+                    DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
             return;
         }
         process(tracked, envelope);

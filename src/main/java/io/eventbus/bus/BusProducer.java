@@ -18,6 +18,7 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.pipeline.FailedAttemptHook;
 import io.eventbus.tracing.TraceParent;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
@@ -67,7 +68,7 @@ public class BusProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (!BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic)) {
+        if (!DeadLetterTopics.OF_SOURCE.equals(topic)) {
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
             transportName = endpoint.getComponent().transportNameFor(topic);
         }
@@ -194,8 +195,8 @@ public class BusProducer extends DefaultAsyncProducer {
     }
 
     private boolean isDeadLetterWrite(Exchange exchange) {
-        return BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic)
-                || topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)
+        return DeadLetterTopics.OF_SOURCE.equals(topic)
+                || topic.endsWith(DeadLetterTopics.DEAD_LETTER_SUFFIX)
                         && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) != null;
     }
 
@@ -208,8 +209,8 @@ public class BusProducer extends DefaultAsyncProducer {
         }
         ConsumedEvent consumed = exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class);
         String sourceTopic = consumed != null ? consumed.topic() : exchange.getFromRouteId();
-        String target = !BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic) ? topic
-                : consumed != null ? DeadLetterPublisher.deadLetterTopicOf(consumed.topic())
+        String target = !DeadLetterTopics.OF_SOURCE.equals(topic) ? topic
+                : consumed != null ? DeadLetterTopics.deadLetterTopicOf(consumed.topic())
                 : component.getDefaultDeadLetterTopic();
         // the dead-letter channel drops Camel's redelivery counter before this runs; FailedAttemptHook kept count
         int redeliveries = Math.max(0, exchange.getProperty(FailedAttemptHook.FAILED_ATTEMPTS, 0, Integer.class) - 1);

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.TransportProducer;
@@ -27,13 +28,13 @@ import io.eventbus.transport.TransportProducer;
  * Writes dead letters: the original envelope, with {@code retry_count} and the failure in {@code metadata}
  * ({@code last_error}, {@code error_type}, {@code failed_stage}, {@code failed_at}, {@code dead_lettered_from}),
  * to {@code <topic>.dlq} on the topic's own transport; then a {@code processing_failed} event on
- * {@code processing.failed} (seed 000) for whoever watches failures.
+ * {@code processing.failed} for whoever watches failures (topic names: {@link DeadLetterTopics}).
  * <p>
  * An event that could not even be read (not JSON, missing fields, failing its schema) is stored as a valid
  * envelope of type {@value #INVALID_EVENT_TYPE} whose {@code data.original} holds the JSON as received (or
  * {@code data.raw}, the text, when it was not JSON), so every dead-letter topic can be browsed and replayed by the
  * same tools. An event that fails again after {@code maxReplays} replays is parked on {@code <topic>.parked}
- * instead (see {@link DeadLetters}). Input larger than {@code keptBytes} (an event over the size limit) keeps only
+ * instead (see the {@code deadletter} tools). Input larger than {@code keptBytes} (an event over the size limit) keeps only
  * its first {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and
  * {@code data.raw_sha256}: a dead letter must itself stay under the size limit, or the dead-letter topic's own
  * consumers would reject it. Both
@@ -43,9 +44,6 @@ public final class DeadLetterPublisher {
 
     public static final String INVALID_EVENT_TYPE = "invalid_event";
     public static final String PROCESSING_FAILED_TYPE = "processing_failed";
-    public static final String DEAD_LETTER_SUFFIX = ".dlq";
-    /** Where events that failed again after their last allowed replay wait for a human: {@code <topic>.parked}. */
-    public static final String PARKED_SUFFIX = ".parked";
     /** Metadata of a parked event: when it was parked. */
     public static final String PARKED_AT = "parked_at";
     /** Metadata field: how many times the event was replayed from its dead-letter topic already. */
@@ -113,14 +111,6 @@ public final class DeadLetterPublisher {
         return 0;
     }
 
-    public static String deadLetterTopicOf(String topic) {
-        return topic + DEAD_LETTER_SUFFIX;
-    }
-
-    public static String parkedTopicOf(String topic) {
-        return topic + PARKED_SUFFIX;
-    }
-
     /**
      * Where a failure goes: the target, unless the event has used up its replays ({@code metadata.replay_count}
      * of the event, or of the input an invalid event wraps) and the target is its source's dead-letter topic;
@@ -129,9 +119,9 @@ public final class DeadLetterPublisher {
     private String destination(String sourceTopic, String targetTopic, Object replayCount,
             Map<String, Object> failure) {
         if (maxReplays > 0 && replayCount(replayCount) >= maxReplays
-                && targetTopic.equals(deadLetterTopicOf(sourceTopic))) {
+                && targetTopic.equals(DeadLetterTopics.deadLetterTopicOf(sourceTopic))) {
             failure.put(PARKED_AT, failure.get("failed_at"));
-            return parkedTopicOf(sourceTopic);
+            return DeadLetterTopics.parkedTopicOf(sourceTopic);
         }
         return targetTopic;
     }
@@ -171,7 +161,8 @@ public final class DeadLetterPublisher {
      */
     public Envelope deadLetterInvalid(byte[] raw, String sourceTopic, InvalidEnvelopeException cause,
             Map<String, Object> origin) throws Exception {
-        return deadLetterRaw(raw, sourceTopic, deadLetterTopicOf(sourceTopic), cause, "validation", origin);
+        return deadLetterRaw(raw, sourceTopic, DeadLetterTopics.deadLetterTopicOf(sourceTopic), cause, "validation",
+                origin);
     }
 
     /**
@@ -227,7 +218,7 @@ public final class DeadLetterPublisher {
 
     private void publishProcessingFailed(Envelope original, Throwable cause, String failedStage, String deadLetterTopic)
             throws Exception {
-        if (failedTopic == null || deadLetterTopic.equals(deadLetterTopicOf(failedTopic))) {
+        if (failedTopic == null || deadLetterTopic.equals(DeadLetterTopics.deadLetterTopicOf(failedTopic))) {
             // a failure while handling processing.failed itself must not feed back into it
             return;
         }

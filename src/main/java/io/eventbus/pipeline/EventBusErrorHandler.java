@@ -3,7 +3,7 @@ package io.eventbus.pipeline;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.DeadLetterChannelBuilder;
 
-import io.eventbus.bus.BusEndpoint;
+import io.eventbus.transport.DeadLetterTopics;
 
 /**
  * The bus's default error handler, a plain Camel dead-letter channel: transient failures are redelivered in
@@ -31,7 +31,7 @@ import io.eventbus.bus.BusEndpoint;
 public final class EventBusErrorHandler {
 
     /** The dead-letter URI that resolves to the failed event's own {@code <topic>.dlq}. */
-    public static final String DEAD_LETTER_URI = "bus:" + BusEndpoint.SOURCE_DEAD_LETTER_TOPIC;
+    public static final String DEAD_LETTER_URI = "bus:" + DeadLetterTopics.OF_SOURCE;
 
     private EventBusErrorHandler() {
     }

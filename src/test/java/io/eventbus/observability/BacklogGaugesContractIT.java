@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.TopicStats;
 import io.eventbus.transport.Transport;
@@ -114,7 +114,7 @@ public abstract class BacklogGaugesContractIT {
             long waiting = (broker.lag() == null ? 0 : broker.lag())
                     + (broker.pending() == null ? 0 : broker.pending());
             assertTrue(waiting >= EVENTS - 1, "the held event keeps the others waiting: " + broker);
-            Long dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic), Set.of()).length();
+            Long dlq = transport.stats(DeadLetterTopics.deadLetterTopicOf(topic), Set.of()).length();
             assertEquals(1L, dlq, "the invalid event's dead letter, as the broker reports it");
             assertEquals(1.0, gauge(metrics, BusMetrics.DLQ_DEPTH, topicTags));
         });

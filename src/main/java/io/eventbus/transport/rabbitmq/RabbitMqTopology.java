@@ -14,6 +14,7 @@ import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 
 /**
@@ -186,7 +187,8 @@ final class RabbitMqTopology {
     }
 
     boolean isRetained(String topic) {
-        return topic.endsWith(".dlq") || topic.endsWith(".parked") || settings.retainedTopics().contains(topic);
+        return DeadLetterTopics.isDeadLetterTopic(topic) || DeadLetterTopics.isParkedTopic(topic)
+                || settings.retainedTopics().contains(topic);
     }
 
     /** A queue with the bus's arguments, overridden by those configuration gives a queue of that name. */
