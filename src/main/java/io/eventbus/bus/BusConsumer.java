@@ -21,7 +21,6 @@ import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.Delivery;
-import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
@@ -225,7 +224,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     : request.getEventId());
             OutgoingEnvelopes.stampLineage(reply, exchange.getProperty(BusConstants.CONSUMED_EVENT,
                     ConsumedEvent.class));
-            requestReply.reply(delivery.headers(), OutboundMessage.of(reply, component.getValidator().write(reply)));
+            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, component.getValidator().write(reply)));
         } catch (Exception e) {
             LOG.warn("Cannot reply to request {} from topic {}: {}", request.getEventId(), topic, e.getMessage(), e);
         }

@@ -130,7 +130,7 @@ public class BusProducer extends DefaultAsyncProducer {
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
-        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body,
+        OutboundMessage message = withDeliveryHints(OutboundMessages.of(envelope, body,
                 TraceParent.forEvent(envelope.getTraceId(), current)), exchange.getIn());
         if (request) {
             request(exchange, envelope, message);

@@ -21,7 +21,6 @@ import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;
-import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.TransportProducer;
 
 /**
@@ -236,7 +235,7 @@ public final class DeadLetterPublisher {
     }
 
     private void publish(String topic, Envelope envelope) throws Exception {
-        producers.apply(topic).publish(OutboundMessage.of(envelope, codec.encode(envelope)));
+        producers.apply(topic).publish(OutboundMessages.of(envelope, codec.encode(envelope)));
     }
 
     private String now() {

@@ -15,6 +15,7 @@ import java.util.function.Function;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.DeadLetterPublisher;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.transport.DeadLetterBrowse;
@@ -258,7 +259,7 @@ public final class DeadLetters {
     private OutboundMessage parkedCopy(DeadLetter letter) {
         Envelope parked = letter.envelope().copy();
         parked.getMetadata().put(DeadLetterPublisher.PARKED_AT, Instant.now(clock).toString());
-        return OutboundMessage.of(parked, codec.encode(parked));
+        return OutboundMessages.of(parked, codec.encode(parked));
     }
 
     /** Spaces publishes {@code 1/rate} seconds apart; no limit when the rate is 0 or less. */

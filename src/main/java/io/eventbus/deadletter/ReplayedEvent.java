@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.eventbus.bus.DeadLetterPublisher;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.transport.OutboundMessage;
@@ -52,7 +53,7 @@ public record ReplayedEvent(OutboundMessage message, String notReplayable) {
         Map<String, Object> metadata = replay.getMetadata();
         recordFailure(metadata, letter, metadata, now);
         replay.setRetryCount(replay.getRetryCount() + 1);
-        return new ReplayedEvent(OutboundMessage.of(replay, codec.encode(replay)), null);
+        return new ReplayedEvent(OutboundMessages.of(replay, codec.encode(replay)), null);
     }
 
     private static ReplayedEvent ofInvalidInput(DeadLetter letter, EnvelopeCodec codec, Instant now) {

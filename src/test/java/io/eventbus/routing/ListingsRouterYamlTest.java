@@ -21,10 +21,10 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.transport.FatalException;
-import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
@@ -150,7 +150,7 @@ class ListingsRouterYamlTest extends CamelTestSupport {
     private Envelope publishRaw(Envelope event) throws Exception {
         event.setPublishedAt("2025-11-28T10:00:00Z");
         context.getComponent("bus", BusComponent.class).transportFor("listings.raw").bindProducer("listings.raw")
-                .publish(OutboundMessage.of(event, new EnvelopeCodec().encode(event)));
+                .publish(OutboundMessages.of(event, new EnvelopeCodec().encode(event)));
         return event;
     }
 
