@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.observability.ConsumerTags;
-import io.eventbus.observability.MeteredDelivery;
 import io.eventbus.tracing.EventMdc;
 import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.Delivery;
+import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
@@ -96,7 +95,17 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
-        transportConsumer = transport.bindConsumer(topic, binding, this::onDelivery);
+        transportConsumer = transport.bindConsumer(topic, binding, new DeliveryHandler() {
+            @Override
+            public void onDelivery(Delivery delivery) {
+                BusConsumer.this.onDelivery(delivery);
+            }
+
+            @Override
+            public void onSkipped(long count) {
+                endpoint.getComponent().observer().skipped(topic, group, transport.name(), count);
+            }
+        });
         transportConsumer.start();
         // Camel's consumer readiness check of this route (consumer:<route id>) merges this one's result
         BusConsumerHealthCheck check = new BusConsumerHealthCheck(this, transport, transportConsumer);
@@ -118,9 +127,9 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    /** The delivery, counting how it is settled. */
-    private Delivery metered(Delivery delivery, String eventType) {
-        return new MeteredDelivery(delivery, endpoint.getComponent().getMetrics(), meterTags, eventType);
+    /** The delivery, telling the observer how it is settled. */
+    private Delivery observed(Delivery delivery, String eventType) {
+        return new ObservedDelivery(delivery, endpoint.getComponent().observer(), meterTags, eventType);
     }
 
     private void onDelivery(Delivery delivery) {
@@ -131,13 +140,13 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
                     invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
-            settleAfter(metered(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
+            settleAfter(observed(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
                     .getDeadLetterPublisher().deadLetterInvalid(delivery.body(), topic, invalid));
             return;
         }
         envelope.setRetryCount(envelope.getRetryCount() + delivery.deliveryCount() - 1);
-        component.getMetrics().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
-        Delivery tracked = metered(delivery, envelope.getEventType());
+        component.observer().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
+        Delivery tracked = observed(delivery, envelope.getEventType());
         int maxDeliveries = endpoint.getMaxDeliveries();
         if (maxDeliveries > 0 && delivery.deliveryCount() > maxDeliveries) {
             DeliveryLimitExceededException cause = new DeliveryLimitExceededException("delivered "

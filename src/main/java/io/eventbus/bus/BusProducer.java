@@ -146,9 +146,9 @@ public class BusProducer extends DefaultAsyncProducer {
         }
         return transport.publishAsync(message).whenComplete((confirmed, failure) -> {
             if (failure == null) {
-                component.getMetrics().published(topic, envelope.getEventType(), transportName);
+                component.observer().published(topic, envelope.getEventType(), transportName);
             } else if (failure instanceof Unroutable || failure.getCause() instanceof Unroutable) {
-                component.getMetrics().unroutable(topic, envelope.getEventType(), "broker");
+                component.observer().unroutable(topic, envelope.getEventType(), "broker");
             }
         });
     }

@@ -9,4 +9,13 @@ package io.eventbus.transport;
 public interface DeliveryHandler {
 
     void onDelivery(Delivery delivery);
+
+    /**
+     * Told that {@code count} events of the topic will never reach this consumer's group: the broker deleted them
+     * (its retention) before the group read them. The consumer goes on with what the broker still has; the handler
+     * only reports it (the bus counts them in {@code eventbus.events.skipped}). Called on the consumer's thread;
+     * must not block. Ignored by default.
+     */
+    default void onSkipped(long count) {
+    }
 }

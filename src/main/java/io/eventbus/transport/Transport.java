@@ -8,7 +8,7 @@ import java.util.Set;
  * A broker binding behind {@code bus:}: the two-method SPI every transport implements (in-memory, Redis Streams,
  * RabbitMQ, Kafka), in the manner of Spring Cloud Stream's binders.
  * <p>
- * Contract every implementation keeps, and {@code TransportContractTest} checks:
+ * Contract every implementation keeps, and {@code TransportContractIT} checks against a real broker:
  * <ul>
  * <li>Consumer groups: every group receives every event published after the group exists (and, with
  * {@link StartPosition#EARLIEST}, those the transport still retains); members of one group compete, each event
@@ -59,7 +59,7 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Reads and settles this transport's dead-letter topics without consuming them, for {@code eventbus dlq} and
-     * {@link io.eventbus.deadletter.DeadLetters}; empty when the transport cannot.
+     * the dead-letter tools ({@code io.eventbus.deadletter}); empty when the transport cannot.
      */
     default Optional<DeadLetterStore> deadLetterStore() {
         return Optional.empty();

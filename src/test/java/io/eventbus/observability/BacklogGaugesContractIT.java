@@ -93,7 +93,7 @@ public abstract class BacklogGaugesContractIT {
             template.sendBody("bus:" + topic, Envelope.create("gauge_event", "gauges-it",
                     MAPPER.createObjectNode().put("n", i)));
         }
-        BusMetrics metrics = bus.getMetrics();
+        BusMetrics metrics = BusObservability.of(bus).metrics();
         Tags topicTags = Tags.of("topic", topic, "transport", transport.name());
         Tags groupTags = topicTags.and("group", GROUP);
         await().atMost(WAIT).until(() -> entered.get() == 1
@@ -101,7 +101,7 @@ public abstract class BacklogGaugesContractIT {
 
         // the held event keeps the rest at the broker: once its figures stop moving, the gauges must show them
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            bus.getBacklogGauges().poll();
+            BusObservability.of(bus).backlogGauges().poll();
             TopicStats.GroupStats broker = groupStats(transport.stats(topic, Set.of(GROUP)));
             assertFigure(broker.lag(), gauge(metrics, BusMetrics.LAG, groupTags), "lag");
             assertFigure(broker.pending(), gauge(metrics, BusMetrics.PENDING, groupTags), "pending");
@@ -123,7 +123,7 @@ public abstract class BacklogGaugesContractIT {
         release.countDown();
         await().atMost(WAIT).until(() -> metrics.sum(BusMetrics.ACKNOWLEDGED, groupTags) == EVENTS + 1);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            bus.getBacklogGauges().poll();
+            BusObservability.of(bus).backlogGauges().poll();
             assertEquals(0.0, gauge(metrics, BusMetrics.LAG, groupTags), "lag once everything is acknowledged");
             double pending = gauge(metrics, BusMetrics.PENDING, groupTags);
             assertTrue(pending == 0.0 || Double.isNaN(pending), "pending once everything is acknowledged: " + pending);

@@ -1,4 +1,4 @@
-package io.eventbus.observability;
+package io.eventbus.bus;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -6,19 +6,19 @@ import io.eventbus.transport.Delivery;
 import io.eventbus.transport.ForwardingDelivery;
 
 /**
- * A delivery that counts how it is settled: {@code acknowledged} or {@code failed} (rejected for redelivery). Only
- * the first settlement counts, as only the first settles.
+ * A delivery that tells the bus's observer how it is settled: {@code acknowledged} or {@code failed} (rejected for
+ * redelivery). Only the first settlement is told, as only the first settles.
  */
-public final class MeteredDelivery extends ForwardingDelivery {
+final class ObservedDelivery extends ForwardingDelivery {
 
-    private final BusMetrics metrics;
+    private final BusObserver observer;
     private final ConsumerTags consumer;
     private final String eventType;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    public MeteredDelivery(Delivery delivery, BusMetrics metrics, ConsumerTags consumer, String eventType) {
+    ObservedDelivery(Delivery delivery, BusObserver observer, ConsumerTags consumer, String eventType) {
         super(delivery);
-        this.metrics = metrics;
+        this.observer = observer;
         this.consumer = consumer;
         this.eventType = eventType;
     }
@@ -27,7 +27,7 @@ public final class MeteredDelivery extends ForwardingDelivery {
     public void ack() {
         delegate().ack();
         if (settled.compareAndSet(false, true)) {
-            metrics.acknowledged(consumer, eventType);
+            observer.acknowledged(consumer, eventType);
         }
     }
 
@@ -35,7 +35,7 @@ public final class MeteredDelivery extends ForwardingDelivery {
     public void reject() {
         delegate().reject();
         if (settled.compareAndSet(false, true)) {
-            metrics.failed(consumer, eventType);
+            observer.failed(consumer, eventType);
         }
     }
 }
