@@ -44,7 +44,8 @@ import io.eventbus.transport.Unroutable;
  * With an {@code InOut} exchange ({@code exchangePattern=InOut}, {@code requestBody}) the event is a request:
  * its {@code correlation_id} defaults to its {@code event_id}, it goes out over the topic's transport as a
  * {@link RequestReplyTransport} request, and the reply envelope becomes the exchange's body; no reply within
- * {@code requestTimeout} fails the exchange with an {@link ExchangeTimedOutException}.
+ * {@code requestTimeout} fails the exchange with an {@link ExchangeTimedOutException}. Unlike a publish, a request
+ * holds the calling thread until its reply comes or the timeout passes.
  * <p>
  * Used as a dead-letter channel ({@code bus:dlq}, or {@code bus:<topic>.dlq} on an exchange carrying a caught
  * exception) it writes a dead letter instead: the event as consumed plus the failure, via
