@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.BiConsumer;
@@ -105,7 +106,8 @@ public class BusComponent extends HealthCheckComponent {
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
         publisherSwitches.refresh(getCamelContext());
-        String failedTopic = properties.string("eventbus.deadletter.failed-topic", DeadLetterTopics.DEFAULT_FAILED_TOPIC);
+        String failedTopic = properties.string("eventbus.deadletter.failed-topic",
+                DeadLetterTopics.DEFAULT_FAILED_TOPIC);
         maxReplays = (int) Math.min(Integer.MAX_VALUE,
                 properties.nonNegativeLong("eventbus.deadletter.max-replays", DEFAULT_MAX_REPLAYS));
         deadLetterBrowseLimit = properties.positiveInt("eventbus.deadletter.browse-limit",
@@ -128,8 +130,8 @@ public class BusComponent extends HealthCheckComponent {
     private void startPlugins() throws Exception {
         List<BusObserver> observers = new ArrayList<>();
         for (BusPlugin plugin : ServiceLoader.load(BusPlugin.class, BusComponent.class.getClassLoader())) {
-            observers.add(plugin.start(this));
-            plugins.add(plugin);
+            plugins.add(plugin); // stopped with the component even when its start fails half-way
+            observers.add(Objects.requireNonNullElse(plugin.start(this), BusObserver.NONE));
         }
         observer = BusObserver.all(observers);
     }

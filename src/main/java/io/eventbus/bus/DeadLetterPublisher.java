@@ -33,11 +33,11 @@ import io.eventbus.transport.TransportProducer;
  * envelope of type {@value #INVALID_EVENT_TYPE} whose {@code data.original} holds the JSON as received (or
  * {@code data.raw}, the text, when it was not JSON), so every dead-letter topic can be browsed and replayed by the
  * same tools. An event that fails again after {@code maxReplays} replays is parked on {@code <topic>.parked}
- * instead (see the {@code deadletter} tools). Input larger than {@code keptBytes} (an event over the size limit) keeps only
- * its first {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and
+ * instead (see the {@code deadletter} tools). Input larger than {@code keptBytes} (an event over the size limit)
+ * keeps only its first {@code keptBytes} bytes as {@code data.raw_prefix}, with {@code data.raw_size} and
  * {@code data.raw_sha256}: a dead letter must itself stay under the size limit, or the dead-letter topic's own
- * consumers would reject it. Both
- * writes are confirmed publishes: the caller acknowledges the source only after this returns.
+ * consumers would reject it. Both writes are confirmed publishes: the caller acknowledges the source only after this
+ * returns.
  */
 public final class DeadLetterPublisher {
 

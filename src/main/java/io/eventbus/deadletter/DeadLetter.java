@@ -64,7 +64,8 @@ public record DeadLetter(String position, Envelope envelope, String eventId, Str
         return new DeadLetter(stored.position(), envelope, envelope.getEventId(), envelope.getEventType(),
                 text(metadata.get("error_type")), text(metadata.get("last_error")), text(metadata.get("failed_stage")),
                 instant(metadata.get("failed_at")), text(metadata.get("dead_lettered_from")),
-                DeadLetterPublisher.replayCount(replayState.get(DeadLetterPublisher.REPLAY_COUNT)), history(replayState.get(FAILURE_HISTORY)));
+                DeadLetterPublisher.replayCount(replayState.get(DeadLetterPublisher.REPLAY_COUNT)),
+                history(replayState.get(FAILURE_HISTORY)));
     }
 
     /** The dead letter's JSON as stored, or null when unreadable. */

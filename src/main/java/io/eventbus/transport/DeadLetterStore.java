@@ -2,9 +2,9 @@ package io.eventbus.transport;
 
 /**
  * The broker side of dead-letter management, implemented by each transport that can read its dead-letter topics
- * without consuming them ({@link io.eventbus.transport.Transport#deadLetterStore()}): Redis by {@code XRANGE}/{@code XDEL},
- * Kafka by offsets with a companion topic of settled records, RabbitMQ by {@code basic.get} without acknowledgement
- * on a connection of its own, the in-memory transport by reading its topic log.
+ * without consuming them ({@link Transport#deadLetterStore()}): Redis by {@code XRANGE}/{@code XDEL}, Kafka by
+ * offsets with a companion topic of settled records, RabbitMQ by {@code basic.get} without acknowledgement on a
+ * connection of its own, the in-memory transport by reading its topic log.
  * <p>
  * Contract: a browse never acknowledges, consumes or reorders what it reads; only {@link DeadLetterBrowse#remove}
  * takes an entry out, and callers call it only after the entry's replacement (a replay, a parked copy) was
