@@ -39,7 +39,7 @@ class ArchitectureTest {
             // the transports, each knowing only the SPI
             List.of("transport.memory", "transport.redis", "transport.rabbitmq", "transport.kafka"),
             // the default error handler of routes, and the failure classification
-            List.of("pipeline"),
+            List.of("errorhandling"),
             // the event envelope: codec, validation, schemas
             List.of("envelope"),
             // the transport SPI: Transport, Delivery, the dead-letter store, dead-letter topic names, error classes

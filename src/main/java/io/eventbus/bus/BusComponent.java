@@ -23,7 +23,7 @@ import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
-import io.eventbus.pipeline.FailedAttemptHook;
+import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;

@@ -16,7 +16,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.pipeline.FailedAttemptHook;
+import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;

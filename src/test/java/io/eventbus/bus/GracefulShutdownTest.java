@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.Delivery;
 import io.eventbus.transport.DeliveryHandler;

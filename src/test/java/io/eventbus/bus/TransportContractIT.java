@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RetryableException;

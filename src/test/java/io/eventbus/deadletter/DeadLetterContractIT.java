@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.transport.FatalException;
 
 import static io.eventbus.bus.TransportContractIT.assertExactIds;

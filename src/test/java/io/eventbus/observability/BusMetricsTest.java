@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.routing.RoutingTable;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RetryableException;

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.transport.FatalException;
 
 import static org.awaitility.Awaitility.await;

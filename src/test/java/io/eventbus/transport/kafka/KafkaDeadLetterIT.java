@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.RetryableException;
 

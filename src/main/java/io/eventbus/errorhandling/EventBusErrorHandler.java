@@ -1,4 +1,4 @@
-package io.eventbus.pipeline;
+package io.eventbus.errorhandling;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.DeadLetterChannelBuilder;

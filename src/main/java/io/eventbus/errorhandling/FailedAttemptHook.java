@@ -1,4 +1,4 @@
-package io.eventbus.pipeline;
+package io.eventbus.errorhandling;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;

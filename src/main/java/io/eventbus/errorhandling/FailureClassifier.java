@@ -1,4 +1,4 @@
-package io.eventbus.pipeline;
+package io.eventbus.errorhandling;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
