@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 import io.eventbus.transport.EventBusProperties;
 
 /**
- * Publishing switched off and on at runtime from configuration (a {@code publisher.enabled} flag, as services built on Redis Streams often keep):
+ * Publishing switched off and on at runtime from configuration (the {@code publisher.enabled}
+ * flag of services built on Redis Streams):
  * {@code eventbus.publishers.enabled} for every topic, {@code eventbus.publishers.<topic>.enabled} for one; both
  * default to true. A switched-off topic's events are not sent: the exchange goes on, the skip is logged (the first,
  * then every 1000th per topic) and counted. Dead letters and {@code processing_failed} events are never switched

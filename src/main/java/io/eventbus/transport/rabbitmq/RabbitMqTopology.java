@@ -18,8 +18,9 @@ import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 
 /**
- * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (an existing system's
- * named exchanges of type direct, topic and fanout, queues with arguments, bindings), and the bus's own:
+ * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (an
+ * existing system's named exchanges of type direct, topic and fanout, queues with arguments, bindings), and the
+ * bus's own:
  * <ul>
  * <li>topic {@code T}: a durable exchange {@code T} of type topic, routing key {@code T} — unless configuration
  * declares an exchange named {@code T}, whose type then applies (a fanout {@code trade_events});</li>
