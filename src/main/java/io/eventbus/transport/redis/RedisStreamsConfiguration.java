@@ -156,7 +156,7 @@ public class RedisStreamsConfiguration implements Cloneable {
      * Replicas (default 0: none) that must have an entry before its publish succeeds: each publish is followed by
      * Redis WAIT, and fails with a retryable error when fewer replicas acknowledged within waitTimeout, because an
      * entry only the master holds is lost if that master fails over. The publisher then retries, so a duplicate is
-     * possible. Costs a replication round trip per publish and one more connection.
+     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection.
      */
     @UriParam(label = "producer", defaultValue = "0")
     private int waitForReplicas;
