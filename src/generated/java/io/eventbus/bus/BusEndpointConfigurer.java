@@ -45,7 +45,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
         case "source": target.setSource(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
-        case "startFrom": target.setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
+        case "startFrom": target.setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         default: return false;
         }
     }
@@ -75,7 +75,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "requestTimeout": return long.class;
         case "source": return java.lang.String.class;
         case "startfrom":
-        case "startFrom": return io.eventbus.bus.StartPosition.class;
+        case "startFrom": return io.eventbus.transport.StartPosition.class;
         default: return null;
         }
     }

@@ -17,6 +17,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.transport.Transport;
+
 /**
  * {@code eventbus.groups.abandon-after}: while the application runs, drops the consumer groups of its topics that
  * have had no live member for that long, so that a group gone for good stops holding the topic's retained events

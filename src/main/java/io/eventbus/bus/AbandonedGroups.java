@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+
 /**
  * Judges the consumer groups of one topic by how long each has had no live member, and drops those idle for at
  * least a given time, through any transport's {@link Transport#stats} ({@code idleMillis}) and

@@ -1,16 +1,21 @@
 package io.eventbus.bus;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.function.BiConsumer;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
-import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.EnvelopeValidator;
@@ -18,25 +23,33 @@ import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
-import io.eventbus.observability.BacklogGauges;
-import io.eventbus.observability.BusEventNotifier;
-import io.eventbus.observability.BusMetrics;
-import io.eventbus.pipeline.FailedAttemptHook;
-import io.eventbus.routing.RoutingTable;
+import io.eventbus.errorhandling.FailedAttemptHook;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
  * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
  * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see docs/configuration.md), read
- * when the component starts. It also owns the bus's meters ({@link BusMetrics}), the event notifier
- * that records those Camel's events tell, the backlog gauges' poller and, with {@code eventbus.groups.abandon-after}
- * set, the check that drops abandoned consumer groups ({@link AbandonedGroupSweeper}).
+ * when the component starts. With {@code eventbus.groups.abandon-after} set it also runs the check that drops
+ * abandoned consumer groups ({@link AbandonedGroupSweeper}).
+ * <p>
+ * It starts and stops its {@link BusPlugin}s with itself (the meters, their event notifier and the backlog gauges
+ * are one, from the {@code observability} package) and tells their {@link BusObserver}s what it does with events;
+ * it depends on none of them.
  */
 @Component("bus")
 public class BusComponent extends HealthCheckComponent {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BusComponent.class);
+
     /** At most this much of an unreadable input is kept in its dead letter (64 KiB). */
     private static final int DEAD_LETTER_KEPT_BYTES = 64 * 1024;
+    /** Replays an event may have before a failure parks it ({@code eventbus.deadletter.max-replays}). */
+    public static final int DEFAULT_MAX_REPLAYS = 3;
+    /** The most entries one dead-letter command reads from a topic ({@code eventbus.deadletter.browse-limit}). */
+    public static final int DEFAULT_DEAD_LETTER_BROWSE_LIMIT = 100_000;
 
     private Transports transports;
     private EnvelopeValidator validator;
@@ -46,15 +59,11 @@ public class BusComponent extends HealthCheckComponent {
     private int maxReplays;
     private int deadLetterBrowseLimit;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
-    private BusMetrics metrics;
-    private BusEventNotifier eventNotifier;
-    private BacklogGauges backlogGauges;
+    private final List<BusPlugin> plugins = new ArrayList<>();
+    private volatile BusObserver observer = BusObserver.NONE;
     private AbandonedGroupSweeper abandonedGroups;
-    private final BiConsumer<String, String> unroutableCounter = (topic, eventType) -> {
-        if (metrics != null) {
-            metrics.unroutable(topic, eventType, "routing_table");
-        }
-    };
+    private final BiConsumer<String, String> unroutableCounter = (topic, eventType) ->
+            observer.unroutable(topic, eventType, "routing_table");
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -97,24 +106,18 @@ public class BusComponent extends HealthCheckComponent {
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
         publisherSwitches.refresh(getCamelContext());
-        String failedTopic = properties.string("eventbus.deadletter.failed-topic", "processing.failed");
+        String failedTopic = properties.string("eventbus.deadletter.failed-topic",
+                DeadLetterTopics.DEFAULT_FAILED_TOPIC);
         maxReplays = (int) Math.min(Integer.MAX_VALUE,
-                properties.nonNegativeLong("eventbus.deadletter.max-replays", DeadLetters.DEFAULT_MAX_REPLAYS));
+                properties.nonNegativeLong("eventbus.deadletter.max-replays", DEFAULT_MAX_REPLAYS));
         deadLetterBrowseLimit = properties.positiveInt("eventbus.deadletter.browse-limit",
-                DeadLetters.DEFAULT_BROWSE_LIMIT);
+                DEFAULT_DEAD_LETTER_BROWSE_LIMIT);
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
                 Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);
-        metrics = BusMetrics.of(getCamelContext(),
-                properties.positiveInt("eventbus.metrics.max-event-types", BusMetrics.DEFAULT_MAX_EVENT_TYPES));
+        startPlugins();
         deadLetters.onWritten((sourceTopic, eventType, stage) ->
-                metrics.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
-        eventNotifier = new BusEventNotifier(metrics);
-        ServiceHelper.startService(eventNotifier);
-        getCamelContext().getManagementStrategy().addEventNotifier(eventNotifier);
-        backlogGauges = new BacklogGauges(getCamelContext(), metrics, transports::forTopic,
-                properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
-        backlogGauges.start();
+                observer.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
         long abandonAfter = properties.nonNegativeLong("eventbus.groups.abandon-after", 0);
         if (abandonAfter > 0) {
             abandonedGroups = new AbandonedGroupSweeper(getCamelContext(), transports::forTopic, abandonAfter);
@@ -123,20 +126,34 @@ public class BusComponent extends HealthCheckComponent {
         countUnroutable();
     }
 
+    /** A new instance of every plug-in on the class path, started; their observers become the bus's. */
+    private void startPlugins() throws Exception {
+        List<BusObserver> observers = new ArrayList<>();
+        for (BusPlugin plugin : ServiceLoader.load(BusPlugin.class, BusComponent.class.getClassLoader())) {
+            plugins.add(plugin); // stopped with the component even when its start fails half-way
+            observers.add(Objects.requireNonNullElse(plugin.start(this), BusObserver.NONE));
+        }
+        observer = BusObserver.all(observers);
+    }
+
     /** Counts the unroutable events of every routing table in the registry (each is told once). */
     private void countUnroutable() {
-        for (RoutingTable table : getCamelContext().getRegistry().findByType(RoutingTable.class)) {
+        for (UnroutableReporter table : getCamelContext().getRegistry().findByType(UnroutableReporter.class)) {
             table.addUnroutableListener(unroutableCounter);
         }
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (eventNotifier != null) {
-            getCamelContext().getManagementStrategy().removeEventNotifier(eventNotifier);
-            ServiceHelper.stopService(eventNotifier);
+        for (BusPlugin plugin : plugins) {
+            try {
+                plugin.stop();
+            } catch (Exception e) {
+                LOG.warn("Stopping bus plug-in {} failed: {}", plugin.getClass().getName(), e.getMessage(), e);
+            }
         }
-        ServiceHelper.stopService(backlogGauges, abandonedGroups);
+        plugins.clear();
+        ServiceHelper.stopService(abandonedGroups);
         abandonedGroups = null;
         if (transports != null) {
             transports.close();
@@ -159,19 +176,24 @@ public class BusComponent extends HealthCheckComponent {
         return publisherSwitches;
     }
 
-    /** The bus's meters, in Camel's Micrometer registry. */
-    public BusMetrics getMetrics() {
-        return metrics;
+    /** Who the bus tells what it does with events: its plug-ins' observers. */
+    BusObserver observer() {
+        return observer;
+    }
+
+    /** The started plug-in of that type, if one is on the class path. */
+    public <T extends BusPlugin> Optional<T> getPlugin(Class<T> type) {
+        return plugins.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** The started plug-ins, in the order found. */
+    List<BusPlugin> plugins() {
+        return List.copyOf(plugins);
     }
 
     /** The check of {@code eventbus.groups.abandon-after}, or null when that key is 0 (off). */
     public AbandonedGroupSweeper getAbandonedGroupSweeper() {
         return abandonedGroups;
-    }
-
-    /** The poller behind the backlog gauges (lag, pending, members, topic length, DLQ depth). */
-    public BacklogGauges getBacklogGauges() {
-        return backlogGauges;
     }
 
     public EnvelopeValidator getValidator() {

@@ -12,13 +12,17 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.tracing.EventMdc;
 import io.eventbus.tracing.TraceParent;
-import io.eventbus.observability.ConsumerTags;
-import io.eventbus.observability.MeteredDelivery;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.Delivery;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
@@ -91,7 +95,17 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
-        transportConsumer = transport.bindConsumer(topic, binding, this::onDelivery);
+        transportConsumer = transport.bindConsumer(topic, binding, new DeliveryHandler() {
+            @Override
+            public void onDelivery(Delivery delivery) {
+                BusConsumer.this.onDelivery(delivery);
+            }
+
+            @Override
+            public void onSkipped(long count) {
+                endpoint.getComponent().observer().skipped(topic, group, transport.name(), count);
+            }
+        });
         transportConsumer.start();
         // Camel's consumer readiness check of this route (consumer:<route id>) merges this one's result
         BusConsumerHealthCheck check = new BusConsumerHealthCheck(this, transport, transportConsumer);
@@ -113,9 +127,9 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    /** The delivery, counting how it is settled. */
-    private Delivery metered(Delivery delivery, String eventType) {
-        return new MeteredDelivery(delivery, endpoint.getComponent().getMetrics(), meterTags, eventType);
+    /** The delivery, telling the observer how it is settled. */
+    private Delivery observed(Delivery delivery, String eventType) {
+        return new ObservedDelivery(delivery, endpoint.getComponent().observer(), meterTags, eventType);
     }
 
     private void onDelivery(Delivery delivery) {
@@ -125,14 +139,14 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             envelope = component.getValidator().read(delivery.body());
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
-                    invalid.getMessage(), DeadLetterPublisher.deadLetterTopicOf(topic));
-            settleAfter(metered(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
+                    invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
+            settleAfter(observed(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
                     .getDeadLetterPublisher().deadLetterInvalid(delivery.body(), topic, invalid));
             return;
         }
         envelope.setRetryCount(envelope.getRetryCount() + delivery.deliveryCount() - 1);
-        component.getMetrics().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
-        Delivery tracked = metered(delivery, envelope.getEventType());
+        component.observer().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
+        Delivery tracked = observed(delivery, envelope.getEventType());
         int maxDeliveries = endpoint.getMaxDeliveries();
         if (maxDeliveries > 0 && delivery.deliveryCount() > maxDeliveries) {
             DeliveryLimitExceededException cause = new DeliveryLimitExceededException("delivered "
@@ -140,7 +154,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
             settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
-                    DeadLetterPublisher.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
+                    DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
             return;
         }
         process(tracked, envelope);
@@ -219,7 +233,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     : request.getEventId());
             OutgoingEnvelopes.stampLineage(reply, exchange.getProperty(BusConstants.CONSUMED_EVENT,
                     ConsumedEvent.class));
-            requestReply.reply(delivery.headers(), OutboundMessage.of(reply, component.getValidator().write(reply)));
+            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, component.getValidator().write(reply)));
         } catch (Exception e) {
             LOG.warn("Cannot reply to request {} from topic {}: {}", request.getEventId(), topic, e.getMessage(), e);
         }

@@ -5,6 +5,9 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+
 /**
  * Readiness of one {@code bus:} consumer: DOWN when its transport cannot reach the broker, with the topic, group,
  * route, transport, {@code connected}, {@code latency_ms} and the consumer's backlog ({@code pending}, {@code lag})

@@ -11,6 +11,9 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.StartPosition;
+
 /**
  * Publish to or consume from a topic of the event bus, over the transport configuration assigns to the topic.
  * <p>
@@ -22,9 +25,6 @@ import org.apache.camel.support.DefaultEndpoint;
 @UriEndpoint(firstVersion = "0.1.0", scheme = "bus", title = "Event Bus", syntax = "bus:topic",
              category = { Category.MESSAGING }, headersClass = BusConstants.class)
 public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
-
-    /** The reserved topic meaning "the dead-letter topic of the failed event's source topic". */
-    public static final String SOURCE_DEAD_LETTER_TOPIC = "dlq";
 
     @UriPath(description = "The topic name, e.g. listings.raw.")
     @Metadata(required = true)
@@ -90,7 +90,7 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        if (SOURCE_DEAD_LETTER_TOPIC.equals(topic)) {
+        if (DeadLetterTopics.OF_SOURCE.equals(topic)) {
             throw new IllegalArgumentException("bus:dlq is reserved for dead-letter channels and cannot be consumed; "
                     + "consume bus:<topic>.dlq instead");
         }

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 
 /**
  * Wraps the processing of every event a {@code bus:} consumer hands to its route, without touching the routes
- * (Watermill's middleware, seed 004): logging, metrics, auditing, a policy check. A middleware is a bean of this type
+ * (as Watermill's middleware): logging, metrics, auditing, a policy check. A middleware is a bean of this type
  * in the Camel registry (a YAML {@code beans:} entry, a Java {@code bind}), or a built-in ({@code logging},
  * {@code metrics}), switched on by naming it in {@code eventbus.middleware}; beans of this type not named there run
  * after the named ones, in the order of their bean names.

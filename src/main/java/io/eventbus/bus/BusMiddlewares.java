@@ -3,10 +3,12 @@ package io.eventbus.bus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -15,9 +17,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.UnitOfWorkHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.eventbus.observability.LoggingMiddleware;
-import io.eventbus.observability.MetricsMiddleware;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * The middlewares of a {@code bus:} consumer and the code running them around its route (see {@link BusMiddleware}
@@ -27,8 +27,6 @@ import io.eventbus.observability.MetricsMiddleware;
 final class BusMiddlewares {
 
     static final String KEY = "eventbus.middleware";
-    static final String LOGGING = "logging";
-    static final String METRICS = "metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(BusMiddlewares.class);
 
@@ -39,23 +37,25 @@ final class BusMiddlewares {
     }
 
     /**
-     * Those named in {@code eventbus.middleware} (comma-separated: {@code logging}, {@code metrics} or a bean name),
-     * in that order, then every other {@link BusMiddleware} bean of the registry by bean name.
+     * Those named in {@code eventbus.middleware} (comma-separated: a name a {@link BusPlugin} offers, such as
+     * {@code logging} and {@code metrics}, or a bean name), in that order, then every other {@link BusMiddleware}
+     * bean of the registry by bean name.
      */
     static BusMiddlewares resolve(CamelContext context, BusComponent component) {
         List<BusMiddleware> chain = new ArrayList<>();
         Set<BusMiddleware> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, Supplier<BusMiddleware>> offered = new LinkedHashMap<>();
+        for (BusPlugin plugin : component.plugins()) {
+            plugin.middlewares().forEach(offered::putIfAbsent);
+        }
         String names = new EventBusProperties(context).string(KEY, "");
         for (String raw : names.split(",")) {
             String name = raw.strip();
             if (name.isEmpty()) {
                 continue;
             }
-            BusMiddleware middleware = switch (name) {
-                case LOGGING -> new LoggingMiddleware();
-                case METRICS -> new MetricsMiddleware(component.getMetrics());
-                default -> named(context, name);
-            };
+            Supplier<BusMiddleware> builtIn = offered.get(name);
+            BusMiddleware middleware = builtIn != null ? builtIn.get() : named(context, name, offered.keySet());
             if (seen.add(middleware)) {
                 chain.add(middleware);
             }
@@ -70,13 +70,14 @@ final class BusMiddlewares {
         return new BusMiddlewares(chain);
     }
 
-    private static BusMiddleware named(CamelContext context, String name) {
+    private static BusMiddleware named(CamelContext context, String name, Set<String> builtIn) {
         Object bean = context.getRegistry().lookupByName(name);
         if (bean instanceof BusMiddleware middleware) {
             return middleware;
         }
-        throw new IllegalArgumentException(KEY + ": no middleware named '" + name + "' (built in: " + LOGGING + ", "
-                + METRICS + "; else the name of a bean of type " + BusMiddleware.class.getName()
+        throw new IllegalArgumentException(KEY + ": no middleware named '" + name + "' (built in: "
+                + (builtIn.isEmpty() ? "none" : String.join(", ", builtIn)) + "; else the name of a bean of type "
+                + BusMiddleware.class.getName()
                 + (bean == null ? ", and there is no such bean)" : ", but bean '" + name + "' is a "
                         + bean.getClass().getName() + ")"));
     }

@@ -14,12 +14,17 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.pipeline.FailedAttemptHook;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.tracing.TraceParent;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportProducer;
+import io.eventbus.transport.Unroutable;
 
 /**
  * Publishes the exchange's event to the topic; the exchange continues once the transport confirmed it. An
@@ -39,7 +44,8 @@ import io.eventbus.tracing.TraceParent;
  * With an {@code InOut} exchange ({@code exchangePattern=InOut}, {@code requestBody}) the event is a request:
  * its {@code correlation_id} defaults to its {@code event_id}, it goes out over the topic's transport as a
  * {@link RequestReplyTransport} request, and the reply envelope becomes the exchange's body; no reply within
- * {@code requestTimeout} fails the exchange with an {@link ExchangeTimedOutException}.
+ * {@code requestTimeout} fails the exchange with an {@link ExchangeTimedOutException}. Unlike a publish, a request
+ * holds the calling thread until its reply comes or the timeout passes.
  * <p>
  * Used as a dead-letter channel ({@code bus:dlq}, or {@code bus:<topic>.dlq} on an exchange carrying a caught
  * exception) it writes a dead letter instead: the event as consumed plus the failure, via
@@ -63,7 +69,7 @@ public class BusProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (!BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic)) {
+        if (!DeadLetterTopics.OF_SOURCE.equals(topic)) {
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
             transportName = endpoint.getComponent().transportNameFor(topic);
         }
@@ -125,7 +131,7 @@ public class BusProducer extends DefaultAsyncProducer {
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
-        OutboundMessage message = withDeliveryHints(OutboundMessage.of(envelope, body,
+        OutboundMessage message = withDeliveryHints(OutboundMessages.of(envelope, body,
                 TraceParent.forEvent(envelope.getTraceId(), current)), exchange.getIn());
         if (request) {
             request(exchange, envelope, message);
@@ -141,9 +147,9 @@ public class BusProducer extends DefaultAsyncProducer {
         }
         return transport.publishAsync(message).whenComplete((confirmed, failure) -> {
             if (failure == null) {
-                component.getMetrics().published(topic, envelope.getEventType(), transportName);
+                component.observer().published(topic, envelope.getEventType(), transportName);
             } else if (failure instanceof Unroutable || failure.getCause() instanceof Unroutable) {
-                component.getMetrics().unroutable(topic, envelope.getEventType(), "broker");
+                component.observer().unroutable(topic, envelope.getEventType(), "broker");
             }
         });
     }
@@ -190,8 +196,8 @@ public class BusProducer extends DefaultAsyncProducer {
     }
 
     private boolean isDeadLetterWrite(Exchange exchange) {
-        return BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic)
-                || topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)
+        return DeadLetterTopics.OF_SOURCE.equals(topic)
+                || topic.endsWith(DeadLetterTopics.DEAD_LETTER_SUFFIX)
                         && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) != null;
     }
 
@@ -204,8 +210,8 @@ public class BusProducer extends DefaultAsyncProducer {
         }
         ConsumedEvent consumed = exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class);
         String sourceTopic = consumed != null ? consumed.topic() : exchange.getFromRouteId();
-        String target = !BusEndpoint.SOURCE_DEAD_LETTER_TOPIC.equals(topic) ? topic
-                : consumed != null ? DeadLetterPublisher.deadLetterTopicOf(consumed.topic())
+        String target = !DeadLetterTopics.OF_SOURCE.equals(topic) ? topic
+                : consumed != null ? DeadLetterTopics.deadLetterTopicOf(consumed.topic())
                 : component.getDefaultDeadLetterTopic();
         // the dead-letter channel drops Camel's redelivery counter before this runs; FailedAttemptHook kept count
         int redeliveries = Math.max(0, exchange.getProperty(FailedAttemptHook.FAILED_ATTEMPTS, 0, Integer.class) - 1);

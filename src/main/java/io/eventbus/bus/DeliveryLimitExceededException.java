@@ -1,6 +1,6 @@
 package io.eventbus.bus;
 
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
  * An event the transport delivered more often than the endpoint's {@code maxDeliveries}: every attempt failed

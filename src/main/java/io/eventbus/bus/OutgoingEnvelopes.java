@@ -14,7 +14,7 @@ import org.apache.camel.Exchange;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
  * Turns an exchange's body into the envelope the bus sends: what a {@code bus:} producer publishes and what a

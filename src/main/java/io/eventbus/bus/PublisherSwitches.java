@@ -9,8 +9,10 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.transport.EventBusProperties;
+
 /**
- * Publishing switched off and on at runtime from configuration (seed 001's {@code publisher.enabled}):
+ * Publishing switched off and on at runtime from configuration (a {@code publisher.enabled} flag, as services built on Redis Streams often keep):
  * {@code eventbus.publishers.enabled} for every topic, {@code eventbus.publishers.<topic>.enabled} for one; both
  * default to true. A switched-off topic's events are not sent: the exchange goes on, the skip is logged (the first,
  * then every 1000th per topic) and counted. Dead letters and {@code processing_failed} events are never switched

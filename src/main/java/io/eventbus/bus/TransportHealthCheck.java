@@ -5,6 +5,9 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportHealth;
+
 /**
  * Readiness of one transport, {@code eventbus-transport-<name>}: DOWN when its broker does not answer, with
  * {@code transport}, {@code connected}, {@code latency_ms}, the probe's error and what else the transport tells

@@ -1,6 +1,5 @@
 package io.eventbus.bus;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,11 @@ import org.apache.camel.spi.FactoryFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
+
 
 /**
  * The transports of one {@code bus} component, created on first use and closed with it.
@@ -57,10 +60,9 @@ final class Transports implements AutoCloseable {
         if (properties.string(own).isPresent()) {
             return own;
         }
-        for (String suffix : List.of(DeadLetterPublisher.DEAD_LETTER_SUFFIX, DeadLetterPublisher.PARKED_SUFFIX)) {
-            if (topic.endsWith(suffix)) {
-                return transportKeyFor(topic.substring(0, topic.length() - suffix.length()));
-            }
+        String source = DeadLetterTopics.sourceTopicOf(topic);
+        if (!source.equals(topic)) {
+            return transportKeyFor(source);
         }
         return "eventbus.transport";
     }

@@ -9,9 +9,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * A dead letter as the tools show it: the stored envelope with its failure metadata read out. For an
@@ -34,7 +36,6 @@ public record DeadLetter(String position, Envelope envelope, String eventId, Str
         String lastError, String failedStage, Instant failedAt, String deadLetteredFrom, int replayCount,
         List<Map<String, Object>> failureHistory) {
 
-    static final String REPLAY_COUNT = "replay_count";
     static final String REPLAYED_AT = "replayed_at";
     static final String FAILURE_HISTORY = "failure_history";
 
@@ -63,26 +64,13 @@ public record DeadLetter(String position, Envelope envelope, String eventId, Str
         return new DeadLetter(stored.position(), envelope, envelope.getEventId(), envelope.getEventType(),
                 text(metadata.get("error_type")), text(metadata.get("last_error")), text(metadata.get("failed_stage")),
                 instant(metadata.get("failed_at")), text(metadata.get("dead_lettered_from")),
-                replayCount(replayState.get(REPLAY_COUNT)), history(replayState.get(FAILURE_HISTORY)));
+                DeadLetterPublisher.replayCount(replayState.get(DeadLetterPublisher.REPLAY_COUNT)),
+                history(replayState.get(FAILURE_HISTORY)));
     }
 
     /** The dead letter's JSON as stored, or null when unreadable. */
     public JsonNode json(EnvelopeCodec codec) {
         return envelope == null ? null : codec.toJson(envelope);
-    }
-
-    static int replayCount(Object value) {
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        if (value instanceof String s) {
-            try {
-                return Integer.parseInt(s.trim());
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
     }
 
     @SuppressWarnings("unchecked")

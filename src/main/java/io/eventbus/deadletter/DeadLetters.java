@@ -14,10 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.Transport;
+import io.eventbus.bus.DeadLetterPublisher;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StoredDeadLetter;
+import io.eventbus.transport.Transport;
 
 /**
  * Dead letters as a product: list, show, count, replay and purge the dead letters of a topic ({@code <topic>.dlq}),
@@ -33,9 +39,6 @@ import io.eventbus.envelope.EnvelopeCodec;
  * Thread-safe; each call opens its own browse.
  */
 public final class DeadLetters {
-
-    public static final int DEFAULT_MAX_REPLAYS = 3;
-    public static final int DEFAULT_BROWSE_LIMIT = 100_000;
 
     private final Function<String, Transport> transports;
     private final EnvelopeCodec codec;
@@ -71,19 +74,17 @@ public final class DeadLetters {
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("topic: required, e.g. listings.raw");
         }
-        return topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX) || isParked(topic) ? topic
-                : DeadLetterPublisher.deadLetterTopicOf(topic);
+        return DeadLetterTopics.isDeadLetterTopic(topic) || isParked(topic) ? topic
+                : DeadLetterTopics.deadLetterTopicOf(topic);
     }
 
     private static boolean isParked(String topic) {
-        return topic.endsWith(DeadLetterPublisher.PARKED_SUFFIX);
+        return DeadLetterTopics.isParkedTopic(topic);
     }
 
     /** The topic whose dead letters or parked events {@code topic} names. */
     private static String sourceTopic(String topic) {
-        String read = deadLetterTopic(topic);
-        String suffix = isParked(read) ? DeadLetterPublisher.PARKED_SUFFIX : DeadLetterPublisher.DEAD_LETTER_SUFFIX;
-        return read.substring(0, read.length() - suffix.length());
+        return DeadLetterTopics.sourceTopicOf(deadLetterTopic(topic));
     }
 
     public int maxReplays() {
@@ -162,7 +163,7 @@ public final class DeadLetters {
     public ReplayResult replay(String topic, DeadLetterFilter filter, String targetTopic, double ratePerSecond,
             boolean dryRun) throws Exception {
         String dlq = deadLetterTopic(topic);
-        String parked = DeadLetterPublisher.parkedTopicOf(sourceTopic(topic));
+        String parked = DeadLetterTopics.parkedTopicOf(sourceTopic(topic));
         List<ReplayResult.Outcome> outcomes = new ArrayList<>();
         Pacing pacing = new Pacing(ratePerSecond);
         try (DeadLetterBrowse browse = browse(transports.apply(dlq), dlq)) {
@@ -258,7 +259,7 @@ public final class DeadLetters {
     private OutboundMessage parkedCopy(DeadLetter letter) {
         Envelope parked = letter.envelope().copy();
         parked.getMetadata().put(DeadLetterPublisher.PARKED_AT, Instant.now(clock).toString());
-        return OutboundMessage.of(parked, codec.encode(parked));
+        return OutboundMessages.of(parked, codec.encode(parked));
     }
 
     /** Spaces publishes {@code 1/rate} seconds apart; no limit when the rate is 0 or less. */

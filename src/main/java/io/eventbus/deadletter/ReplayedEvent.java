@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.DeadLetterPublisher;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.OutboundMessage;
 
 /**
  * The event a replay publishes again, restored from its dead letter: the same {@code event_id}, {@code trace_id},
@@ -51,7 +53,7 @@ public record ReplayedEvent(OutboundMessage message, String notReplayable) {
         Map<String, Object> metadata = replay.getMetadata();
         recordFailure(metadata, letter, metadata, now);
         replay.setRetryCount(replay.getRetryCount() + 1);
-        return new ReplayedEvent(OutboundMessage.of(replay, codec.encode(replay)), null);
+        return new ReplayedEvent(OutboundMessages.of(replay, codec.encode(replay)), null);
     }
 
     private static ReplayedEvent ofInvalidInput(DeadLetter letter, EnvelopeCodec codec, Instant now) {
@@ -102,7 +104,7 @@ public record ReplayedEvent(OutboundMessage message, String notReplayable) {
         List<Object> history = new ArrayList<>(letter.failureHistory());
         history.add(entry);
         metadata.put(DeadLetter.FAILURE_HISTORY, history);
-        metadata.put(DeadLetter.REPLAY_COUNT, letter.replayCount() + 1);
+        metadata.put(DeadLetterPublisher.REPLAY_COUNT, letter.replayCount() + 1);
         metadata.put(DeadLetter.REPLAYED_AT, now.toString());
     }
 

@@ -3,7 +3,7 @@ package io.eventbus.envelope;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
  * An event the bus refuses: not JSON, not an object, a missing or mistyped field, a bad timestamp or version,

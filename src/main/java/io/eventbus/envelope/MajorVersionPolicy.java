@@ -5,7 +5,7 @@ package io.eventbus.envelope;
  * majors of the same event type do (the producer moved on, or this consumer is ahead).
  */
 public enum MajorVersionPolicy {
-    /** Log a warning and deliver the event, its {@code data} unchecked (seed 003's rule; the default). */
+    /** Log a warning and deliver the event, its {@code data} unchecked (the default: a consumer keeps working while producers move on). */
     WARN,
     /** Dead-letter the event with the reason. */
     REJECT

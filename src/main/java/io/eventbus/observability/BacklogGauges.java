@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusConsumer;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 /**
  * The backlog gauges: per topic its length ({@value BusMetrics#TOPIC_LENGTH}) and its dead-letter topic's
@@ -106,7 +106,7 @@ public final class BacklogGauges extends ServiceSupport {
                         + "the group has not read or acknowledged them", groupTags, group.heldPastRetention());
             }
         }
-        TopicStats dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic), Set.of());
+        TopicStats dlq = transport.stats(DeadLetterTopics.deadLetterTopicOf(topic), Set.of());
         set(BusMetrics.DLQ_DEPTH, "Dead letters retained in the topic's dead-letter topic", topicTags, dlq.length());
     }
 

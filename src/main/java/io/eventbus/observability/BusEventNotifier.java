@@ -19,6 +19,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.ConsumedEvent;
+import io.eventbus.bus.ConsumerTags;
 import io.eventbus.envelope.EnvelopeCodec;
 
 /**

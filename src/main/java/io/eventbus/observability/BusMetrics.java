@@ -22,6 +22,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 
+import io.eventbus.bus.BusObserver;
+import io.eventbus.bus.ConsumerTags;
+
 /**
  * The bus's own meters, in one place: their names, their tags, and the calls that record them. They live in the
  * Micrometer registry Camel's metrics use ({@code metricsRegistry} in the Camel registry, the one
@@ -33,7 +36,7 @@ import org.apache.camel.component.micrometer.MicrometerUtils;
  * configuration and routes; event types only from events that validated, and at most {@code maxEventTypes} of them
  * (later ones are tagged {@value #OTHER}); never an event id.
  */
-public final class BusMetrics {
+public final class BusMetrics implements BusObserver {
 
     public static final String PUBLISHED = "eventbus.events.published";
     public static final String CONSUMED = "eventbus.events.consumed";
@@ -129,6 +132,7 @@ public final class BusMetrics {
     }
 
     /** An event the transport confirmed. */
+    @Override
     public void published(String topic, String eventType, String transport) {
         String type = type(eventType);
         counters.computeIfAbsent(new MeterKey(PUBLISHED, List.of(topic, transport), type),
@@ -139,30 +143,34 @@ public final class BusMetrics {
      * A valid event handed to a {@code bus:} consumer's route; a delivery count above 1 is also a redelivery by the
      * transport.
      */
+    @Override
     public void consumed(ConsumerTags consumer, String eventType, int deliveryCount) {
         String type = type(eventType);
         consumerCounter(CONSUMED, consumer, type).increment();
         if (deliveryCount > 1) {
-            counter(REDELIVERED, consumer.with(EVENT_TYPE, type).and(REDELIVERED_BY, "transport")).increment();
+            counter(REDELIVERED, tags(consumer).and(EVENT_TYPE, type).and(REDELIVERED_BY, "transport")).increment();
         }
     }
 
     /** A delivery acknowledged: processed, or dead-lettered with the write confirmed. */
+    @Override
     public void acknowledged(ConsumerTags consumer, String eventType) {
         consumerCounter(ACKNOWLEDGED, consumer, type(eventType)).increment();
     }
 
     /** A delivery rejected because its exchange failed: the transport redelivers it. */
+    @Override
     public void failed(ConsumerTags consumer, String eventType) {
         consumerCounter(FAILED, consumer, type(eventType)).increment();
     }
 
     /** A redelivery attempt by a route's error handler. */
     public void redeliveredByCamel(ConsumerTags consumer, String eventType) {
-        counter(REDELIVERED, consumer.with(EVENT_TYPE, type(eventType)).and(REDELIVERED_BY, "camel")).increment();
+        counter(REDELIVERED, tags(consumer).and(EVENT_TYPE, type(eventType)).and(REDELIVERED_BY, "camel")).increment();
     }
 
     /** A dead letter written for an event of the topic, whichever path wrote it. */
+    @Override
     public void deadLettered(String topic, String eventType, String transport, String stage) {
         counter(DEAD_LETTERED, Tags.of(TOPIC, topic, EVENT_TYPE, type(eventType), TRANSPORT, transport,
                 STAGE, stage == null ? "unknown" : stage)).increment();
@@ -174,11 +182,13 @@ public final class BusMetrics {
     }
 
     /** An event no topic wanted: sent to a routing table's unroutable topic, or returned by the broker. */
+    @Override
     public void unroutable(String topic, String eventType, String reason) {
         counter(UNROUTABLE, Tags.of(TOPIC, topic, EVENT_TYPE, type(eventType), REASON, reason)).increment();
     }
 
     /** {@code count} events of the topic the group never received: the broker deleted them before it read them. */
+    @Override
     public void skipped(String topic, String group, String transport, long count) {
         counter(SKIPPED, Tags.of(TOPIC, topic, GROUP, group, TRANSPORT, transport)).increment(count);
     }
@@ -191,7 +201,7 @@ public final class BusMetrics {
     public void latency(ConsumerTags consumer, String eventType, Duration latency) {
         String type = type(eventType);
         latencyTimers.computeIfAbsent(new MeterKey(LATENCY, consumer, type),
-                        k -> latencyTimer(consumer.with(EVENT_TYPE, type)))
+                        k -> latencyTimer(tags(consumer).and(EVENT_TYPE, type)))
                 .record(latency.isNegative() ? Duration.ZERO : latency);
     }
 
@@ -235,7 +245,7 @@ public final class BusMetrics {
     public void processing(ConsumerTags consumer, String outcome, long nanos) {
         Timer.builder(PROCESSING)
                 .description("Duration of a bus: consumer's route processing one event")
-                .tags(consumer.tags().and(OUTCOME, outcome))
+                .tags(tags(consumer).and(OUTCOME, outcome))
                 .publishPercentiles(PERCENTILES)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
@@ -267,9 +277,19 @@ public final class BusMetrics {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** A consumer's topic, group, route and transport as Micrometer tags. */
+    public static Tags tags(ConsumerTags consumer) {
+        return Tags.of(TOPIC, consumer.topic(), GROUP, nonNull(consumer.group()), ROUTE, nonNull(consumer.route()),
+                TRANSPORT, consumer.transport());
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "none" : value;
+    }
+
     private Counter consumerCounter(String name, ConsumerTags consumer, String type) {
         return counters.computeIfAbsent(new MeterKey(name, consumer, type),
-                k -> counter(name, consumer.with(EVENT_TYPE, type)));
+                k -> counter(name, tags(consumer).and(EVENT_TYPE, type)));
     }
 
     private Counter counter(String name, Tags tags) {

@@ -5,6 +5,7 @@ import org.apache.camel.ExchangePropertyKey;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.BusMiddleware;
+import io.eventbus.bus.ConsumerTags;
 
 /**
  * The {@code metrics} middleware: times each route's processing of a consumed event as

@@ -14,10 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
-import io.eventbus.bus.BusConstants;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.eventbus.bus.BusConstants;
+import io.eventbus.bus.UnroutableReporter;
 
 /**
  * Which topic(s) each event type is published to, read from a YAML file that can be edited without a restart.
@@ -60,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe. Each version of the table is an immutable {@link RoutingRules}, so a lookup sees one version
  * whole. One thread at a time checks the file; lookups arriving meanwhile use the version in force rather than wait.
  */
-public final class RoutingTable {
+public final class RoutingTable implements UnroutableReporter {
 
     /** How often lookups check the file for changes unless told otherwise. */
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMillis(1000);
@@ -172,6 +174,7 @@ public final class RoutingTable {
      * Adds a listener told, at each {@link #recipients} call for an event type without an entry, the unroutable
      * topic and the event type: the bus counts unroutable events with it. Adding the same listener twice is ignored.
      */
+    @Override
     public void addUnroutableListener(BiConsumer<String, String> listener) {
         if (!unroutableListeners.contains(listener)) {
             unroutableListeners.add(listener);

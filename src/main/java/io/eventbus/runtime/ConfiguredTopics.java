@@ -20,8 +20,7 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-import io.eventbus.bus.BusEndpoint;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.transport.DeadLetterTopics;
 
 /**
  * The topics an application uses, for {@code eventbus stats} without {@code --topic}: every {@code bus:} topic the
@@ -195,8 +194,8 @@ final class ConfiguredTopics {
 
     /** Adds the topic unless it is a dead-letter topic; whether it was kept. */
     private boolean topic(String topic) {
-        if (topic.isBlank() || topic.equals(BusEndpoint.SOURCE_DEAD_LETTER_TOPIC)
-                || topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
+        if (topic.isBlank() || topic.equals(DeadLetterTopics.OF_SOURCE)
+                || topic.endsWith(DeadLetterTopics.DEAD_LETTER_SUFFIX)) {
             return false;
         }
         groupsByTopic.computeIfAbsent(topic, t -> new TreeSet<>());

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.transport.DeadLetterTopics;
 
 /**
  * Publishes each line of a JSONL file to a topic through {@code bus:}, as {@code eventbus run --feed} does at
@@ -66,7 +66,7 @@ final class FeedPublisher {
     private static void deadLetter(BusComponent bus, JsonLines.Line line, String topic, InvalidEnvelopeException reason,
             Path file) {
         LOG.warn("{} line {}: {}; dead-lettered to {}", file.getFileName(), line.number(), reason.getMessage(),
-                DeadLetterPublisher.deadLetterTopicOf(topic));
+                DeadLetterTopics.deadLetterTopicOf(topic));
         try {
             bus.getDeadLetterPublisher().deadLetterInvalid(line.bytes(), topic, reason,
                     Map.of("feed_file", file.getFileName().toString(), "feed_line", line.number()));

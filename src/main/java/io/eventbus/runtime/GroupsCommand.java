@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 /**
  * {@code eventbus groups [--topic T ...]}: the consumer groups of topics on their brokers, each with its lag,

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 /**
  * {@code eventbus groups delete --topic T --group G}: deletes one consumer group, so that it stops holding the

@@ -13,10 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import io.eventbus.bus.AbandonedGroups;
 import io.eventbus.bus.AbandonedGroups.Judged;
 import io.eventbus.bus.AbandonedGroups.Verdict;
-import io.eventbus.bus.Transport;
+import io.eventbus.bus.AbandonedGroups;
+import io.eventbus.transport.Transport;
 
 /**
  * {@code eventbus groups prune --idle-for 7d [--topic T ...] [--dry-run]}: deletes every consumer group of the

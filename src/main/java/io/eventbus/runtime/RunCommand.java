@@ -26,12 +26,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.EventBusProperties;
 import io.eventbus.deadletter.DeadLetterHttpApi;
 import io.eventbus.deadletter.DeadLetterJson;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.observability.BusObservability;
 import io.eventbus.tracing.OpenTelemetrySetup;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
@@ -257,7 +258,7 @@ final class RunCommand implements Callable<Integer> {
 
         /** Hot reload's counts as meters, read from its status at each scrape. */
         private void registerReloadMeters(CamelContext context) {
-            BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+            BusMetrics metrics = BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics();
             metrics.functionCounter(BusMetrics.RELOADS, "Route files (re)loaded or removed after start",
                     status::reloads);
             metrics.functionCounter(BusMetrics.RELOAD_FAILURES,

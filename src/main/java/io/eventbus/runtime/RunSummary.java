@@ -23,8 +23,8 @@ import org.apache.camel.support.EventNotifierSupport;
 import io.eventbus.bus.BusConstants;
 import io.eventbus.bus.BusEndpoint;
 import io.eventbus.bus.ConsumedEvent;
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.DeadLetterTopics;
 
 /**
  * Counts what a run moved and prints it as one JSON line: events published by the feed, processed (consumed from
@@ -67,7 +67,7 @@ final class RunSummary extends EventNotifierSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("bus:" + DeadLetterPublisher.deadLetterTopicOf(feedTopic) + "?group=" + GROUP)
+                from("bus:" + DeadLetterTopics.deadLetterTopicOf(feedTopic) + "?group=" + GROUP)
                         .routeId(COUNTER_ROUTE_ID).log(org.apache.camel.LoggingLevel.DEBUG, "dead letter ${header.EventId}");
             }
         };
@@ -93,7 +93,7 @@ final class RunSummary extends EventNotifierSupport {
         // the consumed event, not the body or headers: a route's stages replace both with the events they derive
         String eventId = consumed.eventId();
         String topic = endpoint.getTopic();
-        if (topic.endsWith(DeadLetterPublisher.DEAD_LETTER_SUFFIX)) {
+        if (topic.endsWith(DeadLetterTopics.DEAD_LETTER_SUFFIX)) {
             Envelope deadLetter = exchange.getIn().getBody(Envelope.class);
             // one event dead-lettered twice (an exact re-send failing like its original) is two dead letters; a
             // redelivered dead letter is one: its failed_at tells them apart

@@ -17,9 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.deadletter.DeadLetterPublisher;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 /**
  * {@code eventbus stats [--topic T ...] [--group G]}: what the broker holds for each topic — its length, its
@@ -76,7 +76,7 @@ final class StatsCommand implements Callable<Integer> {
                 Transport transport = tool.bus().transportFor(topic.getKey());
                 TopicStats stats = statsOf(transport, topic.getKey(), topic.getValue(), topics == null
                         || topics.isEmpty());
-                TopicStats dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic.getKey()), Set.of());
+                TopicStats dlq = transport.stats(DeadLetterTopics.deadLetterTopicOf(topic.getKey()), Set.of());
                 rows.add(new Row(transport.name(), stats, dlq.length()));
             }
         }

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.bus.BusEndpoint;
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 /**
- * Subscribers switched off and on at runtime from configuration (seed 001's {@code subscriber.enabled}):
+ * Subscribers switched off and on at runtime from configuration (a {@code subscriber.enabled} flag, as services built on Redis Streams often keep):
  * {@code eventbus.subscribers.enabled} for every route consuming {@code bus:}, {@code eventbus.subscribers.<route
  * id>.enabled} for one; both default to true. Switching off stops the route gracefully (in-flight events finish and
  * are acknowledged; the rest wait at the broker); switching on starts it again. Routes of the runtime itself (the

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.observability.BusObservability;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +66,7 @@ class BusMiddlewareTest {
         assertEquals(List.of("unnamed", "unnamed"), seenByRoute, "the last middleware's header reaches the route");
         assertEquals(List.of("before audit", "before unnamed", "after unnamed ok", "after audit ok"),
                 calls.subList(0, 4), "named ones first, registry ones after; after() in reverse order");
-        BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+        BusMetrics metrics = BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics();
         Timer processing = metrics.registry().find(BusMetrics.PROCESSING)
                 .tags(Tags.of("topic", "mw.orders", "group", "shop", "route", "shop", "outcome", "completed"))
                 .timer();
@@ -96,7 +97,7 @@ class BusMiddlewareTest {
         ProducerTemplate template = context.createProducerTemplate();
         template.sendBody("bus:mw.guarded", event("forbidden"));
         template.sendBody("bus:mw.guarded", event("allowed"));
-        BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+        BusMetrics metrics = BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics();
         await().atMost(WAIT).until(() -> metrics.sum(BusMetrics.DEAD_LETTERED, Tags.of("topic", "mw.guarded")) == 1
                 && seenByRoute.size() == 1);
 

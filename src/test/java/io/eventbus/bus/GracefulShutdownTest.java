@@ -18,7 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
+import io.eventbus.errorhandling.EventBusErrorHandler;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.Delivery;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.ForwardingDelivery;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 import io.eventbus.transport.memory.MemoryTransport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

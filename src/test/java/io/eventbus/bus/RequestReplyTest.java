@@ -15,7 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 import io.eventbus.transport.memory.MemoryTransport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -35,9 +35,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.tracing.TraceParent;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

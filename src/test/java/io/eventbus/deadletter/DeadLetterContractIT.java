@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
+import io.eventbus.transport.FatalException;
 
 import static io.eventbus.bus.TransportContractIT.assertExactIds;
 import static io.eventbus.bus.TransportContractIT.awaitIds;

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import io.eventbus.bus.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.transport.StoredDeadLetter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

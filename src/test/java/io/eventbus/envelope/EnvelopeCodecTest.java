@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.eventbus.envelope.InvalidEnvelopeException.Violation;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 class EnvelopeCodecTest {
 

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.deadletter.DeadLetterPublisher;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,7 +93,7 @@ public abstract class BacklogGaugesContractIT {
             template.sendBody("bus:" + topic, Envelope.create("gauge_event", "gauges-it",
                     MAPPER.createObjectNode().put("n", i)));
         }
-        BusMetrics metrics = bus.getMetrics();
+        BusMetrics metrics = BusObservability.of(bus).metrics();
         Tags topicTags = Tags.of("topic", topic, "transport", transport.name());
         Tags groupTags = topicTags.and("group", GROUP);
         await().atMost(WAIT).until(() -> entered.get() == 1
@@ -101,7 +101,7 @@ public abstract class BacklogGaugesContractIT {
 
         // the held event keeps the rest at the broker: once its figures stop moving, the gauges must show them
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            bus.getBacklogGauges().poll();
+            BusObservability.of(bus).backlogGauges().poll();
             TopicStats.GroupStats broker = groupStats(transport.stats(topic, Set.of(GROUP)));
             assertFigure(broker.lag(), gauge(metrics, BusMetrics.LAG, groupTags), "lag");
             assertFigure(broker.pending(), gauge(metrics, BusMetrics.PENDING, groupTags), "pending");
@@ -114,7 +114,7 @@ public abstract class BacklogGaugesContractIT {
             long waiting = (broker.lag() == null ? 0 : broker.lag())
                     + (broker.pending() == null ? 0 : broker.pending());
             assertTrue(waiting >= EVENTS - 1, "the held event keeps the others waiting: " + broker);
-            Long dlq = transport.stats(DeadLetterPublisher.deadLetterTopicOf(topic), Set.of()).length();
+            Long dlq = transport.stats(DeadLetterTopics.deadLetterTopicOf(topic), Set.of()).length();
             assertEquals(1L, dlq, "the invalid event's dead letter, as the broker reports it");
             assertEquals(1.0, gauge(metrics, BusMetrics.DLQ_DEPTH, topicTags));
         });
@@ -123,7 +123,7 @@ public abstract class BacklogGaugesContractIT {
         release.countDown();
         await().atMost(WAIT).until(() -> metrics.sum(BusMetrics.ACKNOWLEDGED, groupTags) == EVENTS + 1);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            bus.getBacklogGauges().poll();
+            BusObservability.of(bus).backlogGauges().poll();
             assertEquals(0.0, gauge(metrics, BusMetrics.LAG, groupTags), "lag once everything is acknowledged");
             double pending = gauge(metrics, BusMetrics.PENDING, groupTags);
             assertTrue(pending == 0.0 || Double.isNaN(pending), "pending once everything is acknowledged: " + pending);

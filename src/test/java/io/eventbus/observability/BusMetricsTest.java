@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
 import io.eventbus.routing.RoutingTable;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RetryableException;
 
 import static io.eventbus.observability.BusMetrics.ACKNOWLEDGED;
 import static io.eventbus.observability.BusMetrics.CONSUMED;
@@ -106,7 +106,7 @@ class BusMetricsTest {
         template.sendBody("bus:m.incoming", order("order_shipped", "g", false));
         template.sendBody("bus:m.flaky", order("order_placed", "h", false));
 
-        BusMetrics metrics = bus.getMetrics();
+        BusMetrics metrics = BusObservability.of(bus).metrics();
         Tags orders = Tags.of("topic", "m.orders", "group", "g1", "route", "orders", "transport", "memory");
         Tags placed = Tags.of("event_type", "order_placed");
         await().atMost(WAIT).until(() -> metrics.sum(ACKNOWLEDGED, orders) == 7
@@ -150,7 +150,7 @@ class BusMetricsTest {
         assertEquals(1, timerCount(metrics, BusMetrics.STAGE_DURATION, "check", "failure"));
         assertEquals(5, timerCount(metrics, BusMetrics.STAGE_DURATION, "dedupe", "success"));
 
-        bus.getBacklogGauges().poll();
+        BusObservability.of(bus).backlogGauges().poll();
         Tags ordersTopic = Tags.of("topic", "m.orders", "transport", "memory");
         assertEquals(7, gauge(metrics, BusMetrics.TOPIC_LENGTH, ordersTopic));
         assertEquals(2, gauge(metrics, BusMetrics.DLQ_DEPTH, ordersTopic));

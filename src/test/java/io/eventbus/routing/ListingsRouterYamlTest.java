@@ -21,11 +21,11 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
-import io.eventbus.pipeline.FatalException;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,7 +150,7 @@ class ListingsRouterYamlTest extends CamelTestSupport {
     private Envelope publishRaw(Envelope event) throws Exception {
         event.setPublishedAt("2025-11-28T10:00:00Z");
         context.getComponent("bus", BusComponent.class).transportFor("listings.raw").bindProducer("listings.raw")
-                .publish(OutboundMessage.of(event, new EnvelopeCodec().encode(event)));
+                .publish(OutboundMessages.of(event, new EnvelopeCodec().encode(event)));
         return event;
     }
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RoutingTableTest {
 
     private static final String SEED = """
-            # event_type -> topic(s); seed 001's stream mapping
+            # event_type -> topic(s); a feature service's stream mapping
             routes:
               features_updated: features-updates
               bom_exploded: [bom-exploded, audit]

@@ -20,7 +20,7 @@ class RoutingTableValidationTest {
     @Test
     void refusesATopicGivenAsAMapping() throws IOException {
         assertRefused("""
-                # event_type -> topic(s); seed 001's stream mapping
+                # event_type -> topic(s); a feature service's stream mapping
                 routes:
                   features_updated: features-updates
                   bom_exploded: {topic: bom-exploded}

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
+import io.eventbus.transport.FatalException;
 import io.eventbus.transport.redis.RedisService;
 
 import static org.awaitility.Awaitility.await;

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Seed 001's switches: a subscriber and a publisher switched off and on again by editing the configuration file
+ * Runtime switches: a subscriber and a publisher switched off and on again by editing the configuration file
  * while the application runs, losing no event.
  */
 class RuntimeSwitchesTest {

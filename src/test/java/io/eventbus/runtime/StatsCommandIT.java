@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.observability.BusObservability;
+import io.eventbus.transport.OutboundMessage;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,7 +145,7 @@ class StatsCommandIT {
         bus.transportFor(redisTopic).bindProducer(redisTopic).publish(new OutboundMessage(null,
                 "not json".getBytes(StandardCharsets.UTF_8), Map.of()));
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                bus.getMetrics().sum(BusMetrics.DEAD_LETTERED, Tags.of("topic", redisTopic)) == 1);
+                BusObservability.of(bus).metrics().sum(BusMetrics.DEAD_LETTERED, Tags.of("topic", redisTopic)) == 1);
         context.getRouteController().stopRoute("orders");
         context.getRouteController().stopRoute("billing");
         ProducerTemplate template = context.createProducerTemplate();

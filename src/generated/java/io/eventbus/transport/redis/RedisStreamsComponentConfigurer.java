@@ -69,7 +69,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "sentinelpassword":
         case "sentinelPassword": getOrCreateConfiguration(target).setSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
-        case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
+        case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, boolean.class, value)); return true;
         case "uri": getOrCreateConfiguration(target).setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -123,7 +123,7 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "sentinelpassword":
         case "sentinelPassword": return java.lang.String.class;
         case "startfrom":
-        case "startFrom": return io.eventbus.bus.StartPosition.class;
+        case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;

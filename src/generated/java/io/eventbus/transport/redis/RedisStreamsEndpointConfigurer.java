@@ -59,7 +59,7 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "sentinelpassword":
         case "sentinelPassword": target.getConfiguration().setSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
-        case "startFrom": target.getConfiguration().setStartFrom(property(camelContext, io.eventbus.bus.StartPosition.class, value)); return true;
+        case "startFrom": target.getConfiguration().setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": target.getConfiguration().setTls(property(camelContext, boolean.class, value)); return true;
         case "uri": target.getConfiguration().setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -110,7 +110,7 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "sentinelpassword":
         case "sentinelPassword": return java.lang.String.class;
         case "startfrom":
-        case "startFrom": return io.eventbus.bus.StartPosition.class;
+        case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;

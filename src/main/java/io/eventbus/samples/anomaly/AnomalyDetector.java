@@ -11,10 +11,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
- * The detection stage of seed 004's anomaly-detection pipeline: reads an {@code anomaly_detection_request}
+ * The detection stage of the anomaly-detection sample's pipeline: reads an {@code anomaly_detection_request}
  * ({@code data.dataset_id}, {@code data.algorithm}, {@code data.values}, optional {@code data.threshold}) and
  * replaces the body with the result's data ({@code dataset_id}, {@code algorithm}, {@code anomaly_count},
  * {@code anomalies} as indexes into {@code values}, {@code execution_time_ms}), which the route publishes as an

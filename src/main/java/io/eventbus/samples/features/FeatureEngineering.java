@@ -10,7 +10,7 @@ import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
 
 /**
- * Seed 001's feature service (SecretMagic) stage: an integrator's {@code sales_updated}, {@code stock_updated} or
+ * The feature service's (SecretMagic) stage: an integrator's {@code sales_updated}, {@code stock_updated} or
  * {@code products_updated} event becomes a {@code features_updated} event for the same client, a
  * {@code bom_updated} event a {@code bom_exploded} one. The real service reads and writes StarRocks; the sample
  * computes nothing but keeps the event notification pattern: the derived event names the client, its consumers read

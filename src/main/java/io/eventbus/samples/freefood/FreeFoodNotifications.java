@@ -3,8 +3,8 @@ package io.eventbus.samples.freefood;
 import io.eventbus.envelope.Envelope;
 
 /**
- * Seed 003's notification service stage: an event whose classifier confidence is below the threshold is not
- * announced (seed 003 logs low-confidence events at WARN and skips them); the others become a one-line notification.
+ * The free-food system's notification service stage: an event whose classifier confidence is below the threshold is not
+ * announced (that system logs low-confidence events at WARN and skips them); the others become a one-line notification.
  */
 public final class FreeFoodNotifications {
 

@@ -10,7 +10,7 @@ import io.eventbus.envelope.Envelope;
 
 /**
  * Turns a {@code processed_listing} event whose score reached the fraud threshold into the {@code fraud_detected}
- * alert of seed 000 (published on {@code fraud.detected}): the listing, score, risk level, signals, the detector,
+ * alert of the listings pipeline (published on {@code fraud.detected}): the listing, score, risk level, signals, the detector,
  * its confidence and the action asked for, {@code flag_for_review}. The alert is derived from the processed event,
  * so its {@code parent_event_id} leads back through the pipeline's events to the raw listing. Stateless.
  */

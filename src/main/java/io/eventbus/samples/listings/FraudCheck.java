@@ -18,7 +18,7 @@ import org.apache.camel.Processor;
 import io.eventbus.envelope.Envelope;
 
 /**
- * The fraud-check stage (seed 000's fraud detection plugin): scores a normalized listing against the
+ * The fraud-check stage (the listings pipeline's fraud detection plugin): scores a normalized listing against the
  * {@link MarketReference} and turns it into a {@code processed_listing} event with {@code fraud_score} (0..1),
  * {@code fraud_signals}, {@code signal_details} (why each signal fired), {@code risk_level}, {@code confidence} and
  * {@code processing_stages}.

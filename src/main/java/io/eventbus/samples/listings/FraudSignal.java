@@ -3,7 +3,7 @@ package io.eventbus.samples.listings;
 import java.util.Locale;
 
 /**
- * The named fraud indicators of the fraud-check stage (seed 000's {@code fraud_signals}), each with the weight it
+ * The named fraud indicators of the fraud-check stage (the listings pipeline's {@code fraud_signals}), each with the weight it
  * adds to the fraud score. Weights combine as independent evidence: score = 1 − Π(1 − weight), so one strong
  * signal alone can reach the alert threshold, weak ones need company, and the score never exceeds 1.
  */

@@ -16,10 +16,10 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 /**
- * The normalize stage (seed 000's first plugin): turns a {@code raw_listing} event into a
+ * The normalize stage (the listings pipeline's first plugin): turns a {@code raw_listing} event into a
  * {@code normalized_listing} event, the listing in the unified data model plus {@code validation_errors},
  * {@code validation_warnings} and {@code is_valid}.
  * <p>

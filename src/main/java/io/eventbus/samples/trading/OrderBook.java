@@ -18,7 +18,7 @@ import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
 
 /**
- * Seed 002's order book service (OBS) as a pipeline stage: matches a {@code place_order} event against the resting
+ * The trading system's order book service (OBS) as a pipeline stage: matches a {@code place_order} event against the resting
  * orders of its symbol (price-time priority, limit and market orders) and answers with the outcome.
  * <p>
  * The exchange's body becomes the reply ({@code order_result}: {@code order_id}, {@code status} filled,

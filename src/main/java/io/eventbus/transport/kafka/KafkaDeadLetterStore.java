@@ -16,11 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.deadletter.DeadLetterBrowse;
-import io.eventbus.deadletter.DeadLetterSnapshot;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.deadletter.StoredDeadLetter;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSnapshot;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * Dead letters of the Kafka transport: the topic {@code <topic>.dlq} read by offsets — a consumer of no group,

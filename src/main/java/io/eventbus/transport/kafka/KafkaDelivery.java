@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import io.eventbus.bus.Delivery;
+import io.eventbus.transport.Delivery;
 
 /**
  * One delivery of a Kafka record to a group member. {@link #ack()} lets the partition's commit pass the record;

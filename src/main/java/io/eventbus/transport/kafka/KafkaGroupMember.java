@@ -34,11 +34,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.StartPosition;
-import io.eventbus.bus.TransportConsumer;
-import io.eventbus.observability.BusMetrics;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * One member of a consumer group on a Kafka topic: a consumer loop on kafka-clients' {@link KafkaConsumer} and
@@ -66,10 +65,11 @@ import io.eventbus.observability.BusMetrics;
  * The consumer never moves an offset by itself ({@code auto.offset.reset=none}). A partition the group has no
  * commit for starts where the binding's {@link StartPosition} says. A committed or fetch offset the broker no longer
  * has — its retention ({@code retention.ms}, {@code retention.bytes}) deleted records the group had not read — is
- * reported as an ERROR naming topic, partition, group and how many records were skipped, counted in
- * {@value BusMetrics#SKIPPED}, and the member goes on from the oldest record the broker still has: the records are
- * gone, and stopping the group would only let the rest be deleted as well. An offset beyond the end of the log (the
- * topic was deleted and created again) is reported too, and the partition is read again from its start.
+ * reported as an ERROR naming topic, partition, group and how many records were skipped, told to the handler
+ * ({@link DeliveryHandler#onSkipped}, which the bus counts), and the member goes on from the oldest record the
+ * broker still has: the records are gone, and stopping the group would only let the rest be deleted as well. An
+ * offset beyond the end of the log (the topic was deleted and created again) is reported too, and the partition is
+ * read again from its start.
  */
 final class KafkaGroupMember implements TransportConsumer {
 
@@ -277,8 +277,7 @@ final class KafkaGroupMember implements TransportConsumer {
                         + " the broker deleted them (retention.ms / retention.bytes of the topic) before the group"
                         + " got there; continuing from offset {}", tp.topic(), tp.partition(), binding.group(),
                         skipped, offset, logStart - 1, logStart);
-                BusMetrics.of(context, BusMetrics.DEFAULT_MAX_EVENT_TYPES).skipped(topic, binding.group(),
-                        KafkaTransport.NAME, skipped);
+                handler.onSkipped(skipped);
             } else {
                 LOG.error("Kafka topic {} partition {}: group {} was at offset {}, beyond the end of the log ({}):"
                         + " the topic was deleted and created again, or its log truncated; reading the partition"

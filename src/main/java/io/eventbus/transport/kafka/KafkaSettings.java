@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * The Kafka transport's configuration, read from the {@code eventbus.kafka.*} keys once at start. The bus's own

@@ -45,18 +45,18 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.ConfirmationExecutor;
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.GroupInUseException;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportConsumer;
-import io.eventbus.bus.TransportHealth;
-import io.eventbus.bus.TransportProducer;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.ConfirmationExecutor;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 
 /**
  * {@code bus:} over Apache Kafka: {@code bus:<topic>} is the Kafka topic of that name (created through the

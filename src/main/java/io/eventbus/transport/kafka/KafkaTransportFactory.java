@@ -7,9 +7,9 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
-import io.eventbus.bus.EventBusProperties;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportFactory;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
 
 /**
  * Creates the Kafka transport from the {@code eventbus.kafka.*} keys (see {@link KafkaSettings} and

@@ -9,9 +9,9 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.TransportConsumer;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * One group member on an in-memory topic: {@code concurrency} worker threads, each taking a delivery, handing it

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.deadletter.DeadLetterBrowse;
-import io.eventbus.deadletter.DeadLetterSnapshot;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.deadletter.StoredDeadLetter;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSnapshot;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * Dead letters of the in-memory transport: a browse copies the topic's log (under its lock, touching no group's

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.eventbus.bus.Delivery;
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.transport.Delivery;
+import io.eventbus.transport.OutboundMessage;
 
 /** A message of an in-memory topic handed to one group member; settles into the group's pending list. */
 final class MemoryDelivery implements Delivery {

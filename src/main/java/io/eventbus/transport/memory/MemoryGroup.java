@@ -5,7 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.transport.OutboundMessage;
 
 /**
  * A consumer group's state on one in-memory topic: the cursor of the next message never delivered to the group,

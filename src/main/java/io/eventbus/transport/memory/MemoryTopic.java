@@ -15,10 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.GroupInUseException;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.StartPosition;
-import io.eventbus.bus.TopicStats;
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.TopicStats;
 
 /**
  * One topic of the in-memory transport: a bounded log of messages with, per consumer group, a cursor and a

@@ -1,6 +1,6 @@
 package io.eventbus.transport.memory;
 
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 /**
  * A publish to an in-memory topic waited for room longer than the publish timeout: a consumer group is not keeping

@@ -14,16 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.CamelContext;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.RequestReplyTransport;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportConsumer;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.TransportHealth;
-import io.eventbus.bus.TransportProducer;
-import io.eventbus.deadletter.DeadLetterStore;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 
 /**
  * The embedded default transport: topics, consumer groups, pending lists and redelivery inside one JVM, with

@@ -4,9 +4,9 @@ import java.time.Clock;
 
 import org.apache.camel.CamelContext;
 
-import io.eventbus.bus.EventBusProperties;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportFactory;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
 
 /**
  * Creates the in-memory transport from {@code eventbus.memory.capacity} (events per topic, default 10000) and

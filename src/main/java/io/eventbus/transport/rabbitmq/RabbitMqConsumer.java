@@ -19,9 +19,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.TransportConsumer;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * One consumer-group member on RabbitMQ: a Spring AMQP {@link SimpleMessageListenerContainer} on the group's queue

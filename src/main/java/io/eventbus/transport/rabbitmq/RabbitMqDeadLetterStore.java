@@ -12,10 +12,10 @@ import com.rabbitmq.client.GetResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.deadletter.DeadLetterBrowse;
-import io.eventbus.deadletter.DeadLetterSnapshot;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.deadletter.StoredDeadLetter;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSnapshot;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * Dead letters of the RabbitMQ transport: the retained queue named exactly {@code <topic>.dlq}, browsed by

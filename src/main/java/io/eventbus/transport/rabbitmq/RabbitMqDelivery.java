@@ -8,7 +8,7 @@ import com.rabbitmq.client.Channel;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
-import io.eventbus.bus.Delivery;
+import io.eventbus.transport.Delivery;
 
 /**
  * One message of a group's queue handed to the bus, unacknowledged until settled.

@@ -1,6 +1,6 @@
 package io.eventbus.transport.rabbitmq;
 
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 /**
  * RabbitMQ did not confirm a publish: it nacked it, did not answer within the publish timeout, or could not be

@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.EventBusProperties;
 
 /**
  * The RabbitMQ transport's {@code eventbus.rabbitmq.*} settings, read and checked once. {@link #toString()} and
@@ -89,7 +90,7 @@ record RabbitMqSettings(String uri, String vhost, String username, String passwo
         properties.string(PREFIX + "retained-topics").ifPresent(list -> Arrays.stream(list.split(","))
                 .map(String::trim).filter(t -> !t.isEmpty()).forEach(retained::add));
         properties.string("eventbus.deadletter.failed-topic").filter(t -> !t.equalsIgnoreCase("none"))
-                .ifPresentOrElse(retained::add, () -> retained.add("processing.failed"));
+                .ifPresentOrElse(retained::add, () -> retained.add(DeadLetterTopics.DEFAULT_FAILED_TOPIC));
         return new RabbitMqSettings(uri,
                 properties.string(PREFIX + "vhost").orElse(null),
                 properties.string(PREFIX + "username").orElse(null),

@@ -14,10 +14,11 @@ import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.EventBusProperties;
 
 /**
- * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (seed 002's
+ * What the transport declares on the broker: the exchanges, queues and bindings named in configuration (an existing system's
  * named exchanges of type direct, topic and fanout, queues with arguments, bindings), and the bus's own:
  * <ul>
  * <li>topic {@code T}: a durable exchange {@code T} of type topic, routing key {@code T} — unless configuration
@@ -186,7 +187,8 @@ final class RabbitMqTopology {
     }
 
     boolean isRetained(String topic) {
-        return topic.endsWith(".dlq") || topic.endsWith(".parked") || settings.retainedTopics().contains(topic);
+        return DeadLetterTopics.isDeadLetterTopic(topic) || DeadLetterTopics.isParkedTopic(topic)
+                || settings.retainedTopics().contains(topic);
     }
 
     /** A queue with the bus's arguments, overridden by those configuration gives a queue of that name. */

@@ -31,17 +31,17 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.GroupInUseException;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.RequestReplyTransport;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportConsumer;
-import io.eventbus.bus.TransportHealth;
-import io.eventbus.bus.TransportProducer;
-import io.eventbus.deadletter.DeadLetterStore;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportProducer;
 
 /**
  * The RabbitMQ transport, on Spring AMQP (the library of Camel's {@code spring-rabbitmq} component; Camel 4 has no

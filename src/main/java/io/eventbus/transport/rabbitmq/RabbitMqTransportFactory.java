@@ -2,9 +2,9 @@ package io.eventbus.transport.rabbitmq;
 
 import org.apache.camel.CamelContext;
 
-import io.eventbus.bus.EventBusProperties;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportFactory;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
 
 /**
  * Creates the RabbitMQ transport ({@code eventbus.transport=rabbitmq}) from the {@code eventbus.rabbitmq.*} keys:

@@ -1,7 +1,7 @@
 package io.eventbus.transport.rabbitmq;
 
-import io.eventbus.bus.Unroutable;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.Unroutable;
 
 /**
  * RabbitMQ returned a mandatory publish: no queue is bound to the topic's exchange for its routing key, so the

@@ -9,8 +9,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.RequestReplyTransport;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
 
 /**
  * The bus's messages as AMQP 0-9-1 messages, so that any RabbitMQ client interoperates: the body is the envelope

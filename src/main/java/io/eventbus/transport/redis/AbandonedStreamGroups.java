@@ -8,7 +8,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 
-import io.eventbus.bus.GroupInUseException;
+import io.eventbus.transport.GroupInUseException;
 
 /**
  * How long a consumer group of a stream has had no live member, and its deletion ({@code XGROUP DESTROY}) once it

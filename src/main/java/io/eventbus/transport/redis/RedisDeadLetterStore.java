@@ -7,10 +7,11 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 
-import io.eventbus.deadletter.DeadLetterBrowse;
-import io.eventbus.deadletter.DeadLetterSnapshot;
-import io.eventbus.deadletter.DeadLetterStore;
-import io.eventbus.deadletter.StoredDeadLetter;
+import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSnapshot;
+import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.StoredDeadLetter;
 
 /**
  * Dead letters of the Redis transport: the stream {@code <prefix><topic>.dlq} read with {@code XRANGE} (pages of
@@ -37,8 +38,7 @@ final class RedisDeadLetterStore implements DeadLetterStore {
         String stream = transport.streamOf(deadLetterTopic);
         if (RedisStreamsClient.await(client.commands().exists(stream), timeoutMillis) == 0) {
             throw new IllegalArgumentException("no dead-letter stream " + stream + " on Redis at " + client.endpoint()
-                    + " (nothing was dead-lettered from " + deadLetterTopic.substring(0,
-                            deadLetterTopic.length() - ".dlq".length()) + ")");
+                    + " (nothing was dead-lettered from " + DeadLetterTopics.sourceTopicOf(deadLetterTopic) + ")");
         }
         List<StoredDeadLetter> entries = new ArrayList<>();
         Range.Boundary<String> from = Range.Boundary.unbounded();

@@ -20,9 +20,9 @@ import org.apache.camel.support.service.ServiceSupport;
  * atomic command and forgotten ids expire by themselves after {@code ttl} milliseconds (0: never).
  * <p>
  * Why not {@code camel-spring-redis}'s repository: it needs Spring Data Redis and a Spring {@code RedisTemplate} (and
- * their Spring Framework jars) in what is an OSGi bundle that otherwise has no Spring; it keeps every id in one
+ * their Spring Framework jars), which nothing else in the bus needs; it keeps every id in one
  * Redis set, which cannot expire members one by one, so a TTL would need a second structure and a sweeper. Two
- * commands on the Lettuce client the bundle already ships ({@code SET NX PX}, {@code DEL}) do the whole job.
+ * commands on the Lettuce client the Redis transport already uses ({@code SET NX PX}, {@code DEL}) do the whole job.
  */
 @ManagedResource(description = "Redis idempotent repository")
 public class RedisIdempotentRepository extends ServiceSupport implements IdempotentRepository {

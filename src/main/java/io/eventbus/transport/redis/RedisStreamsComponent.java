@@ -7,7 +7,7 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 
-import io.eventbus.bus.ConfirmationExecutor;
+import io.eventbus.transport.ConfirmationExecutor;
 
 /**
  * The {@code redis-streams:} component: append to and consume Redis Streams with consumer groups, on Lettuce. All

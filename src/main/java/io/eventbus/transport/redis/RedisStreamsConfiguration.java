@@ -4,7 +4,7 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
-import io.eventbus.bus.StartPosition;
+import io.eventbus.transport.StartPosition;
 
 /**
  * The options of the {@code redis-streams:} component, set on the component (defaults for every endpoint) or per

@@ -6,7 +6,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
 
-import io.eventbus.bus.Delivery;
+import io.eventbus.transport.Delivery;
 
 /**
  * Consumes a stream as one member of a consumer group through a {@link StreamGroupReader}. Each entry becomes an

@@ -12,7 +12,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 /**
  * Appends the message as a stream entry: the body (as bytes) in the body field, plus the fields of the
  * {@code RedisStreamsFields} header. Asynchronous: the exchange continues when Redis has appended the entry, with
- * its id in {@code RedisStreamsEntryId}, on the component's {@link io.eventbus.bus.ConfirmationExecutor} (not on
+ * its id in {@code RedisStreamsEntryId}, on the component's {@link io.eventbus.transport.ConfirmationExecutor} (not on
  * Lettuce's event loop, where a blocking call later in the route would wait for a reply that loop has to read);
  * meanwhile the thread is free and concurrent sends share one pipelined connection.
  */

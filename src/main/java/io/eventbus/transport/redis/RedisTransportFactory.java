@@ -6,9 +6,9 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.EventBusProperties;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportFactory;
+import io.eventbus.transport.EventBusProperties;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportFactory;
 
 /**
  * Creates the {@code redis} transport from the {@code eventbus.redis.*} keys (see {@code application.properties}):

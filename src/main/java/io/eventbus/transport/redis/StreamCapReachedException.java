@@ -2,7 +2,7 @@ package io.eventbus.transport.redis;
 
 import java.util.List;
 
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 /**
  * A publish refused because the stream is at its hard cap ({@link RetentionMode#CAP}) and its oldest entry is still

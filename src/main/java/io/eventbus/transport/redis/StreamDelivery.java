@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.eventbus.bus.Delivery;
+import io.eventbus.transport.Delivery;
 
 /**
  * One stream entry delivered to one member of a consumer group. {@link #ack()} acknowledges it ({@code XACK},

@@ -32,9 +32,9 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.eventbus.bus.DeliveryHandler;
-import io.eventbus.bus.StartPosition;
-import io.eventbus.bus.TransportConsumer;
+import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.TransportConsumer;
 
 /**
  * One member of a Redis consumer group reading one stream: the consumer loop shared by the {@code redis-streams:}

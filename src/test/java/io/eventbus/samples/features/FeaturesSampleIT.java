@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Seed 001's feature service as its README runs it, from the packaged jar on the Redis on 127.0.0.1:6379 (its streams
+ * The feature service sample as its README runs it, from the packaged jar on the Redis on 127.0.0.1:6379 (its streams
  * under a prefix of the test's own): the integrator's events reach the four subscriber routes made from the route
  * template, and what they derive reaches the trainer and analytics groups.
  */

@@ -12,7 +12,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.transport.FatalException;
 
 import static io.eventbus.samples.listings.RawListingBuilder.listing;
 import static org.junit.jupiter.api.Assertions.assertEquals;

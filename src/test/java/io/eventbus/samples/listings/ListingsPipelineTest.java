@@ -24,13 +24,13 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
+import io.eventbus.bus.OutboundMessages;
 import io.eventbus.deadletter.DeadLetterFilter;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.deadletter.ReplayResult;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 import static io.eventbus.samples.listings.RawListingBuilder.listing;
 import static org.awaitility.Awaitility.await;
@@ -243,7 +243,7 @@ class ListingsPipelineTest extends CamelTestSupport {
     private Envelope publishForeign(Envelope event, String removeField) throws Exception {
         ((ObjectNode) event.getData()).remove(removeField);
         context.getComponent("bus", BusComponent.class).transportFor("listings.raw").bindProducer("listings.raw")
-                .publish(OutboundMessage.of(event, new EnvelopeCodec().encode(event)));
+                .publish(OutboundMessages.of(event, new EnvelopeCodec().encode(event)));
         return event;
     }
 }

@@ -20,9 +20,9 @@ import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.TransportProducer;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.TransportProducer;
 
 import static io.eventbus.samples.listings.RawListingSampleGenerator.EXPECTED;
 import static org.awaitility.Awaitility.await;

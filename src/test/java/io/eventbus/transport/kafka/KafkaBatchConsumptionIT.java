@@ -12,8 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
+import io.eventbus.transport.FatalException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.EventBusErrorHandler;
-import io.eventbus.pipeline.FatalException;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.errorhandling.EventBusErrorHandler;
+import io.eventbus.transport.FatalException;
+import io.eventbus.transport.RetryableException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

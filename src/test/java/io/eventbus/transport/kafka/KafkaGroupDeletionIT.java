@@ -8,9 +8,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.GroupInUseException;
-import io.eventbus.bus.Transport;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.Transport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

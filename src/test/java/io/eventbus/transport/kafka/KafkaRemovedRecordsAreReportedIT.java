@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import io.eventbus.bus.BusComponent;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
+import io.eventbus.observability.BusObservability;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,7 +90,7 @@ class KafkaRemovedRecordsAreReportedIT extends KafkaITSupport {
 
             await().atMost(WAIT).until(() -> received.containsAll(kept));
             assertExactIds(kept, received, "read after the deletion");
-            BusMetrics metrics = ctx.getComponent("bus", BusComponent.class).getMetrics();
+            BusMetrics metrics = BusObservability.of(ctx.getComponent("bus", BusComponent.class)).metrics();
             assertEquals(DELETED, metrics.count(BusMetrics.SKIPPED,
                     Tags.of("topic", topic, "group", "lagging", "transport", "kafka")));
             assertTrue(errors.stream().anyMatch(m -> m.contains("topic " + topic + " partition 0")

@@ -8,7 +8,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 import io.eventbus.bus.BusConstants;
 import io.eventbus.envelope.Envelope;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 /**
  * A consumer in its own JVM, for the ITs to kill with SIGKILL: consumes {@code bus:<topic>?group=<group>} over

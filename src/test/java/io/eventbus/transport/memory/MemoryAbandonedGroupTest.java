@@ -18,13 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.eventbus.bus.ConsumerBinding;
-import io.eventbus.bus.GroupInUseException;
-import io.eventbus.bus.OutboundMessage;
-import io.eventbus.bus.StartPosition;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.TransportConsumer;
-import io.eventbus.bus.TransportProducer;
+import io.eventbus.transport.ConsumerBinding;
+import io.eventbus.transport.GroupInUseException;
+import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportProducer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusConstants;
-import io.eventbus.bus.TopicStats;
-import io.eventbus.bus.TransportHealth;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.observability.BusMetrics;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.observability.BusObservability;
+import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TopicStats;
+import io.eventbus.transport.TransportHealth;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,7 +100,7 @@ class RabbitMqBrokerFeaturesIT {
         assertTrue(unroutable.getMessage().startsWith("RabbitMQ returned the event published to topic '" + p
                 + "nobody' as unroutable (NO_ROUTE): no queue is bound to exchange '" + p + "nobody'"),
                 unroutable.getMessage());
-        BusMetrics metrics = context.getComponent("bus", BusComponent.class).getMetrics();
+        BusMetrics metrics = BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics();
         assertEquals(1, metrics.count(BusMetrics.UNROUTABLE, Tags.of("topic", p + "nobody", "event_type",
                 "feature_event", "reason", "broker")));
         assertEquals(0, metrics.sum(BusMetrics.PUBLISHED, Tags.of("topic", p + "nobody")));

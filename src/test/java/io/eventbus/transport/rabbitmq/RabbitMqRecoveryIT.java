@@ -25,9 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.bus.BusComponent;
-import io.eventbus.bus.Transport;
-import io.eventbus.bus.TransportHealth;
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportHealth;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

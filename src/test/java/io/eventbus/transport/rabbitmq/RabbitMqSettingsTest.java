@@ -11,7 +11,7 @@ import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.Queue;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

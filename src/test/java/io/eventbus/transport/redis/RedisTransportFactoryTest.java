@@ -7,7 +7,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 
-import io.eventbus.bus.EventBusProperties;
+import io.eventbus.transport.EventBusProperties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,37 @@
+package io.eventbus.errorhandling;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Processor;
+
+/**
+ * The bus's {@code onExceptionOccurred} hook for an error handler, run by Camel after every failed attempt:
+ * <ul>
+ * <li>it counts the failed attempts in the exchange property {@value #FAILED_ATTEMPTS}, because the dead-letter
+ * channel removes Camel's redelivery counter before the dead letter is written, and the dead letter's
+ * {@code retry_count} needs it;</li>
+ * <li>it marks redelivery as exhausted when the failure is permanent ({@link FailureClassifier}), so the dead-letter
+ * channel takes the event at once while transient failures keep the route's redelivery policy. Camel checks the
+ * exhausted flag right after this hook and before the policy, so the policy's options stay as the route sets
+ * them.</li>
+ * </ul>
+ */
+public final class FailedAttemptHook implements Processor {
+
+    /** The name the {@code bus} component binds an instance under, for {@code onExceptionOccurredRef} in YAML. */
+    public static final String BEAN_NAME = "busFailedAttemptHook";
+    /** Exchange property: how many attempts of this exchange have failed so far. */
+    public static final String FAILED_ATTEMPTS = "EventbusFailedAttempts";
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.setProperty(FAILED_ATTEMPTS, exchange.getProperty(FAILED_ATTEMPTS, 0, Integer.class) + 1);
+        Throwable failure = exchange.getException();
+        if (failure == null) {
+            failure = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        }
+        if (failure != null && !FailureClassifier.isTransient(failure)) {
+            exchange.getExchangeExtension().setRedeliveryExhausted(true);
+        }
+    }
+}

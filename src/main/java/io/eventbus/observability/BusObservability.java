@@ -1,0 +1,78 @@
+package io.eventbus.observability;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceHelper;
+
+import io.eventbus.bus.BusComponent;
+import io.eventbus.bus.BusMiddleware;
+import io.eventbus.bus.BusObserver;
+import io.eventbus.bus.BusPlugin;
+import io.eventbus.transport.EventBusProperties;
+
+/**
+ * The bus's observability, plugged into the {@code bus} component (listed in
+ * {@code META-INF/services/io.eventbus.bus.BusPlugin}): while the component runs, its meters ({@link BusMetrics},
+ * which observe every event the bus publishes, consumes, settles and dead-letters), the event notifier recording
+ * what Camel's events tell ({@link BusEventNotifier}), the backlog gauges' poller ({@link BacklogGauges}), and the
+ * {@code logging} and {@code metrics} middlewares.
+ */
+public final class BusObservability implements BusPlugin {
+
+    private CamelContext context;
+    private BusMetrics metrics;
+    private BusEventNotifier eventNotifier;
+    private BacklogGauges backlogGauges;
+
+    /** The observability of a started {@code bus} component. */
+    public static BusObservability of(BusComponent bus) {
+        return bus.getPlugin(BusObservability.class).orElseThrow(() -> new IllegalStateException(
+                "the bus component has no observability: not started, or " + BusObservability.class.getName()
+                        + " not listed in META-INF/services/" + BusPlugin.class.getName()));
+    }
+
+    @Override
+    public BusObserver start(BusComponent bus) {
+        context = bus.getCamelContext();
+        EventBusProperties properties = new EventBusProperties(context);
+        metrics = BusMetrics.of(context,
+                properties.positiveInt("eventbus.metrics.max-event-types", BusMetrics.DEFAULT_MAX_EVENT_TYPES));
+        eventNotifier = new BusEventNotifier(metrics);
+        ServiceHelper.startService(eventNotifier);
+        context.getManagementStrategy().addEventNotifier(eventNotifier);
+        backlogGauges = new BacklogGauges(context, metrics, bus::transportFor,
+                properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
+        backlogGauges.start();
+        return metrics;
+    }
+
+    @Override
+    public Map<String, Supplier<BusMiddleware>> middlewares() {
+        Map<String, Supplier<BusMiddleware>> offered = new LinkedHashMap<>();
+        offered.put("logging", LoggingMiddleware::new);
+        offered.put("metrics", () -> new MetricsMiddleware(metrics));
+        return offered;
+    }
+
+    @Override
+    public void stop() {
+        if (eventNotifier != null) {
+            context.getManagementStrategy().removeEventNotifier(eventNotifier);
+            ServiceHelper.stopService(eventNotifier);
+        }
+        ServiceHelper.stopService(backlogGauges);
+    }
+
+    /** The bus's meters, in Camel's Micrometer registry. */
+    public BusMetrics metrics() {
+        return metrics;
+    }
+
+    /** The poller behind the backlog gauges (lag, pending, members, topic length, DLQ depth). */
+    public BacklogGauges backlogGauges() {
+        return backlogGauges;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The anomaly-detection sample's stage, run from the jar by its route. Sample code, not part of the bus.
+ */
+package io.eventbus.samples.anomaly;
