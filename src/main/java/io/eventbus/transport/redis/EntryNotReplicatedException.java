@@ -1,6 +1,6 @@
 package io.eventbus.transport.redis;
 
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
 
 /**
  * A publish whose entry Redis appended, but that fewer replicas than {@code waitForReplicas} acknowledged within

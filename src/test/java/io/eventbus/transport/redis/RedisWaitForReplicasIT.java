@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.eventbus.bus.TransportHealth;
-import io.eventbus.pipeline.RetryableException;
+import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TransportHealth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
