@@ -66,11 +66,17 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "redeliverydelay":
         case "redeliveryDelay": getOrCreateConfiguration(target).setRedeliveryDelay(property(camelContext, long.class, value)); return true;
         case "retention": getOrCreateConfiguration(target).setRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
+        case "sentinelpassword":
+        case "sentinelPassword": getOrCreateConfiguration(target).setSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
         case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, boolean.class, value)); return true;
         case "uri": getOrCreateConfiguration(target).setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "waitforreplicas":
+        case "waitForReplicas": getOrCreateConfiguration(target).setWaitForReplicas(property(camelContext, int.class, value)); return true;
+        case "waittimeout":
+        case "waitTimeout": getOrCreateConfiguration(target).setWaitTimeout(property(camelContext, long.class, value)); return true;
         default: return false;
         }
     }
@@ -114,11 +120,17 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
         case "retention": return io.eventbus.transport.redis.RetentionMode.class;
+        case "sentinelpassword":
+        case "sentinelPassword": return java.lang.String.class;
         case "startfrom":
         case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "waitforreplicas":
+        case "waitForReplicas": return int.class;
+        case "waittimeout":
+        case "waitTimeout": return long.class;
         default: return null;
         }
     }
@@ -163,11 +175,17 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "redeliverydelay":
         case "redeliveryDelay": return getOrCreateConfiguration(target).getRedeliveryDelay();
         case "retention": return getOrCreateConfiguration(target).getRetention();
+        case "sentinelpassword":
+        case "sentinelPassword": return getOrCreateConfiguration(target).getSentinelPassword();
         case "startfrom":
         case "startFrom": return getOrCreateConfiguration(target).getStartFrom();
         case "tls": return getOrCreateConfiguration(target).isTls();
         case "uri": return getOrCreateConfiguration(target).getUri();
         case "username": return getOrCreateConfiguration(target).getUsername();
+        case "waitforreplicas":
+        case "waitForReplicas": return getOrCreateConfiguration(target).getWaitForReplicas();
+        case "waittimeout":
+        case "waitTimeout": return getOrCreateConfiguration(target).getWaitTimeout();
         default: return null;
         }
     }

@@ -56,11 +56,17 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "redeliverydelay":
         case "redeliveryDelay": target.getConfiguration().setRedeliveryDelay(property(camelContext, long.class, value)); return true;
         case "retention": target.getConfiguration().setRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
+        case "sentinelpassword":
+        case "sentinelPassword": target.getConfiguration().setSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "startfrom":
         case "startFrom": target.getConfiguration().setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": target.getConfiguration().setTls(property(camelContext, boolean.class, value)); return true;
         case "uri": target.getConfiguration().setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "waitforreplicas":
+        case "waitForReplicas": target.getConfiguration().setWaitForReplicas(property(camelContext, int.class, value)); return true;
+        case "waittimeout":
+        case "waitTimeout": target.getConfiguration().setWaitTimeout(property(camelContext, long.class, value)); return true;
         default: return false;
         }
     }
@@ -101,11 +107,17 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
         case "retention": return io.eventbus.transport.redis.RetentionMode.class;
+        case "sentinelpassword":
+        case "sentinelPassword": return java.lang.String.class;
         case "startfrom":
         case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "waitforreplicas":
+        case "waitForReplicas": return int.class;
+        case "waittimeout":
+        case "waitTimeout": return long.class;
         default: return null;
         }
     }
@@ -147,11 +159,17 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "redeliverydelay":
         case "redeliveryDelay": return target.getConfiguration().getRedeliveryDelay();
         case "retention": return target.getConfiguration().getRetention();
+        case "sentinelpassword":
+        case "sentinelPassword": return target.getConfiguration().getSentinelPassword();
         case "startfrom":
         case "startFrom": return target.getConfiguration().getStartFrom();
         case "tls": return target.getConfiguration().isTls();
         case "uri": return target.getConfiguration().getUri();
         case "username": return target.getConfiguration().getUsername();
+        case "waitforreplicas":
+        case "waitForReplicas": return target.getConfiguration().getWaitForReplicas();
+        case "waittimeout":
+        case "waitTimeout": return target.getConfiguration().getWaitTimeout();
         default: return null;
         }
     }

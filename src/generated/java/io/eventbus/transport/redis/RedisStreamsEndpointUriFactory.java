@@ -23,7 +23,7 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(26);
+        Set<String> props = new HashSet<>(29);
         props.add("approximateTrimming");
         props.add("block");
         props.add("bodyField");
@@ -45,14 +45,18 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
         props.add("publishTimeout");
         props.add("redeliveryDelay");
         props.add("retention");
+        props.add("sentinelPassword");
         props.add("startFrom");
         props.add("stream");
         props.add("tls");
         props.add("uri");
         props.add("username");
+        props.add("waitForReplicas");
+        props.add("waitTimeout");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(3);
         secretProps.add("password");
+        secretProps.add("sentinelPassword");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptySet();

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 
 /**
  * {@code XADD} under a hard length cap ({@link RetentionMode#CAP}) that never drops an entry a consumer group still
@@ -81,18 +82,19 @@ final class CappedAppend {
             return redis.call('XADD', stream, '*', unpack(ARGV, 3))
             """;
 
-    private final RedisStreamsClient client;
+    private final RedisAsyncCommands<String, byte[]> commands;
     private final byte[] cap;
     private final byte[] headroom;
     private final String digest;
 
-    CappedAppend(RedisStreamsClient client, long cap) {
-        this.client = client;
+    /** @param commands the connection to append on: the shared one, or the one publishers that wait for replicas use */
+    CappedAppend(RedisAsyncCommands<String, byte[]> commands, long cap) {
+        this.commands = commands;
         this.cap = bytes(cap);
         // trims a tenth of the cap at once (at most 1000 entries), so a full stream pays the group check once per
         // that many publishes, not on every one
         this.headroom = bytes(Math.max(0, Math.min(1000, cap / 10)));
-        this.digest = client.commands().digest(SCRIPT);
+        this.digest = commands.digest(SCRIPT);
     }
 
     /** Appends the fields; fails with {@link StreamCapReachedException} when the stream is full of needed entries. */
@@ -107,9 +109,9 @@ final class CappedAppend {
             arguments[i++] = field.getValue();
         }
         CompletableFuture<String> appended = new CompletableFuture<>();
-        client.commands().<byte[]>evalsha(digest, ScriptOutputType.VALUE, keys, arguments).whenComplete((id, failure) -> {
+        commands.<byte[]>evalsha(digest, ScriptOutputType.VALUE, keys, arguments).whenComplete((id, failure) -> {
             if (failure != null && isNoScript(failure)) {
-                client.commands().<byte[]>eval(SCRIPT, ScriptOutputType.VALUE, keys, arguments)
+                commands.<byte[]>eval(SCRIPT, ScriptOutputType.VALUE, keys, arguments)
                         .whenComplete((again, failedAgain) -> settle(appended, stream, again, failedAgain));
             } else {
                 settle(appended, stream, id, failure);

@@ -2,6 +2,7 @@ package io.eventbus.transport.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -10,12 +11,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
@@ -41,6 +45,11 @@ import io.netty.util.Timeout;
  * <p>
  * Keys are UTF-8 strings and values raw bytes: the envelope is written and read as the bytes the codec produced,
  * never re-encoded. Lettuce reconnects by itself after a connection loss and re-sends the commands it held.
+ * <p>
+ * With a {@code redis-sentinel://} URI every connection, shared and dedicated alike, is made to the master the
+ * sentinels name, and so is every reconnection: Lettuce asks the sentinels again each time. A failover closes the
+ * connections (the dead master's sockets, or the clients a demoted master drops), and they come back on the new
+ * master. Replicas are never read from.
  */
 public final class RedisStreamsClient implements AutoCloseable {
 
@@ -59,6 +68,10 @@ public final class RedisStreamsClient implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> shared;
     private final String endpoint;
+    /** Opened on first use by a publisher that waits for replicas; see {@link #replicatedPublishing()}. */
+    private volatile StatefulRedisConnection<String, byte[]> replicated;
+    /** Times the replicated-publishing connection was lost, so that a WAIT answered after a reconnection is not trusted. */
+    private final AtomicLong replicatedDisconnects = new AtomicLong();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "redis-streams-housekeeping");
         thread.setDaemon(true);
@@ -70,6 +83,14 @@ public final class RedisStreamsClient implements AutoCloseable {
         this.client = client;
         this.endpoint = endpoint;
         this.shared = client.connect(CODEC);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == replicated) {
+                    replicatedDisconnects.incrementAndGet();
+                }
+            }
+        });
     }
 
     /** Connects with the configuration's uri, username, password, database and tls options. */
@@ -91,14 +112,29 @@ public final class RedisStreamsClient implements AutoCloseable {
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
                 .build());
+        String endpoint = endpoint(uri);
         try {
-            return new RedisStreamsClient(resources, client, uri.getHost() + ":" + uri.getPort());
+            return new RedisStreamsClient(resources, client, endpoint);
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot connect to Redis at " + endpoint + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where Redis is, for messages and health details, never with credentials: {@code host:port}, or
+     * {@code redis-sentinel://host1:port1,host2:port2#masterName} for a master found through Sentinel.
+     */
+    static String endpoint(RedisURI uri) {
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        StringJoiner sentinels = new StringJoiner(",", "redis-sentinel://", "#" + uri.getSentinelMasterId());
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinels.add(sentinel.getHost() + ":" + sentinel.getPort());
+        }
+        return sentinels.toString();
     }
 
     static RedisURI redisUri(RedisStreamsConfiguration configuration) {
@@ -107,8 +143,23 @@ public final class RedisStreamsClient implements AutoCloseable {
             uri = RedisURI.create(configuration.getUri());
         } catch (RuntimeException e) {
             // the message of a URI parse error may echo the password: report the shape only
-            throw new IllegalArgumentException("uri: not a Redis URI (expected redis://host:port[/database] or "
-                    + "rediss://...)");
+            throw new IllegalArgumentException("uri: not a Redis URI (expected redis://host:port[/database], "
+                    + "rediss://... or redis-sentinel://host1:port1[,host2:port2...][/database]#masterName)");
+        }
+        if (!uri.getSentinels().isEmpty() && (uri.getSentinelMasterId() == null
+                || uri.getSentinelMasterId().isEmpty())) {
+            throw new IllegalArgumentException("uri: a redis-sentinel:// URI needs the master's name after '#' "
+                    + "(redis-sentinel://host1:port1,host2:port2#masterName)");
+        }
+        if (configuration.getSentinelPassword() != null && !configuration.getSentinelPassword().isEmpty()) {
+            if (uri.getSentinels().isEmpty()) {
+                throw new IllegalArgumentException("sentinelPassword: set, but the uri names no sentinels "
+                        + "(redis-sentinel://...)");
+            }
+            // Lettuce's convention: the URI's password is the data nodes'; each sentinel has its own
+            for (RedisURI sentinel : uri.getSentinels()) {
+                sentinel.setPassword(configuration.getSentinelPassword().toCharArray());
+            }
         }
         if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
             if (configuration.getUsername() != null && !configuration.getUsername().isEmpty()) {
@@ -138,12 +189,36 @@ public final class RedisStreamsClient implements AutoCloseable {
         return client.connect(CODEC);
     }
 
+    /**
+     * The connection of publishers that wait for replicas ({@code waitForReplicas}), opened on first use: their
+     * {@code WAIT} blocks the connection it is sent on until the replicas answer or it times out, which on the shared
+     * connection would hold up every consumer's acknowledgements and the health check behind it.
+     */
+    StatefulRedisConnection<String, byte[]> replicatedPublishing() {
+        StatefulRedisConnection<String, byte[]> connection = replicated;
+        if (connection == null) {
+            synchronized (this) {
+                connection = replicated;
+                if (connection == null) {
+                    connection = client.connect(CODEC);
+                    replicated = connection;
+                }
+            }
+        }
+        return connection;
+    }
+
+    /** How many times the replicated-publishing connection was lost so far; see {@link ReplicaAcknowledgements}. */
+    long replicatedDisconnects() {
+        return replicatedDisconnects.get();
+    }
+
     /** One thread for background work that waits on Redis replies (safe trimming), off Lettuce's event loops. */
     ScheduledExecutorService housekeeping() {
         return housekeeping;
     }
 
-    /** {@code host:port}, for messages (never the password). */
+    /** {@code host:port}, or the sentinels and the master's name, for messages (never the password). */
     public String endpoint() {
         return endpoint;
     }

@@ -18,7 +18,9 @@ public class RedisStreamsConfiguration implements Cloneable {
 
     /**
      * The Redis server as a Lettuce URI (default redis://127.0.0.1:6379); rediss:// for TLS, a path
-     * (/2) for the database.
+     * (/2) for the database; redis-sentinel://[password@]host1:port1[,host2:port2...][/database]#masterName to
+     * reach the master that Redis Sentinel names, again after every failover. The password in the URI (or the
+     * password option) is the master's and replicas', not the sentinels' (see sentinelPassword).
      */
     @UriParam(label = "common", defaultValue = "redis://127.0.0.1:6379")
     private String uri = "redis://127.0.0.1:6379";
@@ -30,6 +32,13 @@ public class RedisStreamsConfiguration implements Cloneable {
     /** The password (default none); never logged nor shown in health details. */
     @UriParam(label = "security", secret = true)
     private String password;
+
+    /**
+     * The password of the sentinels of a redis-sentinel:// URI (default none: sentinels without requirepass); the
+     * same for every sentinel, never logged.
+     */
+    @UriParam(label = "security", secret = true)
+    private String sentinelPassword;
 
     /** The database number (default 0, or the one in the URI); a value above 0 overrides the URI's. */
     @UriParam(label = "common", defaultValue = "0")
@@ -143,6 +152,22 @@ public class RedisStreamsConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "10000")
     private long publishTimeout = 10000;
 
+    /**
+     * Replicas (default 0: none) that must have an entry before its publish succeeds: each publish is followed by
+     * Redis WAIT, and fails with a retryable error when fewer replicas acknowledged within waitTimeout, because an
+     * entry only the master holds is lost if that master fails over. The publisher then retries, so a duplicate is
+     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection.
+     */
+    @UriParam(label = "producer", defaultValue = "0")
+    private int waitForReplicas;
+
+    /**
+     * How long (in milliseconds) a publish waits for waitForReplicas replicas to acknowledge it (default 1000);
+     * keep it below publishTimeout.
+     */
+    @UriParam(label = "producer", defaultValue = "1000")
+    private long waitTimeout = 1000;
+
     public RedisStreamsConfiguration copy() {
         try {
             return (RedisStreamsConfiguration) clone();
@@ -164,6 +189,8 @@ public class RedisStreamsConfiguration implements Cloneable {
         requireNonNegative("maxAge", maxAge);
         requirePositive("publishTimeout", publishTimeout);
         requireNonNegative("database", database);
+        requireNonNegative("waitForReplicas", waitForReplicas);
+        requirePositive("waitTimeout", waitTimeout);
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri: must not be empty (e.g. redis://127.0.0.1:6379)");
         }
@@ -356,5 +383,29 @@ public class RedisStreamsConfiguration implements Cloneable {
 
     public void setPublishTimeout(long publishTimeout) {
         this.publishTimeout = publishTimeout;
+    }
+
+    public String getSentinelPassword() {
+        return sentinelPassword;
+    }
+
+    public void setSentinelPassword(String sentinelPassword) {
+        this.sentinelPassword = sentinelPassword;
+    }
+
+    public int getWaitForReplicas() {
+        return waitForReplicas;
+    }
+
+    public void setWaitForReplicas(int waitForReplicas) {
+        this.waitForReplicas = waitForReplicas;
+    }
+
+    public long getWaitTimeout() {
+        return waitTimeout;
+    }
+
+    public void setWaitTimeout(long waitTimeout) {
+        this.waitTimeout = waitTimeout;
     }
 }

@@ -12,11 +12,13 @@ import io.eventbus.transport.TransportFactory;
 
 /**
  * Creates the {@code redis} transport from the {@code eventbus.redis.*} keys (see {@code application.properties}):
- * {@code uri} (default {@code redis://127.0.0.1:6379}), {@code username}, {@code password}, {@code database},
- * {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code retention}
+ * {@code uri} (default {@code redis://127.0.0.1:6379}; {@code redis-sentinel://host1:port1,host2:port2#masterName}
+ * for a master found through Redis Sentinel), {@code username}, {@code password}, {@code sentinel-password},
+ * {@code database}, {@code tls}, {@code stream-prefix}, retention {@code max-len} (10000), {@code max-age} (ms, 0), {@code retention}
  * ({@code target} or {@code cap}, see {@link RetentionMode}), {@code approximate-trimming},
  * consumer {@code count} (100), {@code prefetch} (400), {@code block} (ms, 2000), {@code claim-min-idle} (ms, 60000),
- * {@code claim-interval} (ms, 1000), and {@code publish-timeout} (ms, 10000). Group, concurrency, redelivery delay
+ * {@code claim-interval} (ms, 1000), {@code publish-timeout} (ms, 10000), and {@code wait-for-replicas} (0: off)
+ * with {@code wait-timeout} (ms, 1000). Group, concurrency, redelivery delay
  * and start position come from each {@code bus:} endpoint.
  */
 public final class RedisTransportFactory implements TransportFactory {
@@ -34,6 +36,7 @@ public final class RedisTransportFactory implements TransportFactory {
         c.setUri(settings.string(PREFIX + "uri", c.getUri()));
         c.setUsername(settings.string(PREFIX + "username").orElse(null));
         c.setPassword(settings.string(PREFIX + "password").orElse(null));
+        c.setSentinelPassword(settings.string(PREFIX + "sentinel-password").orElse(null));
         c.setDatabase((int) settings.nonNegativeLong(PREFIX + "database", 0));
         c.setTls(settings.bool(PREFIX + "tls", false));
         c.setMaxLen(settings.nonNegativeLong(PREFIX + "max-len", c.getMaxLen()));
@@ -46,6 +49,8 @@ public final class RedisTransportFactory implements TransportFactory {
         c.setClaimMinIdle(settings.positiveInt(PREFIX + "claim-min-idle", (int) c.getClaimMinIdle()));
         c.setClaimInterval(settings.positiveInt(PREFIX + "claim-interval", (int) c.getClaimInterval()));
         c.setPublishTimeout(settings.positiveInt(PREFIX + "publish-timeout", (int) c.getPublishTimeout()));
+        c.setWaitForReplicas((int) settings.nonNegativeLong(PREFIX + "wait-for-replicas", 0));
+        c.setWaitTimeout(settings.positiveInt(PREFIX + "wait-timeout", (int) c.getWaitTimeout()));
         try {
             c.validate();
         } catch (IllegalArgumentException e) {

@@ -5,17 +5,29 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The Redis servers the Redis tests use: the shared one on 127.0.0.1:6379 (required: a test fails, never skips,
- * without it), and private {@code redis-server} processes a test starts on a free port of its own.
+ * without it), private {@code redis-server} processes a test starts on a free port of its own, and a
+ * {@link SentinelGroup} of such processes (a test fails when {@code redis-server} is missing).
  */
 public final class RedisService {
 
@@ -67,31 +79,14 @@ public final class RedisService {
         }
 
         void start() throws Exception {
-            process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir.toString()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                RedisClient client = RedisClient.create(uri());
-                try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                    connection.sync().ping();
-                    return;
-                } catch (RuntimeException notYet) {
-                    if (System.nanoTime() > deadline || !process.isAlive()) {
-                        fail("redis-server on port " + port + " did not start: "
-                                + Files.readString(dir.resolve("redis.log")));
-                    }
-                    Thread.sleep(100);
-                } finally {
-                    client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-                }
-            }
+            process = launch(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir.toString()),
+                    port, dir.resolve("redis.log"));
         }
 
         /** Kills the server at once (SIGKILL): only what the append-only file holds survives. */
         void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            RedisService.kill(process);
         }
 
         @Override
@@ -99,6 +94,233 @@ public final class RedisService {
             if (process != null && process.isAlive()) {
                 kill();
             }
+        }
+    }
+
+    /**
+     * Redis Sentinel on loopback: a master, its replicas and three sentinels ({@code redis-server --sentinel}) watching
+     * it under the name {@link #MASTER_NAME} with quorum 2, each a private process on a free port, without
+     * persistence, in one directory. A master that stops answering is declared down after one second and a replica
+     * promoted a moment later.
+     */
+    static final class SentinelGroup implements AutoCloseable {
+        static final String MASTER_NAME = "eventbus";
+
+        private final Path dir;
+        private final List<Integer> serverPorts = new ArrayList<>();
+        private final List<Integer> sentinelPorts = new ArrayList<>();
+        private final Map<Integer, Process> processes = new LinkedHashMap<>();
+
+        SentinelGroup(Path dir) {
+            this.dir = dir;
+        }
+
+        /** The {@code redis-sentinel://} URI naming the three sentinels and the master. */
+        String uri() {
+            StringJoiner sentinels = new StringJoiner(",", "redis-sentinel://", "#" + MASTER_NAME);
+            sentinelPorts.forEach(port -> sentinels.add("127.0.0.1:" + port));
+            return sentinels.toString();
+        }
+
+        /** Starts the master, the replicas and the sentinels; returns once the sentinels know each other and all. */
+        SentinelGroup start(int replicas) throws Exception {
+            try {
+                int master = freePort();
+                startServer(master, List.of());
+                for (int i = 0; i < replicas; i++) {
+                    startServer(freePort(), List.of("--replicaof", "127.0.0.1", String.valueOf(master)));
+                }
+                awaitReplicasOnline(master, replicas, Duration.ofSeconds(20));
+                for (int i = 0; i < 3; i++) {
+                    int port = freePort();
+                    Path config = dir.resolve("sentinel-" + port + ".conf");
+                    Files.writeString(config, String.join("\n",
+                            "port " + port,
+                            "bind 127.0.0.1",
+                            "dir " + dir,
+                            "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master + " 2",
+                            "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                            "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                            "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
+                    processes.put(port, launch(List.of("redis-server", config.toString(), "--sentinel"), port,
+                            dir.resolve("sentinel-" + port + ".log")));
+                    sentinelPorts.add(port);
+                }
+                awaitUntil("the sentinels to know each other and the " + replicas + " replicas",
+                        Duration.ofSeconds(30), () -> sentinelPorts.stream().allMatch(port -> {
+                            Map<String, String> state = sentinelState(port);
+                            return "2".equals(state.get("num-other-sentinels"))
+                                    && String.valueOf(replicas).equals(state.get("num-slaves"));
+                        }));
+                return this;
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** The port of the master the sentinels name now. */
+        int masterPort() {
+            for (int sentinel : sentinelPorts) {
+                try {
+                    return Integer.parseInt(sentinelState(sentinel).get("port"));
+                } catch (RuntimeException notThisOne) {
+                    // next sentinel
+                }
+            }
+            throw new IllegalStateException("no sentinel answers");
+        }
+
+        /** Kills the master at once (SIGKILL); returns its port. */
+        int killMaster() throws InterruptedException {
+            int master = masterPort();
+            RedisService.kill(processes.remove(master));
+            return master;
+        }
+
+        /**
+         * Cuts replication, as a slow or broken network would: stops the replicas (SIGSTOP) and closes their links
+         * at the master ({@code CLIENT KILL TYPE replica}), so that the master goes on accepting writes that no
+         * replica receives until {@link #resumeReplicas()}. (Stopping alone is not enough on loopback: the socket
+         * buffers take the writes and the replica reads them once it runs again.)
+         */
+        void cutReplication() throws Exception {
+            signalReplicas("-STOP");
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + masterPort());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().dispatch(CommandType.CLIENT, new IntegerOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8).add("KILL").add("TYPE").add("replica"));
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+
+        /** Lets the replicas stopped by {@link #cutReplication()} run again (SIGCONT). */
+        void resumeReplicas() throws Exception {
+            signalReplicas("-CONT");
+        }
+
+        private void signalReplicas(String signal) throws Exception {
+            int master = masterPort();
+            for (int port : serverPorts) {
+                Process process = processes.get(port);
+                if (port != master && process != null && process.isAlive()) {
+                    int exit = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start()
+                            .waitFor();
+                    assertEquals(0, exit, "kill " + signal + " of the replica on port " + port);
+                }
+            }
+        }
+
+        /**
+         * Waits until every sentinel names a master other than {@code old} and that master has {@code replicas}
+         * replicas online; returns its port.
+         */
+        int awaitFailover(int old, int replicas, Duration timeout) throws Exception {
+            awaitUntil("a replica to be promoted in place of the master on port " + old, timeout,
+                    () -> sentinelPorts.stream().allMatch(port -> !String.valueOf(old).equals(
+                            sentinelState(port).get("port"))));
+            int master = masterPort();
+            awaitReplicasOnline(master, replicas, timeout);
+            return master;
+        }
+
+        private void startServer(int port, List<String> extra) throws Exception {
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    "--dbfilename", "dump-" + port + ".rdb", "--repl-diskless-sync", "yes",
+                    "--repl-diskless-sync-delay", "0"));
+            command.addAll(extra);
+            processes.put(port, launch(command, port, dir.resolve("redis-" + port + ".log")));
+            serverPorts.add(port);
+        }
+
+        private static void awaitReplicasOnline(int master, int replicas, Duration timeout) throws Exception {
+            awaitUntil(replicas + " replicas online at the master on port " + master, timeout, () -> {
+                String info = info(master, "replication");
+                return info.contains("role:master") && info.split("state=online", -1).length - 1 >= replicas;
+            });
+        }
+
+        private static String info(int port, String section) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                return connection.sync().info(section);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+
+        /** {@code SENTINEL MASTER <name>} as a map (ip, port, num-slaves, num-other-sentinels, flags...). */
+        private static Map<String, String> sentinelState(int sentinel) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + sentinel);
+            try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
+                return connection.sync().master(MASTER_NAME);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+
+        /** Kills every process (SIGKILL), also after a failed start. */
+        @Override
+        public void close() throws InterruptedException {
+            for (Process process : processes.values()) {
+                // SIGKILL ends a stopped process too
+                process.destroyForcibly();
+            }
+            for (Process process : processes.values()) {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            processes.clear();
+        }
+    }
+
+    /** Starts a redis-server process and waits until it answers PING; fails the test with its log otherwise. */
+    static Process launch(List<String> command, int port, Path log) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            fail("cannot start " + command.get(0) + " (is Redis installed?): " + e.getMessage());
+            throw e;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().ping();
+                return process;
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    process.destroyForcibly();
+                    fail(command.get(0) + " on port " + port + " did not start: " + Files.readString(log));
+                }
+                Thread.sleep(100);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    static void awaitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // a server not answering yet counts as not yet
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            Thread.sleep(100);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.transport.EventBusProperties;
@@ -62,6 +63,62 @@ class RedisTransportFactoryTest {
                 () -> RedisStreamsClient.redisUri(configuration));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().startsWith("uri: "), e.getMessage());
+    }
+
+    @Test
+    void waitingForReplicasIsOffByDefaultAndSetByItsKeys() {
+        RedisStreamsConfiguration defaults = RedisTransportFactory.configuration(settings());
+        assertEquals(0, defaults.getWaitForReplicas(), "publishes do not wait for replicas by default");
+        assertEquals(1000, defaults.getWaitTimeout());
+
+        RedisStreamsConfiguration set = RedisTransportFactory.configuration(settings(
+                "eventbus.redis.wait-for-replicas", "2", "eventbus.redis.wait-timeout", "250"));
+        assertEquals(2, set.getWaitForReplicas());
+        assertEquals(250, set.getWaitTimeout());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory
+                .configuration(settings("eventbus.redis.wait-timeout", "0")));
+        assertTrue(e.getMessage().startsWith("eventbus.redis.wait-timeout: "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory
+                .configuration(settings("eventbus.redis.wait-for-replicas", "-1")));
+        assertTrue(e.getMessage().startsWith("eventbus.redis.wait-for-replicas: "), e.getMessage());
+    }
+
+    @Test
+    void aSentinelUriNamesItsSentinelsAndMasterButNoPassword() {
+        RedisStreamsConfiguration configuration = RedisTransportFactory.configuration(settings(
+                "eventbus.redis.uri", "redis-sentinel://hunter2@10.0.0.1:26379,10.0.0.2:26380/3#orders",
+                "eventbus.redis.sentinel-password", "sentinel-secret"));
+        RedisURI uri = RedisStreamsClient.redisUri(configuration);
+        assertEquals("orders", uri.getSentinelMasterId());
+        assertEquals(3, uri.getDatabase());
+        assertEquals("hunter2", new String(uri.getPassword()), "the URI's password is the master's and replicas'");
+        assertEquals(2, uri.getSentinels().size());
+        for (RedisURI sentinel : uri.getSentinels()) {
+            assertEquals("sentinel-secret", new String(sentinel.getPassword()));
+        }
+        String endpoint = RedisStreamsClient.endpoint(uri);
+        assertEquals("redis-sentinel://10.0.0.1:26379,10.0.0.2:26380#orders", endpoint);
+        assertFalse(endpoint.contains("hunter2") || endpoint.contains("sentinel-secret"), endpoint);
+
+        assertEquals("127.0.0.1:6380", RedisStreamsClient.endpoint(RedisStreamsClient.redisUri(
+                RedisTransportFactory.configuration(settings("eventbus.redis.uri", "redis://:pw@127.0.0.1:6380")))));
+    }
+
+    @Test
+    void aSentinelUriWithoutMasterNameOrAStrayPasswordIsRefused() {
+        RedisStreamsConfiguration noMaster = new RedisStreamsConfiguration();
+        noMaster.setUri("redis-sentinel://hunter2@10.0.0.1:26379");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisStreamsClient.redisUri(noMaster));
+        assertTrue(e.getMessage().contains("#masterName"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+
+        RedisStreamsConfiguration stray = new RedisStreamsConfiguration();
+        stray.setSentinelPassword("sentinel-secret");
+        e = assertThrows(IllegalArgumentException.class, () -> RedisStreamsClient.redisUri(stray));
+        assertTrue(e.getMessage().startsWith("sentinelPassword: "), e.getMessage());
+        assertFalse(e.getMessage().contains("sentinel-secret"), e.getMessage());
     }
 
     private static EventBusProperties settings(String... pairs) {
