@@ -43,6 +43,8 @@ final class KafkaCluster implements AutoCloseable {
     private final int[] brokerPorts;
     private final int[] controllerPorts;
     private final Process[] nodes;
+    /** Kills the nodes when the test JVM exits without {@link #close()} (interrupted build, fork timeout). */
+    private final Thread killOnExit = new Thread(this::killAll, "kafka-cluster-kill");
 
     KafkaCluster(Path dir, int size) {
         this.dir = dir;
@@ -58,14 +60,20 @@ final class KafkaCluster implements AutoCloseable {
         for (int id = 1; id <= size; id++) {
             writeConfig(id);
         }
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** Starts every node and waits until all of them are registered brokers. */
+    /** Starts every node and waits until all of them are registered brokers; kills them when that fails. */
     KafkaCluster start() {
-        for (int id = 1; id <= size; id++) {
-            launch(id);
+        try {
+            for (int id = 1; id <= size; id++) {
+                launch(id);
+            }
+            awaitBrokers(size);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        awaitBrokers(size);
         return this;
     }
 
@@ -173,6 +181,15 @@ final class KafkaCluster implements AutoCloseable {
     /** Kills every node still running and waits for each to be gone. */
     @Override
     public void close() {
+        killAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs anyway
+        }
+    }
+
+    private void killAll() {
         for (Process node : nodes) {
             if (node != null) {
                 node.destroyForcibly();

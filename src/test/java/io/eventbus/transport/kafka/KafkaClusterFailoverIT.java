@@ -70,7 +70,9 @@ class KafkaClusterFailoverIT {
                 stream.publish(4);
                 String faults = fault.get(2, TimeUnit.MINUTES);
                 stream.awaitProcessed(Duration.ofSeconds(90));
+                // the restarted broker is back in the cluster and has caught up on every partition
                 cluster.awaitBrokers(3);
+                cluster.awaitFullIsr(topic, Duration.ofSeconds(60));
                 System.out.printf("KafkaClusterFailoverIT: %s; %s; %.1f s%n", faults, stream.summary(),
                         (System.nanoTime() - start) / 1e9);
                 stream.assertNoneLostAndOrderPerKey();
