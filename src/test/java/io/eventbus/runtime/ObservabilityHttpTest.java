@@ -74,8 +74,11 @@ class ObservabilityHttpTest {
                 "transport", "memory");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             PrometheusText metrics = new PrometheusText(get(base + "/observe/metrics").body());
+            // the backlog gauges show their last poll (every 200 ms here): wait for one taken after the work
             return metrics.sum("eventbus_events_acknowledged_total", consumer) == 10
-                    && metrics.has("eventbus_consumer_lag", Map.of("topic", "obs.http", "group", "http-group"));
+                    && metrics.has("eventbus_consumer_lag", Map.of("topic", "obs.http", "group", "http-group"))
+                    && metrics.sum("eventbus_consumer_lag", Map.of("topic", "obs.http", "group", "http-group")) == 0
+                    && metrics.sum("eventbus_dlq_depth", Map.of("topic", "obs.http")) == 1;
         });
 
         HttpResponse<String> ready = get(base + "/observe/health/ready?data=true");
