@@ -142,16 +142,11 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         // a retained topic's queue (dead letters, parked events) has no dead-letter exchange: a message expiring
         // there would be gone without a trace, so neither the default time to live nor a route's applies to it
         boolean retained = topology.isRetained(topic);
-        long ttl = retained ? 0 : settings.messageTtlMillis();
         return message -> {
             declareForPublishing(topic);
-            OutboundMessage sent = message;
-            if (retained && message.headers().containsKey("ttl_ms")) {
-                Map<String, String> headers = new LinkedHashMap<>(message.headers());
-                headers.remove("ttl_ms");
-                sent = new OutboundMessage(message.key(), message.body(), headers);
-            }
-            publisher.publish(topic, topic, RabbitMqWireFormat.toAmqp(sent, ttl), "topic '" + topic + "'");
+            Message amqp = retained ? RabbitMqWireFormat.toNeverExpiringAmqp(message)
+                    : RabbitMqWireFormat.toAmqp(message, settings.messageTtlMillis());
+            publisher.publish(topic, topic, amqp, "topic '" + topic + "'");
         };
     }
 

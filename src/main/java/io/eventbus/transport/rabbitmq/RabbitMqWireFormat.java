@@ -38,6 +38,17 @@ final class RabbitMqWireFormat {
 
     /** The AMQP message of a bus message; {@code defaultTtlMillis} > 0 sets an expiration unless it has one. */
     static Message toAmqp(OutboundMessage message, long defaultTtlMillis) {
+        String ttl = message.headers().get("ttl_ms");
+        return toAmqp(message, ttl == null && defaultTtlMillis > 0 ? String.valueOf(defaultTtlMillis) : ttl);
+    }
+
+    /** The AMQP message of a bus message that never expires, whatever time to live it asks for. */
+    static Message toNeverExpiringAmqp(OutboundMessage message) {
+        return toAmqp(message, (String) null);
+    }
+
+    /** @param expiration the AMQP expiration in ms, or null for none */
+    private static Message toAmqp(OutboundMessage message, String expiration) {
         Map<String, String> headers = message.headers();
         MessageProperties properties = new MessageProperties();
         properties.setContentType(headers.getOrDefault("content_type", MessageProperties.CONTENT_TYPE_JSON));
@@ -54,12 +65,8 @@ final class RabbitMqWireFormat {
         if (headers.get("priority") != null) {
             properties.setPriority(Integer.parseInt(headers.get("priority")));
         }
-        String ttl = headers.get("ttl_ms");
-        if (ttl == null && defaultTtlMillis > 0) {
-            ttl = String.valueOf(defaultTtlMillis);
-        }
-        if (ttl != null) {
-            properties.setExpiration(ttl);
+        if (expiration != null) {
+            properties.setExpiration(expiration);
         }
         return new Message(message.body(), properties);
     }

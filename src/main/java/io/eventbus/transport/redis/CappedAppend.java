@@ -83,14 +83,16 @@ final class CappedAppend {
             """;
 
     private final RedisAsyncCommands<String, byte[]> commands;
-    private final byte[] cap;
+    private final long cap;
+    private final byte[] capArgument;
     private final byte[] headroom;
     private final String digest;
 
     /** @param commands the connection to append on: the shared one, or the one publishers that wait for replicas use */
     CappedAppend(RedisAsyncCommands<String, byte[]> commands, long cap) {
         this.commands = commands;
-        this.cap = bytes(cap);
+        this.cap = cap;
+        this.capArgument = bytes(cap);
         // trims a tenth of the cap at once (at most 1000 entries), so a full stream pays the group check once per
         // that many publishes, not on every one
         this.headroom = bytes(Math.max(0, Math.min(1000, cap / 10)));
@@ -101,7 +103,7 @@ final class CappedAppend {
     CompletionStage<String> append(String stream, Map<String, byte[]> fields) {
         String[] keys = { stream };
         byte[][] arguments = new byte[2 + 2 * fields.size()][];
-        arguments[0] = cap;
+        arguments[0] = capArgument;
         arguments[1] = headroom;
         int i = 2;
         for (Map.Entry<String, byte[]> field : fields.entrySet()) {
@@ -134,7 +136,7 @@ final class CappedAppend {
         }
         List<String> parts = Arrays.asList(message.substring(code + REFUSED.length()).trim().split("\t"));
         appended.completeExceptionally(new StreamCapReachedException(stream, Long.parseLong(parts.get(0).trim()),
-                Long.parseLong(new String(cap, StandardCharsets.US_ASCII)), parts.subList(1, parts.size())));
+                cap, parts.subList(1, parts.size())));
     }
 
     private static boolean isNoScript(Throwable failure) {
