@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs one benchmark pair by name:
- * {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]}.
+ * {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]}, or a soak of one transport:
+ * {@code bench/run <name> --soak 30m --rate 1000} ({@link Soak}).
  * Never run by the tests: throughput and latency are measured here, as ratios against the raw client in the same
  * run, and nowhere else.
  */
@@ -30,8 +31,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !BENCHMARKS.containsKey(args[0])) {
-            System.err.println("usage: bench/run <" + String.join("|", BENCHMARKS.keySet())
-                    + "> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]");
+            System.err.println("usage: bench/run <" + String.join("|", BENCHMARKS.keySet()) + "> "
+                    + BenchOptions.USAGE);
             System.exit(2);
         }
         BenchOptions options;
@@ -40,6 +41,10 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (options.soak() != null) {
+            System.exit(new Soak(args[0], options).run() ? 0 : 1);
             return;
         }
         Benchmark benchmark = BENCHMARKS.get(args[0]).get();
