@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * One delivery of an event to a consumer. Settle it exactly once: {@link #ack()} when the work (or the
  * dead-letter write) is done, {@link #reject()} to have it redelivered. Settling twice is ignored.
+ * <p>
+ * A transport's deliveries extend {@link SettlingDelivery}, which keeps that promise for all of them.
  */
 public interface Delivery {
 

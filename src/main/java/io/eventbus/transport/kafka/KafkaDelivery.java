@@ -3,28 +3,24 @@ package io.eventbus.transport.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import io.eventbus.transport.Delivery;
+import io.eventbus.transport.SettlingDelivery;
 
 /**
  * One delivery of a Kafka record to a group member. {@link #ack()} lets the partition's commit pass the record;
  * {@link #reject()} schedules it for redelivery by the same member after the binding's redelivery delay, the
  * commit staying behind it meanwhile.
  */
-final class KafkaDelivery implements Delivery {
+final class KafkaDelivery extends SettlingDelivery {
 
     private final ConsumerRecord<String, byte[]> record;
     private final PartitionOffsets offsets;
     private final int deliveryCount;
     private final Runnable redeliver;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final CountDownLatch settledLatch = new CountDownLatch(1);
 
     KafkaDelivery(ConsumerRecord<String, byte[]> record, PartitionOffsets offsets, int deliveryCount,
             Runnable redeliver) {
@@ -68,33 +64,27 @@ final class KafkaDelivery implements Delivery {
     }
 
     @Override
-    public void ack() {
-        if (settled.compareAndSet(false, true)) {
-            offsets.ack(record.offset());
-            settledLatch.countDown();
-        }
+    protected void onAck() {
+        offsets.ack(record.offset());
     }
 
     @Override
-    public void reject() {
-        if (settled.compareAndSet(false, true)) {
-            if (offsets.reject(record.offset())) {
-                redeliver.run();
-            }
-            settledLatch.countDown();
+    protected void onReject() {
+        if (offsets.reject(record.offset())) {
+            redeliver.run();
         }
     }
 
     /**
-     * Waits until settled, or until the member lost the partition (the next owner redelivers the record then).
-     * Returns whether it settled.
+     * Waits until settled, or until the member lost the partition: the next owner redelivers the record then, and
+     * this member's worker goes on with its other partitions.
      */
-    boolean awaitSettled() throws InterruptedException {
-        while (!settledLatch.await(100, TimeUnit.MILLISECONDS)) {
+    @Override
+    protected void awaitSettled() throws InterruptedException {
+        while (!awaitSettled(100, TimeUnit.MILLISECONDS)) {
             if (offsets.isClosed()) {
-                return false;
+                return;
             }
         }
-        return true;
     }
 }

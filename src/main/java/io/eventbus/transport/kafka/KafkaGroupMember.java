@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.DeliveryWorkers;
 import io.eventbus.transport.StartPosition;
 import io.eventbus.transport.TransportConsumer;
 
@@ -52,9 +53,9 @@ import io.eventbus.transport.TransportConsumer;
  * ({@link PartitionOffsets}) and commits the lowest of them; a rejected record is redelivered in memory after the
  * redelivery delay while the rest of its partition and the other partitions flow.
  * <p>
- * Threads: the loop thread owns the {@link KafkaConsumer} (poll, commits, rebalance callbacks); workers take
- * fresh records in fetch order and rejected ones when their redelivery delay is over, call the handler and wait for
- * the settlement, so in-flight deliveries never exceed the concurrency. When the buffer of fetched records (four
+ * Threads: the loop thread owns the {@link KafkaConsumer} (poll, commits, rebalance callbacks); the
+ * {@link DeliveryWorkers} take fresh records in fetch order and rejected ones when their redelivery delay is over,
+ * so in-flight deliveries never exceed the concurrency. When the buffer of fetched records (four
  * polls' worth) is full the loop pauses its partitions and keeps polling, which keeps the member in the group.
  * <p>
  * Rebalances use the cooperative-sticky assignor, so only moving partitions are revoked. On revocation the loop
@@ -75,11 +76,6 @@ final class KafkaGroupMember implements TransportConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupMember.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
-    /**
-     * How long an idle worker waits for a record before looking at the redeliveries again; a worker that has one
-     * waiting waits only until it is due.
-     */
-    private static final long IDLE_POLL_MILLIS = 100;
     /** Fetched records a member holds before pausing its partitions, in polls' worth ({@code max-poll-records}). */
     private static final int BUFFERED_POLLS = 4;
     /**
@@ -104,9 +100,8 @@ final class KafkaGroupMember implements TransportConsumer {
     private final AtomicInteger awaitingRedelivery = new AtomicInteger();
     private final Map<TopicPartition, PartitionOffsets> owned = new ConcurrentHashMap<>();
     private volatile boolean running;
-    private volatile boolean workersRunning;
     private ExecutorService loop;
-    private ExecutorService workers;
+    private DeliveryWorkers workers;
 
     KafkaGroupMember(CamelContext context, KafkaTransport transport, KafkaSettings settings, String topic,
             ConsumerBinding binding, DeliveryHandler handler, Consumer<KafkaGroupMember> onStopped) {
@@ -138,12 +133,10 @@ final class KafkaGroupMember implements TransportConsumer {
         }
         transport.ensureTopic(topic);
         running = true;
-        workersRunning = true;
         String name = "bus-kafka-" + topic + "-" + binding.consumerName();
-        workers = context.getExecutorServiceManager().newFixedThreadPool(this, name, binding.concurrency());
-        for (int i = 0; i < binding.concurrency(); i++) {
-            workers.execute(this::work);
-        }
+        workers = new DeliveryWorkers(context, this, name, binding.concurrency(), this::next, handler,
+                "group " + binding.group());
+        workers.start();
         loop = context.getExecutorServiceManager().newSingleThreadExecutor(this, name + "-poll");
         loop.execute(this::poll);
     }
@@ -165,9 +158,8 @@ final class KafkaGroupMember implements TransportConsumer {
                     settings.settleTimeoutMillis() + settings.requestTimeoutMillis() + 5_000);
             loop = null;
         }
-        workersRunning = false;
         if (workers != null) {
-            context.getExecutorServiceManager().shutdown(workers);
+            workers.stop();
             workers = null;
         }
         onStopped.accept(this);
@@ -417,46 +409,29 @@ final class KafkaGroupMember implements TransportConsumer {
         }
     }
 
-    // ------------------------------------------------------------------ workers
+    // ------------------------------------------------------------------ what the workers take
 
-    private void work() {
-        while (workersRunning) {
-            Dispatch next;
-            try {
-                next = next();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (next == null) {
-                continue;
-            }
-            if (next.fresh) {
-                buffered.decrementAndGet();
-            }
-            int count = next.offsets.beginDelivery(next.record.offset());
-            if (count == 0) {
-                continue;
-            }
-            KafkaDelivery delivery = new KafkaDelivery(next.record, next.offsets, count, () -> {
-                awaitingRedelivery.incrementAndGet();
-                redeliveries.add(new Dispatch(next.record, next.offsets,
-                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(binding.redeliveryDelay()), false));
-            });
-            try {
-                handler.onDelivery(delivery);
-            } catch (RuntimeException e) {
-                LOG.error("Handler failed on {} of group {}; it will be redelivered", delivery.id(), binding.group(),
-                        e);
-                delivery.reject();
-            }
-            try {
-                delivery.awaitSettled();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /**
+     * A worker's next delivery: the next record due ({@link #nextDue}); null when none came, or when its partition
+     * is being handed over or no longer holds it unsettled.
+     */
+    private KafkaDelivery next(long timeout, TimeUnit unit) throws InterruptedException {
+        Dispatch next = nextDue(unit.toMillis(timeout));
+        if (next == null) {
+            return null;
         }
+        if (next.fresh) {
+            buffered.decrementAndGet();
+        }
+        int count = next.offsets.beginDelivery(next.record.offset());
+        if (count == 0) {
+            return null;
+        }
+        return new KafkaDelivery(next.record, next.offsets, count, () -> {
+            awaitingRedelivery.incrementAndGet();
+            redeliveries.add(new Dispatch(next.record, next.offsets,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(binding.redeliveryDelay()), false));
+        });
     }
 
     /**
@@ -464,8 +439,8 @@ final class KafkaGroupMember implements TransportConsumer {
      * for one at most until the first redelivery is due. Two queues, not one {@link DelayQueue} for all: fresh records
      * are due at once, and a plain queue hands them over without the priority heap and its lock for every record.
      */
-    private Dispatch next() throws InterruptedException {
-        long wait = IDLE_POLL_MILLIS;
+    private Dispatch nextDue(long waitMillis) throws InterruptedException {
+        long wait = waitMillis;
         if (awaitingRedelivery.get() > 0) {
             Dispatch due = redeliveries.poll();
             if (due != null) {

@@ -1,27 +1,21 @@
 package io.eventbus.transport.memory;
 
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.DeliveryWorkers;
 import io.eventbus.transport.TransportConsumer;
 
 /**
- * One group member on an in-memory topic: {@code concurrency} worker threads, each taking a delivery, handing it
- * to the handler and waiting until it is settled before taking the next — so in-flight work never exceeds the
- * concurrency, and with concurrency 1 events arrive in publish order.
+ * One group member on an in-memory topic: {@link DeliveryWorkers} taking from the group ({@link MemoryGroup#take}),
+ * so in-flight work never exceeds the concurrency, and with concurrency 1 events arrive in publish order.
  */
 final class MemoryConsumer implements TransportConsumer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(MemoryConsumer.class);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final CamelContext context;
     private final MemoryTopic topic;
@@ -32,7 +26,7 @@ final class MemoryConsumer implements TransportConsumer {
     private final DeliveryHandler handler;
     private final Consumer<MemoryConsumer> onStopped;
     private volatile boolean running;
-    private ExecutorService workers;
+    private DeliveryWorkers workers;
 
     MemoryConsumer(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler,
             Consumer<MemoryConsumer> onStopped) {
@@ -52,23 +46,14 @@ final class MemoryConsumer implements TransportConsumer {
         running = true;
         group = topic.attach(binding.group(), binding.startPosition());
         attached = true;
-        workers = context.getExecutorServiceManager().newFixedThreadPool(this,
-                "bus-memory-" + topic.name() + "-" + binding.consumerName(), binding.concurrency());
-        for (int i = 0; i < binding.concurrency(); i++) {
-            workers.execute(this::work);
-        }
+        workers = new DeliveryWorkers(context, this, "bus-memory-" + topic.name() + "-" + binding.consumerName(),
+                binding.concurrency(), this::take, handler, "group " + binding.group());
+        workers.start();
     }
 
     @Override
     public synchronized void stop() {
-        running = false;
-        wakeWorkers();
-        if (workers != null) {
-            // workers finish the delivery in hand, then see running == false; nothing is interrupted
-            context.getExecutorServiceManager().shutdown(workers);
-            workers = null;
-        }
-        leaveGroup();
+        halt(DeliveryWorkers::stop);
         onStopped.accept(this);
     }
 
@@ -95,17 +80,17 @@ final class MemoryConsumer implements TransportConsumer {
 
     /** Stops at once, interrupting workers; unsettled deliveries stay pending. */
     synchronized void kill() {
+        halt(DeliveryWorkers::kill);
+    }
+
+    /** Takes nothing more, stops the workers as told and leaves the group; caller holds this consumer's monitor. */
+    private void halt(Consumer<DeliveryWorkers> stopWorkers) {
         running = false;
         wakeWorkers();
         if (workers != null) {
-            context.getExecutorServiceManager().shutdownNow(workers);
+            stopWorkers.accept(workers);
             workers = null;
         }
-        leaveGroup();
-    }
-
-    /** Caller holds this consumer's monitor. */
-    private void leaveGroup() {
         if (attached) {
             attached = false;
             topic.detach(group);
@@ -122,34 +107,14 @@ final class MemoryConsumer implements TransportConsumer {
         }
     }
 
-    private void work() {
+    /** The group's next delivery for this member; none once it stopped (checked under the topic's lock). */
+    private MemoryDelivery take(long timeout, TimeUnit unit) throws InterruptedException {
         MemoryGroup group = this.group;
-        while (running) {
-            MemoryDelivery delivery;
-            topic.lock().lock();
-            try {
-                delivery = group.take(POLL_NANOS, binding.redeliveryDelay(), () -> running);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                topic.lock().unlock();
-            }
-            if (delivery == null) {
-                continue;
-            }
-            try {
-                handler.onDelivery(delivery);
-            } catch (RuntimeException e) {
-                LOG.error("Handler failed on {} of group {}; it will be redelivered", delivery.id(), group.name(), e);
-                delivery.reject();
-            }
-            try {
-                delivery.awaitSettled();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        topic.lock().lock();
+        try {
+            return group.take(unit.toNanos(timeout), binding.redeliveryDelay(), () -> running);
+        } finally {
+            topic.lock().unlock();
         }
     }
 }

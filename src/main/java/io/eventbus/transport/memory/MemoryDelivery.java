@@ -1,14 +1,12 @@
 package io.eventbus.transport.memory;
 
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.eventbus.transport.Delivery;
 import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.SettlingDelivery;
 
 /** A message of an in-memory topic handed to one group member; settles into the group's pending list. */
-final class MemoryDelivery implements Delivery {
+final class MemoryDelivery extends SettlingDelivery {
 
     private final MemoryGroup group;
     private final MemoryTopic topic;
@@ -16,8 +14,6 @@ final class MemoryDelivery implements Delivery {
     private final OutboundMessage message;
     private final int deliveryCount;
     private final long redeliveryDelayMillis;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final CountDownLatch settledLatch = new CountDownLatch(1);
 
     MemoryDelivery(MemoryGroup group, MemoryTopic topic, long offset, OutboundMessage message, int deliveryCount,
             long redeliveryDelayMillis) {
@@ -50,34 +46,22 @@ final class MemoryDelivery implements Delivery {
     }
 
     @Override
-    public void ack() {
-        settle(true);
+    protected void onAck() {
+        underTopicLock(() -> group.ack(offset));
     }
 
     @Override
-    public void reject() {
-        settle(false);
+    protected void onReject() {
+        underTopicLock(() -> group.reject(offset, redeliveryDelayMillis));
     }
 
-    /** Blocks the delivering worker until the exchange has settled, which bounds in-flight work per member. */
-    void awaitSettled() throws InterruptedException {
-        settledLatch.await();
-    }
-
-    private void settle(boolean ack) {
-        if (!settled.compareAndSet(false, true)) {
-            return;
-        }
+    /** The group's state is guarded by its topic's lock, which also wakes members waiting for a redelivery. */
+    private void underTopicLock(Runnable change) {
         topic.lock().lock();
         try {
-            if (ack) {
-                group.ack(offset);
-            } else {
-                group.reject(offset, redeliveryDelayMillis);
-            }
+            change.run();
         } finally {
             topic.lock().unlock();
-            settledLatch.countDown();
         }
     }
 }

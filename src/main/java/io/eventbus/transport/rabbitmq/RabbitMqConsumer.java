@@ -21,6 +21,7 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.DeliveryWorkers;
 import io.eventbus.transport.TransportConsumer;
 
 /**
@@ -30,8 +31,10 @@ import io.eventbus.transport.TransportConsumer;
  * {@code eventbus.rabbitmq.recovery-interval} and consumes again; what was delivered and not acknowledged is
  * requeued by the broker.
  * <p>
- * Each container thread hands a delivery to the bus and waits until the exchange has settled it before taking the
- * next, so in-flight work never exceeds the concurrency and, with concurrency 1, the queue's order is kept.
+ * The container owns the consuming threads, so this member has no {@link DeliveryWorkers} of its own: each
+ * container thread runs their step ({@link DeliveryWorkers#deliver}), handing a delivery to the bus and waiting until
+ * the exchange has settled it before taking the next, so in-flight work never exceeds the concurrency and, with
+ * concurrency 1, the queue's order is kept.
  * Settling: ack is {@code basic.ack}; reject re-publishes to the retry queue and then acks, or requeues after the
  * redelivery delay (see {@link RabbitMqSettings.Redelivery}).
  */
@@ -49,6 +52,8 @@ final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Sett
     private final ScheduledExecutorService scheduler;
     private final Consumer<RabbitMqConsumer> onStopped;
     private final String queue;
+    /** What the log names as the source of a delivery whose handler failed. */
+    private final String origin;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Per consumer channel: acknowledgements not sent yet, with ack-batch > 1. */
     private final Map<Channel, DeferredAcks> deferredAcks = new ConcurrentHashMap<>();
@@ -70,6 +75,7 @@ final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Sett
         this.scheduler = scheduler;
         this.onStopped = onStopped;
         this.queue = RabbitMqTopology.groupQueue(topic, binding.group());
+        this.origin = "group " + binding.group();
     }
 
     @Override
@@ -158,13 +164,7 @@ final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Sett
         RabbitMqDelivery delivery = new RabbitMqDelivery(queue, channel, message,
                 settings.queueType() == RabbitMqSettings.QueueType.QUORUM, this);
         inFlight.incrementAndGet();
-        try {
-            handler.onDelivery(delivery);
-        } catch (RuntimeException e) {
-            LOG.error("Handler failed on {}; it will be redelivered", delivery.id(), e);
-            delivery.reject();
-        }
-        delivery.awaitSettled();
+        DeliveryWorkers.deliver(handler, delivery, origin);
     }
 
     /**

@@ -1,14 +1,12 @@
 package io.eventbus.transport.rabbitmq;
 
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.rabbitmq.client.Channel;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
-import io.eventbus.transport.Delivery;
+import io.eventbus.transport.SettlingDelivery;
 
 /**
  * One message of a group's queue handed to the bus, unacknowledged until settled.
@@ -22,7 +20,7 @@ import io.eventbus.transport.Delivery;
  * settling), {@code x-delivery-count} on a quorum queue, or 1 when a classic queue flags the message
  * {@code redelivered} — a lower bound there, since a classic queue cannot tell how many times.
  */
-final class RabbitMqDelivery implements Delivery {
+final class RabbitMqDelivery extends SettlingDelivery {
 
     /** What the consumer does to settle a delivery on the broker. */
     interface Settler {
@@ -37,8 +35,6 @@ final class RabbitMqDelivery implements Delivery {
     private final long deliveryTag;
     private final boolean quorum;
     private final Settler settler;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final CountDownLatch settledLatch = new CountDownLatch(1);
     private Map<String, String> headers;
 
     RabbitMqDelivery(String queue, Channel channel, Message message, boolean quorum, Settler settler) {
@@ -87,25 +83,13 @@ final class RabbitMqDelivery implements Delivery {
     }
 
     @Override
-    public void ack() {
-        if (settled.compareAndSet(false, true)) {
-            try {
-                settler.ack(this);
-            } finally {
-                settledLatch.countDown();
-            }
-        }
+    protected void onAck() {
+        settler.ack(this);
     }
 
     @Override
-    public void reject() {
-        if (settled.compareAndSet(false, true)) {
-            try {
-                settler.reject(this);
-            } finally {
-                settledLatch.countDown();
-            }
-        }
+    protected void onReject() {
+        settler.reject(this);
     }
 
     /** The channel the message came on: the only one its delivery tag is valid on. */
@@ -119,10 +103,5 @@ final class RabbitMqDelivery implements Delivery {
 
     long deliveryTag() {
         return deliveryTag;
-    }
-
-    /** Blocks the delivering container thread until the exchange settled: bounds in-flight work per member. */
-    void awaitSettled() throws InterruptedException {
-        settledLatch.await();
     }
 }

@@ -3,25 +3,20 @@ package io.eventbus.transport.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.eventbus.transport.Delivery;
+import io.eventbus.transport.SettlingDelivery;
 
 /**
  * One stream entry delivered to one member of a consumer group. {@link #ack()} acknowledges it ({@code XACK},
- * batched); {@link #reject()} leaves it pending, to be delivered again after the redelivery delay. Settling twice is
- * ignored.
+ * batched); {@link #reject()} leaves it pending, to be delivered again after the redelivery delay.
  */
-final class StreamDelivery implements Delivery {
+final class StreamDelivery extends SettlingDelivery {
 
     private final StreamGroupReader reader;
     private final String id;
     private final Map<String, byte[]> fields;
     private final String bodyField;
     private final int deliveryCount;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final CountDownLatch settledLatch = new CountDownLatch(1);
     private Map<String, String> headers;
 
     StreamDelivery(StreamGroupReader reader, String id, Map<String, byte[]> fields, String bodyField,
@@ -87,23 +82,12 @@ final class StreamDelivery implements Delivery {
     }
 
     @Override
-    public void ack() {
-        if (settled.compareAndSet(false, true)) {
-            reader.acknowledged(this);
-            settledLatch.countDown();
-        }
+    protected void onAck() {
+        reader.acknowledged(this);
     }
 
     @Override
-    public void reject() {
-        if (settled.compareAndSet(false, true)) {
-            reader.rejected(this);
-            settledLatch.countDown();
-        }
-    }
-
-    /** Blocks the worker until the exchange has settled, which bounds in-flight work by the concurrency. */
-    void awaitSettled() throws InterruptedException {
-        settledLatch.await();
+    protected void onReject() {
+        reader.rejected(this);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.eventbus.transport.DeliveryHandler;
+import io.eventbus.transport.DeliveryWorkers;
 import io.eventbus.transport.StartPosition;
 import io.eventbus.transport.TransportConsumer;
 
@@ -41,9 +42,9 @@ import io.eventbus.transport.TransportConsumer;
  * component's consumer and the {@code redis} transport behind {@code bus:}.
  * <ul>
  * <li><b>Reading</b>: a dedicated connection runs {@code XREADGROUP GROUP g c COUNT n BLOCK b STREAMS s >}. At most
- * {@code max(prefetch, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency} worker
- * threads hand them to the {@link DeliveryHandler} one each and wait until each is settled, so in-flight work never
- * exceeds the concurrency and, with 1, entries are processed in stream order.</li>
+ * {@code max(prefetch, concurrency)} entries are held (read, not yet settled) at once; {@code concurrency}
+ * {@link DeliveryWorkers} take them in the order read, so in-flight work never exceeds the concurrency and, with 1,
+ * entries are processed in stream order.</li>
  * <li><b>Acknowledging</b>: {@link StreamDelivery#ack()} queues an {@code XACK}; acknowledgements are batched and
  * pipelined by a {@link StreamAcknowledger}.</li>
  * <li><b>Redelivery</b>: {@link StreamDelivery#reject()} leaves the entry pending; after {@code redeliveryDelay} this
@@ -87,11 +88,13 @@ public final class StreamGroupReader implements TransportConsumer {
     private final Set<StreamDelivery> awaitingRedelivery = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<StreamDelivery> dueRedeliveries = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> released = new ConcurrentLinkedQueue<>();
+    /** Entries read or claimed and not yet taken by a worker, in that order. */
+    private final LinkedBlockingQueue<StreamDelivery> ready = new LinkedBlockingQueue<>();
     private final StreamAcknowledger acknowledger;
     private volatile boolean running;
     private StatefulRedisConnection<String, byte[]> readConnection;
     private Thread readerThread;
-    private ExecutorService workers;
+    private DeliveryWorkers workers;
     private ScheduledExecutorService scheduler;
 
     /**
@@ -150,7 +153,9 @@ public final class StreamGroupReader implements TransportConsumer {
                     client.endpoint(), e.getMessage());
         }
         String name = "redis-streams-" + stream + "-" + member.getName();
-        workers = context.getExecutorServiceManager().newFixedThreadPool(this, name, configuration.getConcurrency());
+        workers = new DeliveryWorkers(context, this, name, configuration.getConcurrency(), this::nextReady, handler,
+                "stream " + stream);
+        workers.start();
         scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
                 name + "-redeliveries");
         readConnection = client.dedicatedConnection();
@@ -178,8 +183,12 @@ public final class StreamGroupReader implements TransportConsumer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // exchanges in hand finish and settle; deliveries not yet started see running == false and are released
-        context.getExecutorServiceManager().shutdownGraceful(workers);
+        // exchanges in hand finish and settle; entries no worker took are given back
+        workers.stopAndWait();
+        StreamDelivery waitingForWorker;
+        while ((waitingForWorker = ready.poll()) != null) {
+            release(waitingForWorker.id());
+        }
         for (StreamDelivery waiting : awaitingRedelivery) {
             released.add(waiting.id());
         }
@@ -298,30 +307,21 @@ public final class StreamGroupReader implements TransportConsumer {
 
     private void dispatch(StreamDelivery delivery) {
         held.add(delivery.id());
-        try {
-            workers.execute(() -> work(delivery));
-        } catch (RuntimeException rejectedAfterStop) {
-            release(delivery.id());
-        }
+        ready.add(delivery);
     }
 
-    private void work(StreamDelivery delivery) {
+    /** A worker's next entry; one taken while stopping is given back instead, as no exchange will run for it. */
+    private StreamDelivery nextReady(long timeout, TimeUnit unit) throws InterruptedException {
+        StreamDelivery delivery = ready.poll(timeout, unit);
+        if (delivery == null) {
+            return null;
+        }
         if (!running) {
             release(delivery.id());
-            return;
+            return null;
         }
         processing.add(delivery.id());
-        try {
-            handler.onDelivery(delivery);
-        } catch (RuntimeException e) {
-            LOG.error("Handler failed on entry {} of stream {}; it will be delivered again", delivery.id(), stream, e);
-            delivery.reject();
-        }
-        try {
-            delivery.awaitSettled();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return delivery;
     }
 
     // ---------------------------------------------------------------- settling
