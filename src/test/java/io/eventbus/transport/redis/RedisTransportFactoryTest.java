@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisTransportFactoryTest {
 
     @Test
-    void keysMapToTheConfigurationWithSeed001Defaults() {
+    void keysMapToTheConfigurationWithItsDefaults() {
         RedisStreamsConfiguration defaults = RedisTransportFactory.configuration(settings());
         assertEquals("redis://127.0.0.1:6379", defaults.getUri());
         assertEquals(10_000, defaults.getMaxLen());
