@@ -19,13 +19,13 @@ import org.apache.camel.support.EventNotifierSupport;
  * application (created, sending, sent, completed, failed, redelivered), while what they would tell of consumed
  * events the bus tells its observer once per event, when it settles it ({@link BusMetrics#settled}).
  */
-public final class BusEventNotifier extends EventNotifierSupport {
+public final class StageTimingNotifier extends EventNotifierSupport {
 
     private static final String STAGE_STARTS = "EventbusStageStarts";
 
     private final BusMetrics metrics;
 
-    public BusEventNotifier(BusMetrics metrics) {
+    public StageTimingNotifier(BusMetrics metrics) {
         this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
