@@ -1,5 +1,6 @@
 package io.eventbus.bus;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -7,7 +8,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Suspendable;
-import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,12 +127,8 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    /** The delivery, telling the observer how it is settled. */
-    private Delivery observed(Delivery delivery, String eventType) {
-        return new ObservedDelivery(delivery, endpoint.getComponent().observer(), meterTags, eventType);
-    }
-
     private void onDelivery(Delivery delivery) {
+        long consumedNanos = System.nanoTime();
         BusComponent component = endpoint.getComponent();
         Envelope envelope;
         try {
@@ -140,27 +136,27 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
                     invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
-            settleAfter(observed(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE), () -> component
+            settleAfter(delivery, DeadLetterPublisher.INVALID_EVENT_TYPE, consumedNanos, () -> component
                     .getDeadLetterPublisher().deadLetterInvalid(delivery.body(), topic, invalid));
             return;
         }
         envelope.setRetryCount(envelope.getRetryCount() + delivery.deliveryCount() - 1);
         component.observer().consumed(meterTags, envelope.getEventType(), delivery.deliveryCount());
-        Delivery tracked = observed(delivery, envelope.getEventType());
         int maxDeliveries = endpoint.getMaxDeliveries();
         if (maxDeliveries > 0 && delivery.deliveryCount() > maxDeliveries) {
             DeliveryLimitExceededException cause = new DeliveryLimitExceededException("delivered "
                     + delivery.deliveryCount() + " times to group '" + group + "', more than maxDeliveries="
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
-            settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
-                    DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
+            settleAfter(delivery, envelope.getEventType(), consumedNanos, () -> component.getDeadLetterPublisher()
+                    .deadLetter(envelope, topic, DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery",
+                            envelope.getRetryCount()));
             return;
         }
-        process(tracked, envelope);
+        process(delivery, envelope, consumedNanos);
     }
 
-    private void process(Delivery delivery, Envelope envelope) {
+    private void process(Delivery delivery, Envelope envelope, long consumedNanos) {
         String traceparent = delivery.header(TraceParent.HEADER);
         if (envelope.getTraceId() == null && traceparent != null) {
             // an event from an instrumented peer that did not fill trace_id: its derived events join that trace
@@ -183,11 +179,13 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
             // camel-opentelemetry continues the trace from it; a bus: producer makes what it sends its child
             in.setHeader(TraceParent.HEADER, traceparent);
         }
-        exchange.setProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.of(topic, envelope, delivery.body()));
+        ConsumedEvent consumed = ConsumedEvent.of(topic, envelope, delivery.body());
+        exchange.setProperty(BusConstants.CONSUMED_EVENT, consumed);
         exchange.setProperty(ConsumerTags.PROPERTY, meterTags);
         String replyTo = delivery.header(RequestReplyTransport.REPLY_TO);
         Runnable beforeAck = replyTo == null ? () -> { } : () -> reply(delivery, envelope, exchange);
-        exchange.getExchangeExtension().addOnCompletion(new Settlement(delivery, beforeAck));
+        exchange.getExchangeExtension().addOnCompletion(new ExchangeSettlement(delivery, beforeAck,
+                endpoint.getComponent().observer(), meterTags, consumed, consumedNanos));
         try (EventMdc mdc = EventMdc.open(envelope.getEventId(), envelope.getEventType(), envelope.getTraceId())) {
             middlewares.process(exchange, getAsyncProcessor(), doneSync -> {
                 if (exchange.getException() != null) {
@@ -239,16 +237,24 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    /** Acknowledges after the dead-letter write is confirmed; rejects (redelivers) when it failed. */
-    private void settleAfter(Delivery delivery, DeadLetterWrite write) {
+    /**
+     * Acknowledges after the dead-letter write is confirmed; rejects (redelivers) when it failed. Tells the observer
+     * either way: no route ran, so there is nothing more to tell than the outcome.
+     */
+    private void settleAfter(Delivery delivery, String eventType, long consumedNanos, DeadLetterWrite write) {
+        Settlement.Outcome outcome;
         try {
             write.run();
             delivery.ack();
+            outcome = Settlement.Outcome.DEAD_LETTERED;
         } catch (Exception e) {
             LOG.error("Dead-lettering {} from topic {} failed; it will be redelivered: {}", delivery.id(), topic,
                     e.getMessage(), e);
             delivery.reject();
+            outcome = Settlement.Outcome.FAILED;
         }
+        endpoint.getComponent().observer().settled(meterTags, eventType,
+                new Settlement(outcome, 0, false, null, Duration.ofNanos(System.nanoTime() - consumedNanos)));
     }
 
     private String memberName() {
@@ -259,31 +265,5 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     @FunctionalInterface
     private interface DeadLetterWrite {
         void run() throws Exception;
-    }
-
-    /** Settles the delivery by how the exchange ended; a failed dead-letter write counts as a failure. */
-    private static final class Settlement implements Synchronization {
-        private final Delivery delivery;
-        private final Runnable beforeAck;
-
-        Settlement(Delivery delivery, Runnable beforeAck) {
-            this.delivery = delivery;
-            this.beforeAck = beforeAck;
-        }
-
-        @Override
-        public void onComplete(Exchange exchange) {
-            if (exchange.getProperty(BusConstants.DEAD_LETTER_FAILED) != null) {
-                delivery.reject();
-            } else {
-                beforeAck.run();
-                delivery.ack();
-            }
-        }
-
-        @Override
-        public void onFailure(Exchange exchange) {
-            delivery.reject();
-        }
     }
 }

@@ -7,6 +7,11 @@ import java.util.List;
  * package's {@code BusMetrics}) watch the bus without the bus knowing them. A {@link BusPlugin} returns one when the
  * {@code bus} component starts.
  * <p>
+ * A consumed event is told twice: when it reaches the route ({@link #consumed}) and when its delivery is settled
+ * ({@link #settled}), with what its processing told. Settlement is where the bus knows how an event ended, once per
+ * delivery, so an observer needs no Camel event notifier: one that wants exchange events makes Camel build them for
+ * every exchange of the application.
+ * <p>
  * Calls come on the threads doing the work (a route's, a transport's confirmation or consumer thread), once per
  * event and outcome, so an observer must be thread-safe, cheap and must not block or throw. Every method does
  * nothing unless overridden.
@@ -36,12 +41,12 @@ public interface BusObserver {
     default void consumed(ConsumerTags consumer, String eventType, int deliveryCount) {
     }
 
-    /** A delivery acknowledged: processed, or dead-lettered with the write confirmed. */
-    default void acknowledged(ConsumerTags consumer, String eventType) {
-    }
-
-    /** A delivery rejected because its exchange failed: the transport redelivers it. */
-    default void failed(ConsumerTags consumer, String eventType) {
+    /**
+     * A delivery settled: acknowledged (processed, or dead-lettered with the write confirmed) or rejected for
+     * redelivery, with what its processing told. An invalid event, dead-lettered before any route, is settled as
+     * {@link DeadLetterPublisher#INVALID_EVENT_TYPE}.
+     */
+    default void settled(ConsumerTags consumer, String eventType, Settlement settlement) {
     }
 
     /** {@code count} events of the topic the group never received: the broker deleted them before it read them. */
@@ -79,13 +84,8 @@ public interface BusObserver {
             }
 
             @Override
-            public void acknowledged(ConsumerTags consumer, String eventType) {
-                each.forEach(o -> o.acknowledged(consumer, eventType));
-            }
-
-            @Override
-            public void failed(ConsumerTags consumer, String eventType) {
-                each.forEach(o -> o.failed(consumer, eventType));
+            public void settled(ConsumerTags consumer, String eventType, Settlement settlement) {
+                each.forEach(o -> o.settled(consumer, eventType, settlement));
             }
 
             @Override

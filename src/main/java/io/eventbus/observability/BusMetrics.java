@@ -24,6 +24,7 @@ import org.apache.camel.component.micrometer.MicrometerUtils;
 
 import io.eventbus.bus.BusObserver;
 import io.eventbus.bus.ConsumerTags;
+import io.eventbus.bus.Settlement;
 
 /**
  * The bus's own meters, in one place: their names, their tags, and the calls that record them. They live in the
@@ -51,7 +52,7 @@ public final class BusMetrics implements BusObserver {
      * retention deleted them first).
      */
     public static final String SKIPPED = "eventbus.events.skipped";
-    /** End-to-end latency: completion of a consumed event minus its {@code published_at}. */
+    /** End-to-end latency: settlement of a processed event minus its {@code published_at}. */
     public static final String LATENCY = "eventbus.events.latency";
     /** p50, p95 and p99 of {@link #LATENCY}, tagged {@code quantile}. */
     public static final String LATENCY_PERCENTILE = "eventbus.events.latency.percentile";
@@ -152,21 +153,25 @@ public final class BusMetrics implements BusObserver {
         }
     }
 
-    /** A delivery acknowledged: processed, or dead-lettered with the write confirmed. */
+    /**
+     * A delivery settled: {@value #ACKNOWLEDGED} or {@value #FAILED}; the route's error handler's redeliveries of it
+     * ({@value #REDELIVERED}, {@code redelivered_by=camel}); and for a processed event, whether it was a duplicate
+     * ({@value #DEDUPLICATED}) and its end-to-end {@link #LATENCY latency}.
+     */
     @Override
-    public void acknowledged(ConsumerTags consumer, String eventType) {
-        consumerCounter(ACKNOWLEDGED, consumer, type(eventType)).increment();
-    }
-
-    /** A delivery rejected because its exchange failed: the transport redelivers it. */
-    @Override
-    public void failed(ConsumerTags consumer, String eventType) {
-        consumerCounter(FAILED, consumer, type(eventType)).increment();
-    }
-
-    /** A redelivery attempt by a route's error handler. */
-    public void redeliveredByCamel(ConsumerTags consumer, String eventType) {
-        counter(REDELIVERED, tags(consumer).and(EVENT_TYPE, type(eventType)).and(REDELIVERED_BY, "camel")).increment();
+    public void settled(ConsumerTags consumer, String eventType, Settlement settlement) {
+        String type = type(eventType);
+        consumerCounter(settlement.acknowledged() ? ACKNOWLEDGED : FAILED, consumer, type).increment();
+        if (settlement.redeliveries() > 0) {
+            counter(REDELIVERED, tags(consumer).and(EVENT_TYPE, type).and(REDELIVERED_BY, "camel"))
+                    .increment(settlement.redeliveries());
+        }
+        if (settlement.duplicate()) {
+            consumerCounter(DEDUPLICATED, consumer, type).increment();
+        }
+        if (settlement.latency() != null) {
+            latency(consumer, type, settlement.latency());
+        }
     }
 
     /** A dead letter written for an event of the topic, whichever path wrote it. */
@@ -174,11 +179,6 @@ public final class BusMetrics implements BusObserver {
     public void deadLettered(String topic, String eventType, String transport, String stage) {
         counter(DEAD_LETTERED, Tags.of(TOPIC, topic, EVENT_TYPE, type(eventType), TRANSPORT, transport,
                 STAGE, stage == null ? "unknown" : stage)).increment();
-    }
-
-    /** An event an Idempotent Consumer filtered as a duplicate. */
-    public void deduplicated(ConsumerTags consumer, String eventType) {
-        consumerCounter(DEDUPLICATED, consumer, type(eventType)).increment();
     }
 
     /** An event no topic wanted: sent to a routing table's unroutable topic, or returned by the broker. */
@@ -194,12 +194,11 @@ public final class BusMetrics implements BusObserver {
     }
 
     /**
-     * Completion of a consumed event minus its {@code published_at}: a histogram ({@value #LATENCY}, buckets from
+     * Settlement of a processed event minus its {@code published_at}: a histogram ({@value #LATENCY}, buckets from
      * 1 ms to 1 min) and its p50, p95 and p99 as {@value #LATENCY_PERCENTILE} gauges tagged {@code quantile}
      * (Prometheus cannot show a histogram and quantiles under one name).
      */
-    public void latency(ConsumerTags consumer, String eventType, Duration latency) {
-        String type = type(eventType);
+    private void latency(ConsumerTags consumer, String type, Duration latency) {
         latencyTimers.computeIfAbsent(new MeterKey(LATENCY, consumer, type),
                         k -> latencyTimer(tags(consumer).and(EVENT_TYPE, type)))
                 .record(latency.isNegative() ? Duration.ZERO : latency);

@@ -16,15 +16,15 @@ import io.eventbus.transport.EventBusProperties;
 /**
  * The bus's observability, plugged into the {@code bus} component (listed in
  * {@code META-INF/services/io.eventbus.bus.BusPlugin}): while the component runs, its meters ({@link BusMetrics},
- * which observe every event the bus publishes, consumes, settles and dead-letters), the event notifier recording
- * what Camel's events tell ({@link BusEventNotifier}), the backlog gauges' poller ({@link BacklogGauges}), and the
+ * which observe every event the bus publishes, consumes, settles and dead-letters), the timing of pipeline stages
+ * from Camel's step events ({@link StageTimingNotifier}), the backlog gauges' poller ({@link BacklogGauges}), and the
  * {@code logging} and {@code metrics} middlewares.
  */
 public final class BusObservability implements BusPlugin {
 
     private CamelContext context;
     private BusMetrics metrics;
-    private BusEventNotifier eventNotifier;
+    private StageTimingNotifier stageTiming;
     private BacklogGauges backlogGauges;
 
     /** The observability of a started {@code bus} component. */
@@ -40,9 +40,9 @@ public final class BusObservability implements BusPlugin {
         EventBusProperties properties = new EventBusProperties(context);
         metrics = BusMetrics.of(context,
                 properties.positiveInt("eventbus.metrics.max-event-types", BusMetrics.DEFAULT_MAX_EVENT_TYPES));
-        eventNotifier = new BusEventNotifier(metrics);
-        ServiceHelper.startService(eventNotifier);
-        context.getManagementStrategy().addEventNotifier(eventNotifier);
+        stageTiming = new StageTimingNotifier(metrics);
+        ServiceHelper.startService(stageTiming);
+        context.getManagementStrategy().addEventNotifier(stageTiming);
         backlogGauges = new BacklogGauges(context, metrics, bus::transportFor,
                 properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
         backlogGauges.start();
@@ -59,9 +59,9 @@ public final class BusObservability implements BusPlugin {
 
     @Override
     public void stop() {
-        if (eventNotifier != null) {
-            context.getManagementStrategy().removeEventNotifier(eventNotifier);
-            ServiceHelper.stopService(eventNotifier);
+        if (stageTiming != null) {
+            context.getManagementStrategy().removeEventNotifier(stageTiming);
+            ServiceHelper.stopService(stageTiming);
         }
         ServiceHelper.stopService(backlogGauges);
     }
