@@ -54,19 +54,19 @@ public class BusComponent extends HealthCheckComponent {
     public static final List<Class<?>> SETTINGS = List.of(BusSettings.class, MemorySettings.class,
             RedisSettings.class, RabbitMqSettings.class, KafkaSettings.class);
 
-    @Metadata(label = "advanced", description = "The bus's own settings (eventbus.* keys); their options are listed "
-            + "one by one.")
+    @Metadata(label = "advanced", description = "The bus's own settings, the eventbus keys of no transport; their "
+            + "options are listed one by one.")
     private BusSettings settings = new BusSettings();
-    @Metadata(label = "advanced", description = "The settings of the memory transport (eventbus.memory.* keys); "
+    @Metadata(label = "advanced", description = "The settings of the memory transport (the eventbus.memory keys); "
             + "their options are listed one by one.")
     private MemorySettings memory = new MemorySettings();
-    @Metadata(label = "advanced", description = "The settings of the Redis Streams transport (eventbus.redis.* "
+    @Metadata(label = "advanced", description = "The settings of the Redis Streams transport (the eventbus.redis "
             + "keys); their options are listed one by one.")
     private RedisSettings redis = new RedisSettings();
-    @Metadata(label = "advanced", description = "The settings of the RabbitMQ transport (eventbus.rabbitmq.* keys); "
-            + "their options are listed one by one.")
+    @Metadata(label = "advanced", description = "The settings of the RabbitMQ transport (the eventbus.rabbitmq "
+            + "keys); their options are listed one by one.")
     private RabbitMqSettings rabbitmq = new RabbitMqSettings();
-    @Metadata(label = "advanced", description = "The settings of the Kafka transport (eventbus.kafka.* keys); their "
+    @Metadata(label = "advanced", description = "The settings of the Kafka transport (the eventbus.kafka keys); their "
             + "options are listed one by one.")
     private KafkaSettings kafka = new KafkaSettings();
 

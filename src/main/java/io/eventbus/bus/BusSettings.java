@@ -44,7 +44,10 @@ public class BusSettings extends SharedSettings {
     @ConfigKey(value = "eventbus.envelope.max-bytes", min = 1)
     private int envelopeMaxBytes = 1048576;
 
-    /** JSON Schemas of the events' data, as LOCATION/EVENT_TYPE/MAJOR.json: classpath:schemas (shipped) or a directory. */
+    /**
+     * JSON Schemas of the events' data, as LOCATION/EVENT_TYPE/MAJOR.json: classpath:schemas (shipped) or a
+     * directory.
+     */
     @UriParam(label = "schema", defaultValue = "classpath:schemas")
     @ConfigKey("eventbus.schema.location")
     private String schemaLocation = "classpath:schemas";

@@ -39,7 +39,8 @@ final class SubscriberSwitches {
         EventBusProperties properties = new EventBusProperties(context);
         boolean allByDefault = !(context.hasComponent("bus") instanceof BusComponent bus)
                 || bus.getSettings().isSubscribersEnabled();
-        return properties.bool(PREFIX + "enabled", allByDefault) && properties.bool(PREFIX + routeId + ".enabled", true);
+        return properties.bool(PREFIX + "enabled", allByDefault)
+                && properties.bool(PREFIX + routeId + ".enabled", true);
     }
 
     /** Starts and stops {@code bus:} routes to match the switches. */

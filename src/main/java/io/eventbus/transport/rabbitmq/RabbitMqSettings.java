@@ -49,7 +49,10 @@ public class RabbitMqSettings {
         REQUEUE
     }
 
-    /** The broker: an amqp:// URI with user, password, host, port and virtual host (as the default), amqps:// for TLS. */
+    /**
+     * The broker: an amqp:// URI with user, password, host, port and virtual host (as the default), amqps:// for
+     * TLS.
+     */
     @UriParam(label = "rabbitmq", defaultValue = DEFAULT_URI)
     @ConfigKey("eventbus.rabbitmq.uri")
     private String rabbitmqUri = DEFAULT_URI;
@@ -152,7 +155,10 @@ public class RabbitMqSettings {
     @ConfigKey("eventbus.rabbitmq.topology.exchanges")
     private String rabbitmqTopologyExchanges;
 
-    /** Queues declared at start, comma-separated (their arguments: eventbus.rabbitmq.topology.queue.QUEUE.arguments). */
+    /**
+     * Queues declared at start, comma-separated (their arguments: the key
+     * eventbus.rabbitmq.topology.queue.QUEUE.arguments).
+     */
     @UriParam(label = "rabbitmq")
     @ConfigKey("eventbus.rabbitmq.topology.queues")
     private String rabbitmqTopologyQueues;
