@@ -19,6 +19,41 @@ import org.apache.camel.support.component.PropertyConfigurerSupport;
 @SuppressWarnings("unchecked")
 public class BusComponentConfigurer extends PropertyConfigurerSupport implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
 
+    private io.eventbus.bus.BusSettings getOrCreateSettings(BusComponent target) {
+        if (target.getSettings() == null) {
+            target.setSettings(new io.eventbus.bus.BusSettings());
+        }
+        return target.getSettings();
+    }
+
+    private io.eventbus.transport.kafka.KafkaSettings getOrCreateKafka(BusComponent target) {
+        if (target.getKafka() == null) {
+            target.setKafka(new io.eventbus.transport.kafka.KafkaSettings());
+        }
+        return target.getKafka();
+    }
+
+    private io.eventbus.transport.memory.MemorySettings getOrCreateMemory(BusComponent target) {
+        if (target.getMemory() == null) {
+            target.setMemory(new io.eventbus.transport.memory.MemorySettings());
+        }
+        return target.getMemory();
+    }
+
+    private io.eventbus.transport.rabbitmq.RabbitMqSettings getOrCreateRabbitmq(BusComponent target) {
+        if (target.getRabbitmq() == null) {
+            target.setRabbitmq(new io.eventbus.transport.rabbitmq.RabbitMqSettings());
+        }
+        return target.getRabbitmq();
+    }
+
+    private io.eventbus.transport.redis.RedisSettings getOrCreateRedis(BusComponent target) {
+        if (target.getRedis() == null) {
+            target.setRedis(new io.eventbus.transport.redis.RedisSettings());
+        }
+        return target.getRedis();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         BusComponent target = (BusComponent) obj;
@@ -27,12 +62,170 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "deadletteradminenabled":
+        case "deadletterAdminEnabled": getOrCreateSettings(target).setDeadletterAdminEnabled(property(camelContext, boolean.class, value)); return true;
+        case "deadletterbrowselimit":
+        case "deadletterBrowseLimit": getOrCreateSettings(target).setDeadletterBrowseLimit(property(camelContext, int.class, value)); return true;
+        case "deadletterdefaulttopic":
+        case "deadletterDefaultTopic": getOrCreateSettings(target).setDeadletterDefaultTopic(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadletterfailedtopic":
+        case "deadletterFailedTopic": getOrCreateSettings(target).setDeadletterFailedTopic(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadlettermaxreplays":
+        case "deadletterMaxReplays": getOrCreateSettings(target).setDeadletterMaxReplays(property(camelContext, int.class, value)); return true;
+        case "envelopemaxbytes":
+        case "envelopeMaxBytes": getOrCreateSettings(target).setEnvelopeMaxBytes(property(camelContext, int.class, value)); return true;
+        case "groupsabandonafter":
+        case "groupsAbandonAfter": getOrCreateSettings(target).setGroupsAbandonAfter(property(camelContext, long.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "kafka": target.setKafka(property(camelContext, io.eventbus.transport.kafka.KafkaSettings.class, value)); return true;
+        case "kafkabatchsize":
+        case "kafkaBatchSize": getOrCreateKafka(target).setKafkaBatchSize(property(camelContext, int.class, value)); return true;
+        case "kafkabootstrapservers":
+        case "kafkaBootstrapServers": getOrCreateKafka(target).setKafkaBootstrapServers(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkacommitinterval":
+        case "kafkaCommitInterval": getOrCreateKafka(target).setKafkaCommitInterval(property(camelContext, int.class, value)); return true;
+        case "kafkacompression":
+        case "kafkaCompression": getOrCreateKafka(target).setKafkaCompression(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkalingerms":
+        case "kafkaLingerMs": getOrCreateKafka(target).setKafkaLingerMs(property(camelContext, long.class, value)); return true;
+        case "kafkamaxpollrecords":
+        case "kafkaMaxPollRecords": getOrCreateKafka(target).setKafkaMaxPollRecords(property(camelContext, int.class, value)); return true;
+        case "kafkapartitions":
+        case "kafkaPartitions": getOrCreateKafka(target).setKafkaPartitions(property(camelContext, int.class, value)); return true;
+        case "kafkapassword":
+        case "kafkaPassword": getOrCreateKafka(target).setKafkaPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkapolltimeout":
+        case "kafkaPollTimeout": getOrCreateKafka(target).setKafkaPollTimeout(property(camelContext, int.class, value)); return true;
+        case "kafkareplicationfactor":
+        case "kafkaReplicationFactor": getOrCreateKafka(target).setKafkaReplicationFactor(property(camelContext, int.class, value)); return true;
+        case "kafkarequesttimeout":
+        case "kafkaRequestTimeout": getOrCreateKafka(target).setKafkaRequestTimeout(property(camelContext, int.class, value)); return true;
+        case "kafkasaslmechanism":
+        case "kafkaSaslMechanism": getOrCreateKafka(target).setKafkaSaslMechanism(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkasecurityprotocol":
+        case "kafkaSecurityProtocol": getOrCreateKafka(target).setKafkaSecurityProtocol(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkasettletimeout":
+        case "kafkaSettleTimeout": getOrCreateKafka(target).setKafkaSettleTimeout(property(camelContext, long.class, value)); return true;
+        case "kafkasslkeypassword":
+        case "kafkaSslKeyPassword": getOrCreateKafka(target).setKafkaSslKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkasslkeystorelocation":
+        case "kafkaSslKeystoreLocation": getOrCreateKafka(target).setKafkaSslKeystoreLocation(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkasslkeystorepassword":
+        case "kafkaSslKeystorePassword": getOrCreateKafka(target).setKafkaSslKeystorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkassltruststorelocation":
+        case "kafkaSslTruststoreLocation": getOrCreateKafka(target).setKafkaSslTruststoreLocation(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkassltruststorepassword":
+        case "kafkaSslTruststorePassword": getOrCreateKafka(target).setKafkaSslTruststorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "kafkausername":
+        case "kafkaUsername": getOrCreateKafka(target).setKafkaUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "memory": target.setMemory(property(camelContext, io.eventbus.transport.memory.MemorySettings.class, value)); return true;
+        case "memorycapacity":
+        case "memoryCapacity": getOrCreateMemory(target).setMemoryCapacity(property(camelContext, int.class, value)); return true;
+        case "memorypublishtimeout":
+        case "memoryPublishTimeout": getOrCreateMemory(target).setMemoryPublishTimeout(property(camelContext, long.class, value)); return true;
+        case "metricsbackloginterval":
+        case "metricsBacklogInterval": getOrCreateSettings(target).setMetricsBacklogInterval(property(camelContext, int.class, value)); return true;
+        case "metricsmaxeventtypes":
+        case "metricsMaxEventTypes": getOrCreateSettings(target).setMetricsMaxEventTypes(property(camelContext, int.class, value)); return true;
+        case "middleware": getOrCreateSettings(target).setMiddleware(property(camelContext, java.lang.String.class, value)); return true;
+        case "publishersenabled":
+        case "publishersEnabled": getOrCreateSettings(target).setPublishersEnabled(property(camelContext, boolean.class, value)); return true;
+        case "rabbitmq": target.setRabbitmq(property(camelContext, io.eventbus.transport.rabbitmq.RabbitMqSettings.class, value)); return true;
+        case "rabbitmqackbatch":
+        case "rabbitmqAckBatch": getOrCreateRabbitmq(target).setRabbitmqAckBatch(property(camelContext, int.class, value)); return true;
+        case "rabbitmqchannelcachesize":
+        case "rabbitmqChannelCacheSize": getOrCreateRabbitmq(target).setRabbitmqChannelCacheSize(property(camelContext, int.class, value)); return true;
+        case "rabbitmqmaxpriority":
+        case "rabbitmqMaxPriority": getOrCreateRabbitmq(target).setRabbitmqMaxPriority(property(camelContext, int.class, value)); return true;
+        case "rabbitmqmessagettl":
+        case "rabbitmqMessageTtl": getOrCreateRabbitmq(target).setRabbitmqMessageTtl(property(camelContext, long.class, value)); return true;
+        case "rabbitmqpassword":
+        case "rabbitmqPassword": getOrCreateRabbitmq(target).setRabbitmqPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqprefetch":
+        case "rabbitmqPrefetch": getOrCreateRabbitmq(target).setRabbitmqPrefetch(property(camelContext, int.class, value)); return true;
+        case "rabbitmqpublishtimeout":
+        case "rabbitmqPublishTimeout": getOrCreateRabbitmq(target).setRabbitmqPublishTimeout(property(camelContext, int.class, value)); return true;
+        case "rabbitmqqueuetype":
+        case "rabbitmqQueueType": getOrCreateRabbitmq(target).setRabbitmqQueueType(property(camelContext, io.eventbus.transport.rabbitmq.RabbitMqSettings.QueueType.class, value)); return true;
+        case "rabbitmqrecoveryinterval":
+        case "rabbitmqRecoveryInterval": getOrCreateRabbitmq(target).setRabbitmqRecoveryInterval(property(camelContext, int.class, value)); return true;
+        case "rabbitmqredelivery":
+        case "rabbitmqRedelivery": getOrCreateRabbitmq(target).setRabbitmqRedelivery(property(camelContext, io.eventbus.transport.rabbitmq.RabbitMqSettings.Redelivery.class, value)); return true;
+        case "rabbitmqretainedtopics":
+        case "rabbitmqRetainedTopics": getOrCreateRabbitmq(target).setRabbitmqRetainedTopics(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqtls":
+        case "rabbitmqTls": getOrCreateRabbitmq(target).setRabbitmqTls(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "rabbitmqtopologybindings":
+        case "rabbitmqTopologyBindings": getOrCreateRabbitmq(target).setRabbitmqTopologyBindings(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqtopologyexchanges":
+        case "rabbitmqTopologyExchanges": getOrCreateRabbitmq(target).setRabbitmqTopologyExchanges(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqtopologyqueues":
+        case "rabbitmqTopologyQueues": getOrCreateRabbitmq(target).setRabbitmqTopologyQueues(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmquri":
+        case "rabbitmqUri": getOrCreateRabbitmq(target).setRabbitmqUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqusername":
+        case "rabbitmqUsername": getOrCreateRabbitmq(target).setRabbitmqUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "rabbitmqvhost":
+        case "rabbitmqVhost": getOrCreateRabbitmq(target).setRabbitmqVhost(property(camelContext, java.lang.String.class, value)); return true;
+        case "redis": target.setRedis(property(camelContext, io.eventbus.transport.redis.RedisSettings.class, value)); return true;
+        case "redisapproximatetrimming":
+        case "redisApproximateTrimming": getOrCreateRedis(target).setRedisApproximateTrimming(property(camelContext, boolean.class, value)); return true;
+        case "redisblock":
+        case "redisBlock": getOrCreateRedis(target).setRedisBlock(property(camelContext, int.class, value)); return true;
+        case "redisclaiminterval":
+        case "redisClaimInterval": getOrCreateRedis(target).setRedisClaimInterval(property(camelContext, int.class, value)); return true;
+        case "redisclaimminidle":
+        case "redisClaimMinIdle": getOrCreateRedis(target).setRedisClaimMinIdle(property(camelContext, int.class, value)); return true;
+        case "rediscount":
+        case "redisCount": getOrCreateRedis(target).setRedisCount(property(camelContext, int.class, value)); return true;
+        case "redisdatabase":
+        case "redisDatabase": getOrCreateRedis(target).setRedisDatabase(property(camelContext, int.class, value)); return true;
+        case "redismaxage":
+        case "redisMaxAge": getOrCreateRedis(target).setRedisMaxAge(property(camelContext, long.class, value)); return true;
+        case "redismaxlen":
+        case "redisMaxLen": getOrCreateRedis(target).setRedisMaxLen(property(camelContext, long.class, value)); return true;
+        case "redispassword":
+        case "redisPassword": getOrCreateRedis(target).setRedisPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "redisprefetch":
+        case "redisPrefetch": getOrCreateRedis(target).setRedisPrefetch(property(camelContext, int.class, value)); return true;
+        case "redispublishtimeout":
+        case "redisPublishTimeout": getOrCreateRedis(target).setRedisPublishTimeout(property(camelContext, int.class, value)); return true;
+        case "redisretention":
+        case "redisRetention": getOrCreateRedis(target).setRedisRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
+        case "redissentinelpassword":
+        case "redisSentinelPassword": getOrCreateRedis(target).setRedisSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "redisstreamprefix":
+        case "redisStreamPrefix": getOrCreateRedis(target).setRedisStreamPrefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "redistls":
+        case "redisTls": getOrCreateRedis(target).setRedisTls(property(camelContext, boolean.class, value)); return true;
+        case "redisuri":
+        case "redisUri": getOrCreateRedis(target).setRedisUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "redisusername":
+        case "redisUsername": getOrCreateRedis(target).setRedisUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "rediswaitforreplicas":
+        case "redisWaitForReplicas": getOrCreateRedis(target).setRedisWaitForReplicas(property(camelContext, int.class, value)); return true;
+        case "rediswaittimeout":
+        case "redisWaitTimeout": getOrCreateRedis(target).setRedisWaitTimeout(property(camelContext, int.class, value)); return true;
+        case "reloadenabled":
+        case "reloadEnabled": getOrCreateSettings(target).setReloadEnabled(property(camelContext, boolean.class, value)); return true;
+        case "reloadinterval":
+        case "reloadInterval": getOrCreateSettings(target).setReloadInterval(property(camelContext, int.class, value)); return true;
+        case "schemalocation":
+        case "schemaLocation": getOrCreateSettings(target).setSchemaLocation(property(camelContext, java.lang.String.class, value)); return true;
+        case "schemamajorversionpolicy":
+        case "schemaMajorVersionPolicy": getOrCreateSettings(target).setSchemaMajorVersionPolicy(property(camelContext, io.eventbus.envelope.MajorVersionPolicy.class, value)); return true;
+        case "schemarequireregistered":
+        case "schemaRequireRegistered": getOrCreateSettings(target).setSchemaRequireRegistered(property(camelContext, boolean.class, value)); return true;
+        case "settings": target.setSettings(property(camelContext, io.eventbus.bus.BusSettings.class, value)); return true;
+        case "source": getOrCreateSettings(target).setSource(property(camelContext, java.lang.String.class, value)); return true;
+        case "subscribersenabled":
+        case "subscribersEnabled": getOrCreateSettings(target).setSubscribersEnabled(property(camelContext, boolean.class, value)); return true;
+        case "transport": getOrCreateSettings(target).setTransport(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -44,12 +237,170 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "deadletteradminenabled":
+        case "deadletterAdminEnabled": return boolean.class;
+        case "deadletterbrowselimit":
+        case "deadletterBrowseLimit": return int.class;
+        case "deadletterdefaulttopic":
+        case "deadletterDefaultTopic": return java.lang.String.class;
+        case "deadletterfailedtopic":
+        case "deadletterFailedTopic": return java.lang.String.class;
+        case "deadlettermaxreplays":
+        case "deadletterMaxReplays": return int.class;
+        case "envelopemaxbytes":
+        case "envelopeMaxBytes": return int.class;
+        case "groupsabandonafter":
+        case "groupsAbandonAfter": return long.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "kafka": return io.eventbus.transport.kafka.KafkaSettings.class;
+        case "kafkabatchsize":
+        case "kafkaBatchSize": return int.class;
+        case "kafkabootstrapservers":
+        case "kafkaBootstrapServers": return java.lang.String.class;
+        case "kafkacommitinterval":
+        case "kafkaCommitInterval": return int.class;
+        case "kafkacompression":
+        case "kafkaCompression": return java.lang.String.class;
+        case "kafkalingerms":
+        case "kafkaLingerMs": return long.class;
+        case "kafkamaxpollrecords":
+        case "kafkaMaxPollRecords": return int.class;
+        case "kafkapartitions":
+        case "kafkaPartitions": return int.class;
+        case "kafkapassword":
+        case "kafkaPassword": return java.lang.String.class;
+        case "kafkapolltimeout":
+        case "kafkaPollTimeout": return int.class;
+        case "kafkareplicationfactor":
+        case "kafkaReplicationFactor": return int.class;
+        case "kafkarequesttimeout":
+        case "kafkaRequestTimeout": return int.class;
+        case "kafkasaslmechanism":
+        case "kafkaSaslMechanism": return java.lang.String.class;
+        case "kafkasecurityprotocol":
+        case "kafkaSecurityProtocol": return java.lang.String.class;
+        case "kafkasettletimeout":
+        case "kafkaSettleTimeout": return long.class;
+        case "kafkasslkeypassword":
+        case "kafkaSslKeyPassword": return java.lang.String.class;
+        case "kafkasslkeystorelocation":
+        case "kafkaSslKeystoreLocation": return java.lang.String.class;
+        case "kafkasslkeystorepassword":
+        case "kafkaSslKeystorePassword": return java.lang.String.class;
+        case "kafkassltruststorelocation":
+        case "kafkaSslTruststoreLocation": return java.lang.String.class;
+        case "kafkassltruststorepassword":
+        case "kafkaSslTruststorePassword": return java.lang.String.class;
+        case "kafkausername":
+        case "kafkaUsername": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "memory": return io.eventbus.transport.memory.MemorySettings.class;
+        case "memorycapacity":
+        case "memoryCapacity": return int.class;
+        case "memorypublishtimeout":
+        case "memoryPublishTimeout": return long.class;
+        case "metricsbackloginterval":
+        case "metricsBacklogInterval": return int.class;
+        case "metricsmaxeventtypes":
+        case "metricsMaxEventTypes": return int.class;
+        case "middleware": return java.lang.String.class;
+        case "publishersenabled":
+        case "publishersEnabled": return boolean.class;
+        case "rabbitmq": return io.eventbus.transport.rabbitmq.RabbitMqSettings.class;
+        case "rabbitmqackbatch":
+        case "rabbitmqAckBatch": return int.class;
+        case "rabbitmqchannelcachesize":
+        case "rabbitmqChannelCacheSize": return int.class;
+        case "rabbitmqmaxpriority":
+        case "rabbitmqMaxPriority": return int.class;
+        case "rabbitmqmessagettl":
+        case "rabbitmqMessageTtl": return long.class;
+        case "rabbitmqpassword":
+        case "rabbitmqPassword": return java.lang.String.class;
+        case "rabbitmqprefetch":
+        case "rabbitmqPrefetch": return int.class;
+        case "rabbitmqpublishtimeout":
+        case "rabbitmqPublishTimeout": return int.class;
+        case "rabbitmqqueuetype":
+        case "rabbitmqQueueType": return io.eventbus.transport.rabbitmq.RabbitMqSettings.QueueType.class;
+        case "rabbitmqrecoveryinterval":
+        case "rabbitmqRecoveryInterval": return int.class;
+        case "rabbitmqredelivery":
+        case "rabbitmqRedelivery": return io.eventbus.transport.rabbitmq.RabbitMqSettings.Redelivery.class;
+        case "rabbitmqretainedtopics":
+        case "rabbitmqRetainedTopics": return java.lang.String.class;
+        case "rabbitmqtls":
+        case "rabbitmqTls": return java.lang.Boolean.class;
+        case "rabbitmqtopologybindings":
+        case "rabbitmqTopologyBindings": return java.lang.String.class;
+        case "rabbitmqtopologyexchanges":
+        case "rabbitmqTopologyExchanges": return java.lang.String.class;
+        case "rabbitmqtopologyqueues":
+        case "rabbitmqTopologyQueues": return java.lang.String.class;
+        case "rabbitmquri":
+        case "rabbitmqUri": return java.lang.String.class;
+        case "rabbitmqusername":
+        case "rabbitmqUsername": return java.lang.String.class;
+        case "rabbitmqvhost":
+        case "rabbitmqVhost": return java.lang.String.class;
+        case "redis": return io.eventbus.transport.redis.RedisSettings.class;
+        case "redisapproximatetrimming":
+        case "redisApproximateTrimming": return boolean.class;
+        case "redisblock":
+        case "redisBlock": return int.class;
+        case "redisclaiminterval":
+        case "redisClaimInterval": return int.class;
+        case "redisclaimminidle":
+        case "redisClaimMinIdle": return int.class;
+        case "rediscount":
+        case "redisCount": return int.class;
+        case "redisdatabase":
+        case "redisDatabase": return int.class;
+        case "redismaxage":
+        case "redisMaxAge": return long.class;
+        case "redismaxlen":
+        case "redisMaxLen": return long.class;
+        case "redispassword":
+        case "redisPassword": return java.lang.String.class;
+        case "redisprefetch":
+        case "redisPrefetch": return int.class;
+        case "redispublishtimeout":
+        case "redisPublishTimeout": return int.class;
+        case "redisretention":
+        case "redisRetention": return io.eventbus.transport.redis.RetentionMode.class;
+        case "redissentinelpassword":
+        case "redisSentinelPassword": return java.lang.String.class;
+        case "redisstreamprefix":
+        case "redisStreamPrefix": return java.lang.String.class;
+        case "redistls":
+        case "redisTls": return boolean.class;
+        case "redisuri":
+        case "redisUri": return java.lang.String.class;
+        case "redisusername":
+        case "redisUsername": return java.lang.String.class;
+        case "rediswaitforreplicas":
+        case "redisWaitForReplicas": return int.class;
+        case "rediswaittimeout":
+        case "redisWaitTimeout": return int.class;
+        case "reloadenabled":
+        case "reloadEnabled": return boolean.class;
+        case "reloadinterval":
+        case "reloadInterval": return int.class;
+        case "schemalocation":
+        case "schemaLocation": return java.lang.String.class;
+        case "schemamajorversionpolicy":
+        case "schemaMajorVersionPolicy": return io.eventbus.envelope.MajorVersionPolicy.class;
+        case "schemarequireregistered":
+        case "schemaRequireRegistered": return boolean.class;
+        case "settings": return io.eventbus.bus.BusSettings.class;
+        case "source": return java.lang.String.class;
+        case "subscribersenabled":
+        case "subscribersEnabled": return boolean.class;
+        case "transport": return java.lang.String.class;
         default: return null;
         }
     }
@@ -62,12 +413,170 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "deadletteradminenabled":
+        case "deadletterAdminEnabled": return getOrCreateSettings(target).isDeadletterAdminEnabled();
+        case "deadletterbrowselimit":
+        case "deadletterBrowseLimit": return getOrCreateSettings(target).getDeadletterBrowseLimit();
+        case "deadletterdefaulttopic":
+        case "deadletterDefaultTopic": return getOrCreateSettings(target).getDeadletterDefaultTopic();
+        case "deadletterfailedtopic":
+        case "deadletterFailedTopic": return getOrCreateSettings(target).getDeadletterFailedTopic();
+        case "deadlettermaxreplays":
+        case "deadletterMaxReplays": return getOrCreateSettings(target).getDeadletterMaxReplays();
+        case "envelopemaxbytes":
+        case "envelopeMaxBytes": return getOrCreateSettings(target).getEnvelopeMaxBytes();
+        case "groupsabandonafter":
+        case "groupsAbandonAfter": return getOrCreateSettings(target).getGroupsAbandonAfter();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "kafka": return target.getKafka();
+        case "kafkabatchsize":
+        case "kafkaBatchSize": return getOrCreateKafka(target).getKafkaBatchSize();
+        case "kafkabootstrapservers":
+        case "kafkaBootstrapServers": return getOrCreateKafka(target).getKafkaBootstrapServers();
+        case "kafkacommitinterval":
+        case "kafkaCommitInterval": return getOrCreateKafka(target).getKafkaCommitInterval();
+        case "kafkacompression":
+        case "kafkaCompression": return getOrCreateKafka(target).getKafkaCompression();
+        case "kafkalingerms":
+        case "kafkaLingerMs": return getOrCreateKafka(target).getKafkaLingerMs();
+        case "kafkamaxpollrecords":
+        case "kafkaMaxPollRecords": return getOrCreateKafka(target).getKafkaMaxPollRecords();
+        case "kafkapartitions":
+        case "kafkaPartitions": return getOrCreateKafka(target).getKafkaPartitions();
+        case "kafkapassword":
+        case "kafkaPassword": return getOrCreateKafka(target).getKafkaPassword();
+        case "kafkapolltimeout":
+        case "kafkaPollTimeout": return getOrCreateKafka(target).getKafkaPollTimeout();
+        case "kafkareplicationfactor":
+        case "kafkaReplicationFactor": return getOrCreateKafka(target).getKafkaReplicationFactor();
+        case "kafkarequesttimeout":
+        case "kafkaRequestTimeout": return getOrCreateKafka(target).getKafkaRequestTimeout();
+        case "kafkasaslmechanism":
+        case "kafkaSaslMechanism": return getOrCreateKafka(target).getKafkaSaslMechanism();
+        case "kafkasecurityprotocol":
+        case "kafkaSecurityProtocol": return getOrCreateKafka(target).getKafkaSecurityProtocol();
+        case "kafkasettletimeout":
+        case "kafkaSettleTimeout": return getOrCreateKafka(target).getKafkaSettleTimeout();
+        case "kafkasslkeypassword":
+        case "kafkaSslKeyPassword": return getOrCreateKafka(target).getKafkaSslKeyPassword();
+        case "kafkasslkeystorelocation":
+        case "kafkaSslKeystoreLocation": return getOrCreateKafka(target).getKafkaSslKeystoreLocation();
+        case "kafkasslkeystorepassword":
+        case "kafkaSslKeystorePassword": return getOrCreateKafka(target).getKafkaSslKeystorePassword();
+        case "kafkassltruststorelocation":
+        case "kafkaSslTruststoreLocation": return getOrCreateKafka(target).getKafkaSslTruststoreLocation();
+        case "kafkassltruststorepassword":
+        case "kafkaSslTruststorePassword": return getOrCreateKafka(target).getKafkaSslTruststorePassword();
+        case "kafkausername":
+        case "kafkaUsername": return getOrCreateKafka(target).getKafkaUsername();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "memory": return target.getMemory();
+        case "memorycapacity":
+        case "memoryCapacity": return getOrCreateMemory(target).getMemoryCapacity();
+        case "memorypublishtimeout":
+        case "memoryPublishTimeout": return getOrCreateMemory(target).getMemoryPublishTimeout();
+        case "metricsbackloginterval":
+        case "metricsBacklogInterval": return getOrCreateSettings(target).getMetricsBacklogInterval();
+        case "metricsmaxeventtypes":
+        case "metricsMaxEventTypes": return getOrCreateSettings(target).getMetricsMaxEventTypes();
+        case "middleware": return getOrCreateSettings(target).getMiddleware();
+        case "publishersenabled":
+        case "publishersEnabled": return getOrCreateSettings(target).isPublishersEnabled();
+        case "rabbitmq": return target.getRabbitmq();
+        case "rabbitmqackbatch":
+        case "rabbitmqAckBatch": return getOrCreateRabbitmq(target).getRabbitmqAckBatch();
+        case "rabbitmqchannelcachesize":
+        case "rabbitmqChannelCacheSize": return getOrCreateRabbitmq(target).getRabbitmqChannelCacheSize();
+        case "rabbitmqmaxpriority":
+        case "rabbitmqMaxPriority": return getOrCreateRabbitmq(target).getRabbitmqMaxPriority();
+        case "rabbitmqmessagettl":
+        case "rabbitmqMessageTtl": return getOrCreateRabbitmq(target).getRabbitmqMessageTtl();
+        case "rabbitmqpassword":
+        case "rabbitmqPassword": return getOrCreateRabbitmq(target).getRabbitmqPassword();
+        case "rabbitmqprefetch":
+        case "rabbitmqPrefetch": return getOrCreateRabbitmq(target).getRabbitmqPrefetch();
+        case "rabbitmqpublishtimeout":
+        case "rabbitmqPublishTimeout": return getOrCreateRabbitmq(target).getRabbitmqPublishTimeout();
+        case "rabbitmqqueuetype":
+        case "rabbitmqQueueType": return getOrCreateRabbitmq(target).getRabbitmqQueueType();
+        case "rabbitmqrecoveryinterval":
+        case "rabbitmqRecoveryInterval": return getOrCreateRabbitmq(target).getRabbitmqRecoveryInterval();
+        case "rabbitmqredelivery":
+        case "rabbitmqRedelivery": return getOrCreateRabbitmq(target).getRabbitmqRedelivery();
+        case "rabbitmqretainedtopics":
+        case "rabbitmqRetainedTopics": return getOrCreateRabbitmq(target).getRabbitmqRetainedTopics();
+        case "rabbitmqtls":
+        case "rabbitmqTls": return getOrCreateRabbitmq(target).getRabbitmqTls();
+        case "rabbitmqtopologybindings":
+        case "rabbitmqTopologyBindings": return getOrCreateRabbitmq(target).getRabbitmqTopologyBindings();
+        case "rabbitmqtopologyexchanges":
+        case "rabbitmqTopologyExchanges": return getOrCreateRabbitmq(target).getRabbitmqTopologyExchanges();
+        case "rabbitmqtopologyqueues":
+        case "rabbitmqTopologyQueues": return getOrCreateRabbitmq(target).getRabbitmqTopologyQueues();
+        case "rabbitmquri":
+        case "rabbitmqUri": return getOrCreateRabbitmq(target).getRabbitmqUri();
+        case "rabbitmqusername":
+        case "rabbitmqUsername": return getOrCreateRabbitmq(target).getRabbitmqUsername();
+        case "rabbitmqvhost":
+        case "rabbitmqVhost": return getOrCreateRabbitmq(target).getRabbitmqVhost();
+        case "redis": return target.getRedis();
+        case "redisapproximatetrimming":
+        case "redisApproximateTrimming": return getOrCreateRedis(target).isRedisApproximateTrimming();
+        case "redisblock":
+        case "redisBlock": return getOrCreateRedis(target).getRedisBlock();
+        case "redisclaiminterval":
+        case "redisClaimInterval": return getOrCreateRedis(target).getRedisClaimInterval();
+        case "redisclaimminidle":
+        case "redisClaimMinIdle": return getOrCreateRedis(target).getRedisClaimMinIdle();
+        case "rediscount":
+        case "redisCount": return getOrCreateRedis(target).getRedisCount();
+        case "redisdatabase":
+        case "redisDatabase": return getOrCreateRedis(target).getRedisDatabase();
+        case "redismaxage":
+        case "redisMaxAge": return getOrCreateRedis(target).getRedisMaxAge();
+        case "redismaxlen":
+        case "redisMaxLen": return getOrCreateRedis(target).getRedisMaxLen();
+        case "redispassword":
+        case "redisPassword": return getOrCreateRedis(target).getRedisPassword();
+        case "redisprefetch":
+        case "redisPrefetch": return getOrCreateRedis(target).getRedisPrefetch();
+        case "redispublishtimeout":
+        case "redisPublishTimeout": return getOrCreateRedis(target).getRedisPublishTimeout();
+        case "redisretention":
+        case "redisRetention": return getOrCreateRedis(target).getRedisRetention();
+        case "redissentinelpassword":
+        case "redisSentinelPassword": return getOrCreateRedis(target).getRedisSentinelPassword();
+        case "redisstreamprefix":
+        case "redisStreamPrefix": return getOrCreateRedis(target).getRedisStreamPrefix();
+        case "redistls":
+        case "redisTls": return getOrCreateRedis(target).isRedisTls();
+        case "redisuri":
+        case "redisUri": return getOrCreateRedis(target).getRedisUri();
+        case "redisusername":
+        case "redisUsername": return getOrCreateRedis(target).getRedisUsername();
+        case "rediswaitforreplicas":
+        case "redisWaitForReplicas": return getOrCreateRedis(target).getRedisWaitForReplicas();
+        case "rediswaittimeout":
+        case "redisWaitTimeout": return getOrCreateRedis(target).getRedisWaitTimeout();
+        case "reloadenabled":
+        case "reloadEnabled": return getOrCreateSettings(target).isReloadEnabled();
+        case "reloadinterval":
+        case "reloadInterval": return getOrCreateSettings(target).getReloadInterval();
+        case "schemalocation":
+        case "schemaLocation": return getOrCreateSettings(target).getSchemaLocation();
+        case "schemamajorversionpolicy":
+        case "schemaMajorVersionPolicy": return getOrCreateSettings(target).getSchemaMajorVersionPolicy();
+        case "schemarequireregistered":
+        case "schemaRequireRegistered": return getOrCreateSettings(target).isSchemaRequireRegistered();
+        case "settings": return target.getSettings();
+        case "source": return getOrCreateSettings(target).getSource();
+        case "subscribersenabled":
+        case "subscribersEnabled": return getOrCreateSettings(target).isSubscribersEnabled();
+        case "transport": return getOrCreateSettings(target).getTransport();
         default: return null;
         }
     }

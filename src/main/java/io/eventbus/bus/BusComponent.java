@@ -10,6 +10,7 @@ import java.util.ServiceLoader;
 import java.util.function.BiConsumer;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
@@ -20,20 +21,23 @@ import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.EnvelopeValidator;
 import io.eventbus.envelope.InvalidEnvelopeException;
-import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
 import io.eventbus.errorhandling.FailedAttemptHook;
-import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;
+import io.eventbus.transport.kafka.KafkaSettings;
+import io.eventbus.transport.memory.MemorySettings;
+import io.eventbus.transport.rabbitmq.RabbitMqSettings;
+import io.eventbus.transport.redis.RedisSettings;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
  * to the topic. It owns what its endpoints share: the transports, the envelope validator with its schema registry,
- * and the dead-letter publisher. Settings come from the {@code eventbus.*} keys (see docs/configuration.md), read
- * when the component starts. With {@code eventbus.groups.abandon-after} set it also runs the check that drops
- * abandoned consumer groups ({@link AbandonedGroupSweeper}).
+ * and the dead-letter publisher. Its options are the {@code eventbus.*} keys, typed: its own in {@link BusSettings},
+ * each transport's in that transport's settings class (see docs/configuration.md). A key that is set wins over the
+ * component option; both are read when the component starts. With {@code eventbus.groups.abandon-after} set it
+ * also runs the check that drops abandoned consumer groups ({@link AbandonedGroupSweeper}).
  * <p>
  * It starts and stops its {@link BusPlugin}s with itself (the meters, their event notifier and the backlog gauges
  * are one, from the {@code observability} package) and tells their {@link BusObserver}s what it does with events;
@@ -46,18 +50,30 @@ public class BusComponent extends HealthCheckComponent {
 
     /** At most this much of an unreadable input is kept in its dead letter (64 KiB). */
     private static final int DEAD_LETTER_KEPT_BYTES = 64 * 1024;
-    /** Replays an event may have before a failure parks it ({@code eventbus.deadletter.max-replays}). */
-    public static final int DEFAULT_MAX_REPLAYS = 3;
-    /** The most entries one dead-letter command reads from a topic ({@code eventbus.deadletter.browse-limit}). */
-    public static final int DEFAULT_DEAD_LETTER_BROWSE_LIMIT = 100_000;
+    /** The classes of the typed settings, its options: the bus's own and each built-in transport's. */
+    public static final List<Class<?>> SETTINGS = List.of(BusSettings.class, MemorySettings.class,
+            RedisSettings.class, RabbitMqSettings.class, KafkaSettings.class);
 
+    @Metadata(label = "advanced", description = "The bus's own settings, the eventbus keys of no transport; their "
+            + "options are listed one by one.")
+    private BusSettings settings = new BusSettings();
+    @Metadata(label = "advanced", description = "The settings of the memory transport (the eventbus.memory keys); "
+            + "their options are listed one by one.")
+    private MemorySettings memory = new MemorySettings();
+    @Metadata(label = "advanced", description = "The settings of the Redis Streams transport (the eventbus.redis "
+            + "keys); their options are listed one by one.")
+    private RedisSettings redis = new RedisSettings();
+    @Metadata(label = "advanced", description = "The settings of the RabbitMQ transport (the eventbus.rabbitmq "
+            + "keys); their options are listed one by one.")
+    private RabbitMqSettings rabbitmq = new RabbitMqSettings();
+    @Metadata(label = "advanced", description = "The settings of the Kafka transport (the eventbus.kafka keys); their "
+            + "options are listed one by one.")
+    private KafkaSettings kafka = new KafkaSettings();
+
+    private BusSettings started = new BusSettings();
     private Transports transports;
     private EnvelopeValidator validator;
     private DeadLetterPublisher deadLetters;
-    private String source;
-    private String defaultDeadLetterTopic;
-    private int maxReplays;
-    private int deadLetterBrowseLimit;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
     private final List<BusPlugin> plugins = new ArrayList<>();
     private volatile BusObserver observer = BusObserver.NONE;
@@ -88,37 +104,28 @@ public class BusComponent extends HealthCheckComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        EventBusProperties properties = new EventBusProperties(getCamelContext());
-        ValidationSettings settings = new ValidationSettings(
-                properties.positiveInt("eventbus.envelope.max-bytes", ValidationSettings.DEFAULT_MAX_BYTES),
-                properties.enumValue("eventbus.schema.major-version-policy", MajorVersionPolicy.class,
-                        MajorVersionPolicy.WARN),
-                properties.bool("eventbus.schema.require-registered", false));
+        EventBusProperties properties = new EventBusProperties(getCamelContext(),
+                List.of(settings, memory, redis, rabbitmq, kafka));
+        started = properties.settings(BusSettings.class);
+        ValidationSettings validation = new ValidationSettings(started.getEnvelopeMaxBytes(),
+                started.getSchemaMajorVersionPolicy(), started.isSchemaRequireRegistered());
         SchemaRegistry registry;
         try {
-            registry = SchemaRegistry.load(properties.string("eventbus.schema.location", "classpath:schemas"));
+            registry = SchemaRegistry.load(started.getSchemaLocation());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("eventbus.schema.location: " + e.getMessage());
         }
         EnvelopeCodec codec = new EnvelopeCodec();
-        validator = new EnvelopeValidator(codec, registry, settings);
-        source = properties.string("eventbus.source", "camel-eventbus");
-        defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
-        transports = new Transports(getCamelContext(), properties);
-        publisherSwitches.refresh(getCamelContext());
-        String failedTopic = properties.string("eventbus.deadletter.failed-topic",
-                DeadLetterTopics.DEFAULT_FAILED_TOPIC);
-        maxReplays = (int) Math.min(Integer.MAX_VALUE,
-                properties.nonNegativeLong("eventbus.deadletter.max-replays", DEFAULT_MAX_REPLAYS));
-        deadLetterBrowseLimit = properties.positiveInt("eventbus.deadletter.browse-limit",
-                DEFAULT_DEAD_LETTER_BROWSE_LIMIT);
+        validator = new EnvelopeValidator(codec, registry, validation);
+        transports = new Transports(getCamelContext(), properties, started.getTransport());
+        publisherSwitches.refresh(getCamelContext(), settings.isPublishersEnabled());
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
-                failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
-                Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);
+                started.failedTopicOrNull(), started.getSource(), Clock.systemUTC(),
+                Math.min(DEAD_LETTER_KEPT_BYTES, validation.maxBytes() / 4), started.getDeadletterMaxReplays());
         startPlugins();
         deadLetters.onWritten((sourceTopic, eventType, stage) ->
                 observer.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
-        long abandonAfter = properties.nonNegativeLong("eventbus.groups.abandon-after", 0);
+        long abandonAfter = started.getGroupsAbandonAfter();
         if (abandonAfter > 0) {
             abandonedGroups = new AbandonedGroupSweeper(getCamelContext(), transports::forTopic, abandonAfter);
             abandonedGroups.start();
@@ -208,7 +215,7 @@ public class BusComponent extends HealthCheckComponent {
      */
     public Envelope checkToPublish(byte[] json) throws InvalidEnvelopeException {
         Envelope envelope = OutgoingEnvelopes.withDefaults(validator.codec().parseObject(json), validator.codec(),
-                source);
+                started.getSource());
         validator.write(envelope);
         return envelope;
     }
@@ -222,21 +229,74 @@ public class BusComponent extends HealthCheckComponent {
      * parks it on {@code <topic>.parked}. 0: unlimited.
      */
     public int getMaxReplays() {
-        return maxReplays;
+        return started.getDeadletterMaxReplays();
     }
 
     /** The most entries one dead-letter command reads from a topic ({@code eventbus.deadletter.browse-limit}). */
     public int getDeadLetterBrowseLimit() {
-        return deadLetterBrowseLimit;
+        return started.getDeadletterBrowseLimit();
     }
 
     /** The {@code source} of events the bus creates for a route ({@code eventbus.source}). */
     public String getSource() {
-        return source;
+        return started.getSource();
     }
 
     /** Where {@code bus:dlq} writes when the failed exchange did not come from a {@code bus:} consumer. */
     public String getDefaultDeadLetterTopic() {
-        return defaultDeadLetterTopic;
+        return started.getDeadletterDefaultTopic();
+    }
+
+    /**
+     * The settings the component started with: its options with the keys that are set applied over them (the
+     * defaults before it starts).
+     */
+    public BusSettings startedSettings() {
+        return started;
+    }
+
+    /** The bus's own settings as component options; a key that is set wins over them. */
+    public BusSettings getSettings() {
+        return settings;
+    }
+
+    public void setSettings(BusSettings settings) {
+        this.settings = Objects.requireNonNullElseGet(settings, BusSettings::new);
+    }
+
+    /** The memory transport's settings as component options; a key that is set wins over them. */
+    public MemorySettings getMemory() {
+        return memory;
+    }
+
+    public void setMemory(MemorySettings memory) {
+        this.memory = Objects.requireNonNullElseGet(memory, MemorySettings::new);
+    }
+
+    /** The Redis Streams transport's settings as component options; a key that is set wins over them. */
+    public RedisSettings getRedis() {
+        return redis;
+    }
+
+    public void setRedis(RedisSettings redis) {
+        this.redis = Objects.requireNonNullElseGet(redis, RedisSettings::new);
+    }
+
+    /** The RabbitMQ transport's settings as component options; a key that is set wins over them. */
+    public RabbitMqSettings getRabbitmq() {
+        return rabbitmq;
+    }
+
+    public void setRabbitmq(RabbitMqSettings rabbitmq) {
+        this.rabbitmq = Objects.requireNonNullElseGet(rabbitmq, RabbitMqSettings::new);
+    }
+
+    /** The Kafka transport's settings as component options; a key that is set wins over them. */
+    public KafkaSettings getKafka() {
+        return kafka;
+    }
+
+    public void setKafka(KafkaSettings kafka) {
+        this.kafka = Objects.requireNonNullElseGet(kafka, KafkaSettings::new);
     }
 }

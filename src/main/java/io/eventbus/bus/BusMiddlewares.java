@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -48,7 +49,8 @@ final class BusMiddlewares {
         for (BusPlugin plugin : component.plugins()) {
             plugin.middlewares().forEach(offered::putIfAbsent);
         }
-        String names = new EventBusProperties(context).string(KEY, "");
+        String names = new EventBusProperties(context).string(KEY)
+                .orElse(Objects.requireNonNullElse(component.getSettings().getMiddleware(), ""));
         for (String raw : names.split(",")) {
             String name = raw.strip();
             if (name.isEmpty()) {

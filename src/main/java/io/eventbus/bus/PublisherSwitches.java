@@ -27,14 +27,24 @@ public final class PublisherSwitches {
     private static final Logger LOG = LoggerFactory.getLogger(PublisherSwitches.class);
     static final String PREFIX = "eventbus.publishers.";
 
+    private volatile boolean allByDefault = true;
     private volatile boolean allEnabled = true;
     private volatile Map<String, Boolean> perTopic = Map.of();
     private final Map<String, AtomicLong> skipped = new ConcurrentHashMap<>();
 
     /** Reads the switches again from the context's properties; a value other than true or false fails naming the key. */
     public void refresh(CamelContext context) {
+        refresh(context, allByDefault);
+    }
+
+    /**
+     * Reads the switches, {@code eventbus.publishers.enabled} defaulting to {@code allByDefault} (the component
+     * option) from now on.
+     */
+    void refresh(CamelContext context, boolean allByDefault) {
+        this.allByDefault = allByDefault;
         EventBusProperties properties = new EventBusProperties(context);
-        boolean all = properties.bool(PREFIX + "enabled", true);
+        boolean all = properties.bool(PREFIX + "enabled", allByDefault);
         Properties keys = context.getPropertiesComponent()
                 .loadProperties(key -> key.startsWith(PREFIX) && key.endsWith(".enabled") && !key.equals(PREFIX + "enabled"));
         Map<String, Boolean> topics = new ConcurrentHashMap<>();

@@ -22,8 +22,8 @@ import io.eventbus.transport.TransportFactory;
  * <p>
  * Which transport a topic uses is configuration, never the route: {@code eventbus.topics.<topic>.transport},
  * else, for a dead-letter topic {@code <topic>.dlq} or a parked topic {@code <topic>.parked}, the transport of
- * {@code <topic>} (dead letters stay on the broker of their source), else {@code eventbus.transport} (default
- * {@code memory}).
+ * {@code <topic>} (dead letters stay on the broker of their source), else {@code eventbus.transport} (the bus
+ * setting, default {@code memory}).
  */
 final class Transports implements AutoCloseable {
 
@@ -32,17 +32,19 @@ final class Transports implements AutoCloseable {
 
     private final CamelContext context;
     private final EventBusProperties properties;
+    private final String defaultTransport;
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
     private final Map<String, HealthCheck> healthChecks = new ConcurrentHashMap<>();
 
-    Transports(CamelContext context, EventBusProperties properties) {
+    Transports(CamelContext context, EventBusProperties properties, String defaultTransport) {
         this.context = context;
         this.properties = properties;
+        this.defaultTransport = defaultTransport;
     }
 
     Transport forTopic(String topic) {
         String key = transportKeyFor(topic);
-        String name = properties.string(key, "memory");
+        String name = properties.string(key, defaultTransport);
         try {
             return named(name);
         } catch (UnknownTransportException e) {
@@ -51,7 +53,7 @@ final class Transports implements AutoCloseable {
     }
 
     String transportNameFor(String topic) {
-        return properties.string(transportKeyFor(topic), "memory");
+        return properties.string(transportKeyFor(topic), defaultTransport);
     }
 
     /** The key that decides the topic's transport: its own, its source topic's for a DLQ, else the default. */

@@ -11,7 +11,7 @@ import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusMiddleware;
 import io.eventbus.bus.BusObserver;
 import io.eventbus.bus.BusPlugin;
-import io.eventbus.transport.EventBusProperties;
+import io.eventbus.bus.BusSettings;
 
 /**
  * The bus's observability, plugged into the {@code bus} component (listed in
@@ -37,14 +37,13 @@ public final class BusObservability implements BusPlugin {
     @Override
     public BusObserver start(BusComponent bus) {
         context = bus.getCamelContext();
-        EventBusProperties properties = new EventBusProperties(context);
-        metrics = BusMetrics.of(context,
-                properties.positiveInt("eventbus.metrics.max-event-types", BusMetrics.DEFAULT_MAX_EVENT_TYPES));
+        BusSettings settings = bus.startedSettings();
+        metrics = BusMetrics.of(context, settings.getMetricsMaxEventTypes());
         stageTiming = new StageTimingNotifier(metrics);
         ServiceHelper.startService(stageTiming);
         context.getManagementStrategy().addEventNotifier(stageTiming);
         backlogGauges = new BacklogGauges(context, metrics, bus::transportFor,
-                properties.positiveInt("eventbus.metrics.backlog-interval", 5000));
+                settings.getMetricsBacklogInterval());
         backlogGauges.start();
         return metrics;
     }

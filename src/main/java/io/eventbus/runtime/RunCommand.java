@@ -26,13 +26,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.eventbus.bus.BusComponent;
+import io.eventbus.bus.BusSettings;
 import io.eventbus.deadletter.DeadLetterHttpApi;
 import io.eventbus.deadletter.DeadLetterJson;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.observability.BusMetrics;
 import io.eventbus.observability.BusObservability;
 import io.eventbus.tracing.OpenTelemetrySetup;
-import io.eventbus.transport.EventBusProperties;
 
 /**
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
@@ -251,7 +251,7 @@ final class RunCommand implements Callable<Integer> {
                 return;
             }
             BusComponent bus = context.getComponent("bus", BusComponent.class);
-            boolean admin = new EventBusProperties(context).bool(DeadLetterHttpApi.ADMIN_ENABLED, false);
+            boolean admin = bus.startedSettings().isDeadletterAdminEnabled();
             new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), admin)
                     .mount(server.getRouter());
         }
@@ -325,12 +325,12 @@ final class RunCommand implements Callable<Integer> {
         public void afterStart(BaseMainSupport support) {
             CamelContext context = support.getCamelContext();
             try {
-                EventBusProperties properties = new EventBusProperties(context);
-                if (properties.bool("eventbus.reload.enabled", true)) {
+                BusSettings settings = context.getComponent("bus", BusComponent.class).startedSettings();
+                if (settings.isReloadEnabled()) {
                     ConfigReloader config = configuration.configFile() == null ? null
                             : new ConfigReloader(context, configuration.configFile(), status, switches);
                     HotReload reload = new HotReload(context, reloader, config,
-                            properties.positiveInt("eventbus.reload.interval", 1000));
+                            settings.getReloadInterval());
                     context.addService(reload, true, true);
                     context.addLifecycleStrategy(reload.stopFirst());
                 }

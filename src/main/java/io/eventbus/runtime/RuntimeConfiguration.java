@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import io.eventbus.bus.BusComponent;
+import io.eventbus.transport.EventBusProperties;
+
 /**
  * Where the runtime's configuration comes from, in increasing precedence: the packaged
  * {@code application.properties}, the {@code --config} file, environment variables ({@code EVENTBUS_TRANSPORT}
@@ -20,10 +23,10 @@ import java.util.Set;
  * {@code EVENTBUS_REDIS_PASSWORD_FILE=/run/secrets/redis_password}), and command-line overrides such as
  * {@code --transport}.
  * <p>
- * A {@code _FILE} variable names its key by the same rule; where dashes make that ambiguous, the key known to the
- * configuration files wins ({@code EVENTBUS_KAFKA_SASL_JAAS_CONFIG_FILE} sets {@code eventbus.kafka.sasl-jaas-config}
- * when that key is in a file). A secret file that cannot be read fails the start naming the variable, never the
- * secret.
+ * A {@code _FILE} variable names its key by the same rule; where dashes make that ambiguous, the key of a typed
+ * option or a key the configuration files set wins ({@code EVENTBUS_REDIS_SENTINEL_PASSWORD_FILE} sets
+ * {@code eventbus.redis.sentinel-password}, not {@code eventbus.redis.sentinel.password}). A secret file that cannot
+ * be read fails the start naming the variable, never the secret.
  */
 final class RuntimeConfiguration {
 
@@ -97,8 +100,10 @@ final class RuntimeConfiguration {
         }
     }
 
+    /** The keys of the typed options, and those the packaged file and the {@code --config} file set. */
     private Set<String> knownKeys() {
         Set<String> keys = new HashSet<>();
+        BusComponent.SETTINGS.forEach(type -> keys.addAll(EventBusProperties.keysOf(type)));
         try (InputStream packaged = RuntimeConfiguration.class.getResourceAsStream("/application.properties")) {
             if (packaged != null) {
                 Properties p = new Properties();

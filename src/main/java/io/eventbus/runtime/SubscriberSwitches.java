@@ -8,6 +8,7 @@ import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusEndpoint;
 import io.eventbus.transport.EventBusProperties;
 
@@ -36,7 +37,10 @@ final class SubscriberSwitches {
             return true;
         }
         EventBusProperties properties = new EventBusProperties(context);
-        return properties.bool(PREFIX + "enabled", true) && properties.bool(PREFIX + routeId + ".enabled", true);
+        boolean allByDefault = !(context.hasComponent("bus") instanceof BusComponent bus)
+                || bus.getSettings().isSubscribersEnabled();
+        return properties.bool(PREFIX + "enabled", allByDefault)
+                && properties.bool(PREFIX + routeId + ".enabled", true);
     }
 
     /** Starts and stops {@code bus:} routes to match the switches. */

@@ -38,6 +38,15 @@ class RuntimeConfigurationTest {
     }
 
     @Test
+    void aDashedKeyOfATypedOptionIsMatchedByItsVariableWithoutAnyFileSettingIt() throws Exception {
+        Path secret = Files.writeString(dir.resolve("sentinel"), "s3ntinel\n");
+        Properties overrides = new RuntimeConfiguration(null, Map.of(),
+                Map.of("EVENTBUS_REDIS_SENTINEL_PASSWORD_FILE", secret.toString())).overrideProperties();
+        assertEquals("s3ntinel", overrides.getProperty("eventbus.redis.sentinel-password"));
+        assertEquals(1, overrides.size());
+    }
+
+    @Test
     void anUnreadableSecretFileFailsNamingTheVariableNotTheSecret() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new RuntimeConfiguration(null, Map.of(),

@@ -1,7 +1,6 @@
 package io.eventbus.transport.rabbitmq;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +60,7 @@ final class RabbitMqTopology {
 
     static RabbitMqTopology from(EventBusProperties properties, RabbitMqSettings settings) {
         RabbitMqTopology topology = new RabbitMqTopology(settings, properties);
-        for (String item : list(properties, PREFIX + "exchanges")) {
+        for (String item : RabbitMqSettings.list(settings.getRabbitmqTopologyExchanges())) {
             String[] parts = item.split(":");
             String type = parts.length == 2 ? parts[1].trim().toLowerCase(Locale.ROOT) : "";
             if (parts.length != 2 || parts[0].isBlank() || !EXCHANGE_TYPES.contains(type)) {
@@ -71,10 +70,10 @@ final class RabbitMqTopology {
             String name = parts[0].trim();
             topology.exchanges.put(name, new ExchangeBuilder(name, type).durable(true).build());
         }
-        for (String name : list(properties, PREFIX + "queues")) {
+        for (String name : RabbitMqSettings.list(settings.getRabbitmqTopologyQueues())) {
             topology.queues.put(name, topology.configuredArguments(name));
         }
-        for (String item : list(properties, PREFIX + "bindings")) {
+        for (String item : RabbitMqSettings.list(settings.getRabbitmqTopologyBindings())) {
             String[] route = item.split("->");
             if (route.length != 2 || route[0].isBlank() || route[1].isBlank()) {
                 throw new IllegalArgumentException(PREFIX + "bindings: expected \"exchange -> queue\" or "
@@ -214,11 +213,6 @@ final class RabbitMqTopology {
             args.put("x-queue-version", 2);
         }
         return args;
-    }
-
-    private static List<String> list(EventBusProperties properties, String key) {
-        return properties.string(key).map(v -> Arrays.stream(v.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
     }
 
     /** {@code x-max-priority=10, x-queue-mode=lazy}: numbers as integers, true/false as booleans. */

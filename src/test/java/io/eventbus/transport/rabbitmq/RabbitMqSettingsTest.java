@@ -71,7 +71,7 @@ class RabbitMqSettingsTest {
         assertEquals("eventbus.rabbitmq.max-priority: quorum queues have no priorities; use "
                 + "eventbus.rabbitmq.queue-type=classic or max-priority=0",
                 error(Map.of("eventbus.rabbitmq.queue-type", "quorum", "eventbus.rabbitmq.max-priority", "5")));
-        assertEquals("eventbus.rabbitmq.max-priority: expected 0 to 255 but was 300",
+        assertEquals("eventbus.rabbitmq.max-priority: expected an integer between 0 and 255 but was \"300\"",
                 error(Map.of("eventbus.rabbitmq.max-priority", "300")));
         assertTrue(error(Map.of("eventbus.rabbitmq.ack-batch", "10", "eventbus.rabbitmq.redelivery", "requeue"))
                 .startsWith("eventbus.rabbitmq.ack-batch: multiple acknowledgements would also acknowledge"));

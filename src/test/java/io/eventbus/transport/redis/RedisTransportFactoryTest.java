@@ -52,7 +52,7 @@ class RedisTransportFactoryTest {
         assertEquals("eventbus.redis.retention: CAP needs maxLen above 0, the cap", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory.configuration(settings(
                 "eventbus.redis.retention", "trim")));
-        assertEquals("eventbus.redis.retention: expected target or cap but was 'trim'", e.getMessage());
+        assertEquals("eventbus.redis.retention: expected one of target, cap but was \"trim\"", e.getMessage());
     }
 
     @Test
