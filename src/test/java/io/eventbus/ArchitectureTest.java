@@ -36,8 +36,11 @@ class ArchitectureTest {
             List.of("routing"),
             // the Camel component bus:, its consumer and producer, dead-letter writing; finds plug-ins, knows no tool
             List.of("bus"),
-            // the transports, each knowing only the SPI
-            List.of("transport.memory", "transport.redis", "transport.rabbitmq", "transport.kafka"),
+            // the transports, each knowing only the SPI; and the redis-streams: Camel component
+            List.of("transport.memory", "transport.redis", "transport.rabbitmq", "transport.kafka",
+                    "transport.redis.component"),
+            // the Redis Streams engine under the redis transport and the redis-streams: component
+            List.of("transport.redis.streams"),
             // the default error handler of routes, and the failure classification
             List.of("errorhandling"),
             // the event envelope: codec, validation, schemas

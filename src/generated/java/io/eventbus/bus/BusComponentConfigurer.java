@@ -196,7 +196,7 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redispublishtimeout":
         case "redisPublishTimeout": getOrCreateRedis(target).setRedisPublishTimeout(property(camelContext, int.class, value)); return true;
         case "redisretention":
-        case "redisRetention": getOrCreateRedis(target).setRedisRetention(property(camelContext, io.eventbus.transport.redis.RetentionMode.class, value)); return true;
+        case "redisRetention": getOrCreateRedis(target).setRedisRetention(property(camelContext, io.eventbus.transport.redis.streams.RetentionMode.class, value)); return true;
         case "redissentinelpassword":
         case "redisSentinelPassword": getOrCreateRedis(target).setRedisSentinelPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "redisstreamprefix":
@@ -371,7 +371,7 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redispublishtimeout":
         case "redisPublishTimeout": return int.class;
         case "redisretention":
-        case "redisRetention": return io.eventbus.transport.redis.RetentionMode.class;
+        case "redisRetention": return io.eventbus.transport.redis.streams.RetentionMode.class;
         case "redissentinelpassword":
         case "redisSentinelPassword": return java.lang.String.class;
         case "redisstreamprefix":

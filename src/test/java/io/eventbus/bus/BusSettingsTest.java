@@ -16,7 +16,7 @@ import io.eventbus.envelope.MajorVersionPolicy;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.SharedSettings;
 import io.eventbus.transport.redis.RedisSettings;
-import io.eventbus.transport.redis.RetentionMode;
+import io.eventbus.transport.redis.streams.RetentionMode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -12,6 +12,7 @@ import io.eventbus.transport.DeadLetterSnapshot;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.StoredDeadLetter;
+import io.eventbus.transport.redis.streams.RedisStreamsClient;
 
 /**
  * Dead letters of the Redis transport: the stream {@code <prefix><topic>.dlq} read with {@code XRANGE} (pages of

@@ -4,6 +4,8 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
 import io.eventbus.transport.ConfigKey;
+import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
+import io.eventbus.transport.redis.streams.RetentionMode;
 
 /**
  * The Redis Streams transport's {@code eventbus.redis.*} settings, options of the {@code bus} component; they become

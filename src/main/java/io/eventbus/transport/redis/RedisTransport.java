@@ -24,6 +24,13 @@ import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
 import io.eventbus.transport.TransportHealth;
 import io.eventbus.transport.TransportProducer;
+import io.eventbus.transport.redis.streams.AbandonedStreamGroups;
+import io.eventbus.transport.redis.streams.GroupNeed;
+import io.eventbus.transport.redis.streams.RedisStreamsClient;
+import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
+import io.eventbus.transport.redis.streams.StreamGroupInfo;
+import io.eventbus.transport.redis.streams.StreamGroupReader;
+import io.eventbus.transport.redis.streams.StreamPublisher;
 
 /**
  * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t}, a consumer

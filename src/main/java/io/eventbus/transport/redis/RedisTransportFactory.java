@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportFactory;
+import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
 
 /**
  * Creates the {@code redis} transport from its {@link RedisSettings}, the {@code eventbus.redis.*} keys (see

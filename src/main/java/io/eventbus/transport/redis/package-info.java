@@ -1,6 +1,5 @@
 /**
- * Redis Streams: the {@code redis-streams:} Camel component, the {@code redis} transport on the same machinery (on one
- * server, or on the master Redis Sentinel names), retention that never trims what a group still needs, publishes that
- * wait for replicas, and an idempotent repository in Redis.
+ * The {@code redis} transport of the bus: Redis Streams behind the transport SPI, its settings
+ * ({@code eventbus.redis.*}) and its dead-letter store, all on the Streams engine of {@code redis.streams}.
  */
 package io.eventbus.transport.redis;

@@ -3,6 +3,7 @@ package io.eventbus.transport.redis;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import io.eventbus.transport.redis.component.RedisStreamsConstants;
 
 /**
  * A group member in its own JVM, for {@link DeadMemberEntriesAreClaimedIT}, which kills it: reads batches of 50

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.eventbus.transport.redis.component.RedisStreamsConstants;
 
 /**
  * A member that read a batch and died without acknowledging it (its JVM killed with SIGKILL): another member of the

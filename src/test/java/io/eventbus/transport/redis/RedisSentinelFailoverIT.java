@@ -26,6 +26,7 @@ import io.eventbus.envelope.Envelope;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.eventbus.transport.redis.streams.EntryNotReplicatedException;
 
 /**
  * The {@code redis} transport on a {@code redis-sentinel://} URI, with a master, two replicas and three sentinels as

@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.eventbus.transport.redis.streams.RedisStreamsClient;
+import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
+import io.eventbus.transport.redis.streams.RetentionMode;
 
 /** eventbus.redis.* becomes the transport's configuration; a bad value names its key. No Redis needed. */
 class RedisTransportFactoryTest {

@@ -22,6 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.eventbus.transport.redis.component.RedisStreamsComponent;
+import io.eventbus.transport.redis.component.RedisStreamsConstants;
+import io.eventbus.transport.redis.streams.EntryNotReplicatedException;
+import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
 
 /**
  * {@code waitForReplicas} without a failover: on a Redis without replicas a publish that asks for one fails,

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.eventbus.transport.redis.streams.StreamCapReachedException;
 
 /**
  * Retention: maxLen is reached when no group needs the oldest entries; under the default TARGET retention an entry a

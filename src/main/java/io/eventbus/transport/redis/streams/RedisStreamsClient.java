@@ -1,0 +1,317 @@
+package io.eventbus.transport.redis.streams;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.Timeout;
+
+/**
+ * The Redis connections of one {@code redis-streams} component or {@code redis} transport: one Lettuce
+ * {@link ClientResources} (event loops, timers), one {@link RedisClient}, and one shared connection on which every
+ * non-blocking command (XADD, XACK, XCLAIM, XINFO, PING...) is sent asynchronously, so that Lettuce pipelines the
+ * commands of all producers and consumers on it. Each consumer's blocking {@code XREADGROUP} gets a dedicated
+ * connection, because a blocked command would stall everything queued behind it.
+ * <p>
+ * Keys are UTF-8 strings and values raw bytes: the envelope is written and read as the bytes the codec produced,
+ * never re-encoded. Lettuce reconnects by itself after a connection loss and re-sends the commands it held.
+ * <p>
+ * With a {@code redis-sentinel://} URI every connection, shared and dedicated alike, is made to the master the
+ * sentinels name, and so is every reconnection: Lettuce asks the sentinels again each time. A failover closes the
+ * connections (the dead master's sockets, or the clients a demoted master drops), and they come back on the new
+ * master. Replicas are never read from.
+ */
+public final class RedisStreamsClient implements AutoCloseable {
+
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    /**
+     * Flushes one connection may consolidate into one socket write. Lettuce flushes every command it writes; with many
+     * publishers on one connection that was one {@code write} system call per XADD, the largest single cost of a busy
+     * publisher and of Redis reading it. Netty's {@link FlushConsolidationHandler} defers a flush to the end of the
+     * event loop's current turn (or of the read in progress), so commands queued meanwhile leave together; at most
+     * this many wait for one write.
+     */
+    private static final int MAX_CONSOLIDATED_FLUSHES = 256;
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> shared;
+    private final String endpoint;
+    /** Opened on first use by a publisher that waits for replicas; see {@link #replicatedPublishing()}. */
+    private volatile StatefulRedisConnection<String, byte[]> replicated;
+    /** Times the replicated-publishing connection was lost, so that a WAIT answered after a reconnection is not trusted. */
+    private final AtomicLong replicatedDisconnects = new AtomicLong();
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "redis-streams-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RedisStreamsClient(ClientResources resources, RedisClient client, String endpoint) {
+        this.resources = resources;
+        this.client = client;
+        this.endpoint = endpoint;
+        this.shared = client.connect(CODEC);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == replicated) {
+                    replicatedDisconnects.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** Connects with the configuration's uri, username, password, database and tls options. */
+    public static RedisStreamsClient connect(RedisStreamsConfiguration configuration) {
+        RedisURI uri = redisUri(configuration);
+        // Lettuce times every command into HdrHistograms whenever HdrHistogram and LatencyUtils are on the class path
+        // (Micrometer brings them); nobody reads those, the bus has its own meters: off
+        ClientResources resources = DefaultClientResources.builder()
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        channel.pipeline().addLast(new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true));
+                    }
+                })
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .build());
+        String endpoint = endpoint(uri);
+        try {
+            return new RedisStreamsClient(resources, client, endpoint);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw new IllegalStateException("cannot connect to Redis at " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where Redis is, for messages and health details, never with credentials: {@code host:port}, or
+     * {@code redis-sentinel://host1:port1,host2:port2#masterName} for a master found through Sentinel.
+     */
+    public static String endpoint(RedisURI uri) {
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        StringJoiner sentinels = new StringJoiner(",", "redis-sentinel://", "#" + uri.getSentinelMasterId());
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinels.add(sentinel.getHost() + ":" + sentinel.getPort());
+        }
+        return sentinels.toString();
+    }
+
+    public static RedisURI redisUri(RedisStreamsConfiguration configuration) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(configuration.getUri());
+        } catch (RuntimeException e) {
+            // the message of a URI parse error may echo the password: report the shape only
+            throw new IllegalArgumentException("uri: not a Redis URI (expected redis://host:port[/database], "
+                    + "rediss://... or redis-sentinel://host1:port1[,host2:port2...][/database]#masterName)");
+        }
+        if (!uri.getSentinels().isEmpty() && (uri.getSentinelMasterId() == null
+                || uri.getSentinelMasterId().isEmpty())) {
+            throw new IllegalArgumentException("uri: a redis-sentinel:// URI needs the master's name after '#' "
+                    + "(redis-sentinel://host1:port1,host2:port2#masterName)");
+        }
+        if (configuration.getSentinelPassword() != null && !configuration.getSentinelPassword().isEmpty()) {
+            if (uri.getSentinels().isEmpty()) {
+                throw new IllegalArgumentException("sentinelPassword: set, but the uri names no sentinels "
+                        + "(redis-sentinel://...)");
+            }
+            // Lettuce's convention: the URI's password is the data nodes'; each sentinel has its own
+            for (RedisURI sentinel : uri.getSentinels()) {
+                sentinel.setPassword(configuration.getSentinelPassword().toCharArray());
+            }
+        }
+        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
+            if (configuration.getUsername() != null && !configuration.getUsername().isEmpty()) {
+                uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
+                        () -> io.lettuce.core.RedisCredentials.just(configuration.getUsername(),
+                                configuration.getPassword())));
+            } else {
+                uri.setPassword(configuration.getPassword().toCharArray());
+            }
+        }
+        if (configuration.getDatabase() > 0) {
+            uri.setDatabase(configuration.getDatabase());
+        }
+        if (configuration.isTls()) {
+            uri.setSsl(true);
+        }
+        return uri;
+    }
+
+    /** The shared, pipelined connection's asynchronous commands. Never send a blocking command on it. */
+    public RedisAsyncCommands<String, byte[]> commands() {
+        return shared.async();
+    }
+
+    /** A new connection for one consumer's blocking reads; the caller closes it. */
+    StatefulRedisConnection<String, byte[]> dedicatedConnection() {
+        return client.connect(CODEC);
+    }
+
+    /**
+     * The connection of publishers that wait for replicas ({@code waitForReplicas}), opened on first use: their
+     * {@code WAIT} blocks the connection it is sent on until the replicas answer or it times out, which on the shared
+     * connection would hold up every consumer's acknowledgements and the health check behind it.
+     */
+    StatefulRedisConnection<String, byte[]> replicatedPublishing() {
+        StatefulRedisConnection<String, byte[]> connection = replicated;
+        if (connection == null) {
+            synchronized (this) {
+                connection = replicated;
+                if (connection == null) {
+                    connection = client.connect(CODEC);
+                    replicated = connection;
+                }
+            }
+        }
+        return connection;
+    }
+
+    /** How many times the replicated-publishing connection was lost so far; see {@link ReplicaAcknowledgements}. */
+    long replicatedDisconnects() {
+        return replicatedDisconnects.get();
+    }
+
+    /** One thread for background work that waits on Redis replies (safe trimming), off Lettuce's event loops. */
+    ScheduledExecutorService housekeeping() {
+        return housekeeping;
+    }
+
+    /** {@code host:port}, or the sentinels and the master's name, for messages (never the password). */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Round-trip time of a PING, in milliseconds; throws when Redis does not answer within the timeout. */
+    public double ping(long timeoutMillis) throws Exception {
+        long start = System.nanoTime();
+        await(commands().ping(), timeoutMillis);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The stream's consumer groups; empty when the stream does not exist. */
+    public List<StreamGroupInfo> groups(String stream, long timeoutMillis) throws Exception {
+        try {
+            return StreamGroupInfo.parse(await(commands().xinfoGroups(stream), timeoutMillis));
+        } catch (RedisCommandExecutionException e) {
+            if (isNoSuchKey(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** The stream's length, 0 when it does not exist. */
+    public long length(String stream, long timeoutMillis) throws Exception {
+        return await(commands().xlen(stream), timeoutMillis);
+    }
+
+    /** The id of the stream's first entry, or null when it has none. */
+    StreamEntryId firstId(String stream, long timeoutMillis) throws Exception {
+        List<StreamMessage<String, byte[]>> first = await(commands().xrange(stream, Range.unbounded(), Limit.from(1)),
+                timeoutMillis);
+        return first.isEmpty() ? null : StreamEntryId.parse(first.get(0).getId());
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        try {
+            shared.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The reply, or a {@link TimeoutException} when Redis has not answered within the timeout. The timer is Lettuce's
+     * hashed wheel, which adds and cancels in constant time: {@code CompletableFuture.orTimeout} schedules on a heap
+     * under a lock and removes from it again on every reply, which showed in the publish benchmark.
+     */
+    public <T> CompletableFuture<T> within(CompletionStage<T> reply, long timeoutMillis) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Timeout timeout = resources.timer().newTimeout(expired -> result.completeExceptionally(
+                new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")), timeoutMillis,
+                TimeUnit.MILLISECONDS);
+        reply.whenComplete((value, failure) -> {
+            timeout.cancel();
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+        return result;
+    }
+
+    /** Waits for a command's reply, unwrapping Redis errors so callers can tell {@code NOGROUP} from the rest. */
+    public static <T> T await(Future<T> reply, long timeoutMillis) throws Exception {
+        try {
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            reply.cancel(true);
+            throw new TimeoutException("Redis did not answer within " + timeoutMillis + " ms");
+        }
+    }
+
+    static boolean isNoGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null
+                    && t.getMessage().startsWith("NOGROUP")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNoSuchKey(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("no such key");
+    }
+}
