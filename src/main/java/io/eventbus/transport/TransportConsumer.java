@@ -2,7 +2,10 @@ package io.eventbus.transport;
 
 import java.util.Map;
 
-/** A started subscription of one consumer-group member. */
+/**
+ * A started subscription of one consumer-group member. Each transport names its implementation for that role:
+ * {@code MemoryGroupMember}, {@code StreamGroupMember} (Redis), {@code RabbitMqGroupMember}, {@code KafkaGroupMember}.
+ */
 public interface TransportConsumer {
 
     /** Starts delivering to the handler. */

@@ -50,7 +50,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
     private final long abandonAfterMillis;
     private final Clock clock;
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
-    private final List<MemoryConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<MemoryGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<byte[]>> awaitingReply = new ConcurrentHashMap<>();
 
     /**
@@ -88,7 +88,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
 
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
-        MemoryConsumer consumer = new MemoryConsumer(context, topic(topic), binding, handler, consumers::remove);
+        MemoryGroupMember consumer = new MemoryGroupMember(context, topic(topic), binding, handler, consumers::remove);
         consumers.add(consumer);
         return consumer;
     }
@@ -134,7 +134,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
             return new TopicStats(topic, 0L, List.of(), Map.of("capacity", capacity));
         }
         Map<String, Integer> members = new HashMap<>();
-        for (MemoryConsumer consumer : consumers) {
+        for (MemoryGroupMember consumer : consumers) {
             if (consumer.topicName().equals(topic)) {
                 members.merge(consumer.groupName(), 1, Integer::sum);
             }
@@ -162,7 +162,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
 
     @Override
     public void close() {
-        consumers.forEach(MemoryConsumer::kill);
+        consumers.forEach(MemoryGroupMember::kill);
         consumers.clear();
         topics.clear();
     }

@@ -71,7 +71,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     private final RabbitTemplate replies;
     private final RabbitMqConfirmedPublisher publisher;
     private final ScheduledExecutorService scheduler;
-    private final List<RabbitMqConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<RabbitMqGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
     private AsyncRabbitTemplate requests;
 
@@ -153,7 +153,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
         declarations.declare(topology.forGroup(topic, binding.group()));
-        RabbitMqConsumer consumer = new RabbitMqConsumer(this, connectionFactory, settings, topic, binding, handler,
+        RabbitMqGroupMember consumer = new RabbitMqGroupMember(this, connectionFactory, settings, topic, binding, handler,
                 publisher, scheduler, consumers::remove);
         consumers.add(consumer);
         return consumer;
@@ -245,7 +245,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         }
         double latency = (System.nanoTime() - start) / 1e6;
         Map<String, Object> queues = new TreeMap<>();
-        for (RabbitMqConsumer consumer : consumers) {
+        for (RabbitMqGroupMember consumer : consumers) {
             try {
                 QueueInformation info = queueInfo(consumer.queue());
                 queues.put(consumer.queue(), info == null ? Map.of("missing", true)
@@ -270,7 +270,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     public TopicStats stats(String topic, Set<String> groups) {
         Set<String> wanted = new LinkedHashSet<>(groups);
         if (wanted.isEmpty()) {
-            consumers.stream().filter(c -> c.topic().equals(topic)).map(RabbitMqConsumer::group).sorted()
+            consumers.stream().filter(c -> c.topic().equals(topic)).map(RabbitMqGroupMember::group).sorted()
                     .forEach(wanted::add);
         }
         List<TopicStats.GroupStats> stats = new ArrayList<>();
@@ -356,7 +356,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
 
     @Override
     public void close() {
-        for (RabbitMqConsumer consumer : List.copyOf(consumers)) {
+        for (RabbitMqGroupMember consumer : List.copyOf(consumers)) {
             consumer.stop();
         }
         synchronized (this) {

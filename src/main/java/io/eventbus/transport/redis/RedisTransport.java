@@ -29,14 +29,14 @@ import io.eventbus.transport.redis.streams.GroupNeed;
 import io.eventbus.transport.redis.streams.RedisStreamsClient;
 import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
 import io.eventbus.transport.redis.streams.StreamGroupInfo;
-import io.eventbus.transport.redis.streams.StreamGroupReader;
+import io.eventbus.transport.redis.streams.StreamGroupMember;
 import io.eventbus.transport.redis.streams.StreamPublisher;
 
 /**
  * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t}, a consumer
  * group is a Redis consumer group. It runs on the {@code redis-streams:} component's machinery — one
  * {@link RedisStreamsClient}, a {@link StreamPublisher} for {@code XADD} with retention and a
- * {@link StreamGroupReader} per member — so both give the same semantics (at-least-once, redelivery, claims of dead
+ * {@link StreamGroupMember} per member — so both give the same semantics (at-least-once, redelivery, claims of dead
  * members' entries, {@code NOGROUP} recovery).
  * <p>
  * Wire format: an entry has the field {@code envelope} (the envelope JSON) plus {@code event_type} and
@@ -54,7 +54,7 @@ public final class RedisTransport implements Transport {
     private final RedisStreamsClient client;
     private final StreamPublisher publisher;
     private final Map<String, TransportProducer> producers = new ConcurrentHashMap<>();
-    private final List<StreamGroupReader> readers = new CopyOnWriteArrayList<>();
+    private final List<StreamGroupMember> readers = new CopyOnWriteArrayList<>();
     /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
     private final ConfirmationExecutor confirmations;
     private final AbandonedStreamGroups abandonedGroups;
@@ -127,7 +127,7 @@ public final class RedisTransport implements Transport {
         member.setConcurrency(binding.concurrency());
         member.setRedeliveryDelay(binding.redeliveryDelay());
         member.setStartFrom(binding.startPosition());
-        StreamGroupReader reader = new StreamGroupReader(context, client, streamOf(topic), member, handler);
+        StreamGroupMember reader = new StreamGroupMember(context, client, streamOf(topic), member, handler);
         return new TransportConsumer() {
             @Override
             public void start() {
@@ -211,7 +211,7 @@ public final class RedisTransport implements Transport {
 
     @Override
     public void close() {
-        for (StreamGroupReader reader : readers) {
+        for (StreamGroupMember reader : readers) {
             reader.stop();
         }
         readers.clear();

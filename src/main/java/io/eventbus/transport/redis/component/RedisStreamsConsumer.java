@@ -9,10 +9,10 @@ import org.apache.camel.support.DefaultConsumer;
 import io.eventbus.transport.Delivery;
 import io.eventbus.transport.redis.streams.RedisStreamsClient;
 import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
-import io.eventbus.transport.redis.streams.StreamGroupReader;
+import io.eventbus.transport.redis.streams.StreamGroupMember;
 
 /**
- * Consumes a stream as one member of a consumer group through a {@link StreamGroupReader}. Each entry becomes an
+ * Consumes a stream as one member of a consumer group through a {@link StreamGroupMember}. Each entry becomes an
  * exchange whose body is the body field's bytes, with the {@link RedisStreamsConstants} headers; the entry is
  * acknowledged when the exchange completes and left pending, to be delivered again after {@code redeliveryDelay},
  * when it fails. Failures also go to the consumer's exception handler.
@@ -20,7 +20,7 @@ import io.eventbus.transport.redis.streams.StreamGroupReader;
 public class RedisStreamsConsumer extends DefaultConsumer {
 
     private final RedisStreamsEndpoint endpoint;
-    private StreamGroupReader reader;
+    private StreamGroupMember reader;
 
     public RedisStreamsConsumer(RedisStreamsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -33,7 +33,7 @@ public class RedisStreamsConsumer extends DefaultConsumer {
     }
 
     /** The group reader, once started: its stream, group and consumer name, and its backlog. */
-    public StreamGroupReader getReader() {
+    public StreamGroupMember getReader() {
         return reader;
     }
 
@@ -45,7 +45,7 @@ public class RedisStreamsConsumer extends DefaultConsumer {
             configuration.setGroup(getRouteId());
         }
         RedisStreamsClient client = endpoint.getComponent().client();
-        reader = new StreamGroupReader(endpoint.getCamelContext(), client, endpoint.getStream(), configuration,
+        reader = new StreamGroupMember(endpoint.getCamelContext(), client, endpoint.getStream(), configuration,
                 this::onDelivery);
         reader.start();
         RedisStreamsConsumerHealthCheck check = new RedisStreamsConsumerHealthCheck(this, client, reader);

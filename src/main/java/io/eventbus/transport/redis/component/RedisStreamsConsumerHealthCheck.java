@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import io.eventbus.transport.redis.streams.RedisStreamsClient;
-import io.eventbus.transport.redis.streams.StreamGroupReader;
+import io.eventbus.transport.redis.streams.StreamGroupMember;
 
 /**
  * Readiness of a {@code redis-streams:} consumer: DOWN when Redis does not answer a {@code PING}; UP with details
@@ -19,10 +19,10 @@ public class RedisStreamsConsumerHealthCheck extends AbstractHealthCheck {
 
     private final RedisStreamsConsumer consumer;
     private final RedisStreamsClient client;
-    private final StreamGroupReader reader;
+    private final StreamGroupMember reader;
 
     public RedisStreamsConsumerHealthCheck(RedisStreamsConsumer consumer, RedisStreamsClient client,
-            StreamGroupReader reader) {
+            StreamGroupMember reader) {
         super("camel", "redis-streams-consumer-" + consumer.getRouteId());
         this.consumer = consumer;
         this.client = client;

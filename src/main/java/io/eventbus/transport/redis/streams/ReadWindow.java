@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The free places of a {@link StreamGroupReader}'s window: entries it may still read without holding more than the
+ * The free places of a {@link StreamGroupMember}'s window: entries it may still read without holding more than the
  * window. One thread (the reader) waits until at least {@code readBatch} places are free; any thread frees places as
  * entries settle.
  * <p>

@@ -12,14 +12,14 @@ import io.eventbus.transport.SettlingDelivery;
  */
 final class StreamDelivery extends SettlingDelivery {
 
-    private final StreamGroupReader reader;
+    private final StreamGroupMember reader;
     private final String id;
     private final Map<String, byte[]> fields;
     private final String bodyField;
     private final int deliveryCount;
     private Map<String, String> headers;
 
-    StreamDelivery(StreamGroupReader reader, String id, Map<String, byte[]> fields, String bodyField,
+    StreamDelivery(StreamGroupMember reader, String id, Map<String, byte[]> fields, String bodyField,
             int deliveryCount) {
         this.reader = reader;
         this.id = id;

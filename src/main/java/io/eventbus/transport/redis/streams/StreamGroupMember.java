@@ -62,9 +62,9 @@ import io.eventbus.transport.TransportConsumer;
  * settled, so a lost connection costs redeliveries, never events.</li>
  * </ul>
  */
-public final class StreamGroupReader implements TransportConsumer {
+public final class StreamGroupMember implements TransportConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StreamGroupReader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamGroupMember.class);
     /** The idle time released entries are given: above any sensible {@code claimMinIdle}. */
     private static final Duration RELEASED_IDLE = Duration.ofDays(365);
     private static final long COMMAND_TIMEOUT = 10_000;
@@ -101,7 +101,7 @@ public final class StreamGroupReader implements TransportConsumer {
      * @param configuration the consumer options; {@code group} must be set, {@code consumer} defaults to
      *                      {@code <host>-<pid>-<n>}
      */
-    public StreamGroupReader(CamelContext context, RedisStreamsClient client, String stream,
+    public StreamGroupMember(CamelContext context, RedisStreamsClient client, String stream,
             RedisStreamsConfiguration configuration, DeliveryHandler handler) {
         configuration.validate();
         if (configuration.getGroup() == null || configuration.getGroup().isBlank()) {

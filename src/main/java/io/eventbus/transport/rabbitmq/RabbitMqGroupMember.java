@@ -38,9 +38,9 @@ import io.eventbus.transport.TransportConsumer;
  * Settling: ack is {@code basic.ack}; reject re-publishes to the retry queue and then acks, or requeues after the
  * redelivery delay (see {@link RabbitMqSettings.Redelivery}).
  */
-final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Settler {
+final class RabbitMqGroupMember implements TransportConsumer, RabbitMqDelivery.Settler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqGroupMember.class);
 
     private final RabbitMqTransport transport;
     private final ConnectionFactory connectionFactory;
@@ -50,7 +50,7 @@ final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Sett
     private final DeliveryHandler handler;
     private final RabbitMqConfirmedPublisher publisher;
     private final ScheduledExecutorService scheduler;
-    private final Consumer<RabbitMqConsumer> onStopped;
+    private final Consumer<RabbitMqGroupMember> onStopped;
     private final String queue;
     /** What the log names as the source of a delivery whose handler failed. */
     private final String origin;
@@ -62,9 +62,9 @@ final class RabbitMqConsumer implements TransportConsumer, RabbitMqDelivery.Sett
     /** Set while stopping: the exchanges still settling then acknowledge at once, before their channel closes. */
     private volatile boolean stopping;
 
-    RabbitMqConsumer(RabbitMqTransport transport, ConnectionFactory connectionFactory, RabbitMqSettings settings,
+    RabbitMqGroupMember(RabbitMqTransport transport, ConnectionFactory connectionFactory, RabbitMqSettings settings,
             String topic, ConsumerBinding binding, DeliveryHandler handler, RabbitMqConfirmedPublisher publisher,
-            ScheduledExecutorService scheduler, Consumer<RabbitMqConsumer> onStopped) {
+            ScheduledExecutorService scheduler, Consumer<RabbitMqGroupMember> onStopped) {
         this.transport = transport;
         this.connectionFactory = connectionFactory;
         this.settings = settings;

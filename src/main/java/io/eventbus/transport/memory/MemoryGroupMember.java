@@ -15,7 +15,7 @@ import io.eventbus.transport.TransportConsumer;
  * One group member on an in-memory topic: {@link DeliveryWorkers} taking from the group ({@link MemoryGroup#take}),
  * so in-flight work never exceeds the concurrency, and with concurrency 1 events arrive in publish order.
  */
-final class MemoryConsumer implements TransportConsumer {
+final class MemoryGroupMember implements TransportConsumer {
 
     private final CamelContext context;
     private final MemoryTopic topic;
@@ -24,12 +24,12 @@ final class MemoryConsumer implements TransportConsumer {
     private boolean attached;
     private final ConsumerBinding binding;
     private final DeliveryHandler handler;
-    private final Consumer<MemoryConsumer> onStopped;
+    private final Consumer<MemoryGroupMember> onStopped;
     private volatile boolean running;
     private DeliveryWorkers workers;
 
-    MemoryConsumer(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler,
-            Consumer<MemoryConsumer> onStopped) {
+    MemoryGroupMember(CamelContext context, MemoryTopic topic, ConsumerBinding binding, DeliveryHandler handler,
+            Consumer<MemoryGroupMember> onStopped) {
         this.context = context;
         this.onStopped = onStopped;
         this.topic = topic;
