@@ -27,6 +27,8 @@ import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;
+import io.eventbus.wireformat.TopicFormat;
+import io.eventbus.wireformat.TopicFormats;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
@@ -53,6 +55,7 @@ public class BusComponent extends HealthCheckComponent {
 
     private Transports transports;
     private EnvelopeValidator validator;
+    private TopicFormats formats;
     private DeadLetterPublisher deadLetters;
     private String source;
     private String defaultDeadLetterTopic;
@@ -102,6 +105,7 @@ public class BusComponent extends HealthCheckComponent {
         }
         EnvelopeCodec codec = new EnvelopeCodec();
         validator = new EnvelopeValidator(codec, registry, settings);
+        formats = new TopicFormats(properties, validator, Clock.systemUTC());
         source = properties.string("eventbus.source", "camel-eventbus");
         defaultDeadLetterTopic = properties.string("eventbus.deadletter.default-topic", "dead_letter");
         transports = new Transports(getCamelContext(), properties);
@@ -115,6 +119,7 @@ public class BusComponent extends HealthCheckComponent {
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 failedTopic.equalsIgnoreCase("none") ? null : failedTopic, source, Clock.systemUTC(),
                 Math.min(DEAD_LETTER_KEPT_BYTES, settings.maxBytes() / 4), maxReplays);
+        deadLetters.writeWith(formats);
         startPlugins();
         deadLetters.onWritten((sourceTopic, eventType, stage) ->
                 observer.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
@@ -198,6 +203,14 @@ public class BusComponent extends HealthCheckComponent {
 
     public EnvelopeValidator getValidator() {
         return validator;
+    }
+
+    /**
+     * How the topic's messages look on the wire ({@code eventbus.topics.<topic>.format}): the envelope, CloudEvents,
+     * or a system's own JSON through a mapping. Throws naming the key when it names no format.
+     */
+    public TopicFormat formatOf(String topic) {
+        return formats.forTopic(topic);
     }
 
     /**

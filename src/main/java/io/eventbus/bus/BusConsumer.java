@@ -23,6 +23,7 @@ import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
+import io.eventbus.wireformat.TopicFormat;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
@@ -43,6 +44,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     private TransportConsumer transportConsumer;
     private ConsumerTags meterTags;
     private BusMiddlewares middlewares;
+    private TopicFormat format;
     private volatile String lastError;
 
     public BusConsumer(BusEndpoint endpoint, Processor processor) {
@@ -95,6 +97,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
+        format = endpoint.getComponent().formatOf(topic);
         transportConsumer = transport.bindConsumer(topic, binding, new DeliveryHandler() {
             @Override
             public void onDelivery(Delivery delivery) {
@@ -136,7 +139,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         BusComponent component = endpoint.getComponent();
         Envelope envelope;
         try {
-            envelope = component.getValidator().read(delivery.body());
+            envelope = format.read(delivery.body());
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
                     invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
@@ -153,7 +156,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     + delivery.deliveryCount() + " times to group '" + group + "', more than maxDeliveries="
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
-            settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, topic,
+            settleAfter(tracked, () -> component.getDeadLetterPublisher().deadLetter(envelope, delivery.body(), topic,
                     DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery", envelope.getRetryCount()));
             return;
         }
@@ -233,7 +236,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     : request.getEventId());
             OutgoingEnvelopes.stampLineage(reply, exchange.getProperty(BusConstants.CONSUMED_EVENT,
                     ConsumedEvent.class));
-            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, component.getValidator().write(reply)));
+            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, format.write(reply, null)));
         } catch (Exception e) {
             LOG.warn("Cannot reply to request {} from topic {}: {}", request.getEventId(), topic, e.getMessage(), e);
         }
