@@ -41,8 +41,8 @@ import io.eventbus.wireformat.TopicFormats;
  * consumers would reject it. Both writes are confirmed publishes: the caller acknowledges the source only after this
  * returns.
  * <p>
- * A dead-letter topic with a mapped wire format ({@link TopicFormats}; by default a {@code <topic>.dlq} has the
- * format of {@code <topic>}) gets the event in that format: the consumed message with only {@code retry_count} and
+ * A dead-letter topic given a mapped wire format ({@link TopicFormats}: {@code eventbus.topics.<topic>.dlq.format})
+ * gets the event in that format: the consumed message with only {@code retry_count} and
  * the failure metadata changed, as far as the mapping carries them; and input the mapping could not read is stored
  * as the very bytes that came.
  */

@@ -5,14 +5,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.eventbus.envelope.EnvelopeValidator;
-import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.EventBusProperties;
 
 /**
  * The wire format of each topic, from configuration: {@code eventbus.topics.<topic>.format = envelope | cloudevents
- * | <mapping name>}, default {@code envelope}. A dead-letter topic {@code <topic>.dlq} or parked topic
- * {@code <topic>.parked} without a key of its own has the format of {@code <topic>}, so a system reading its own
- * failures reads them in its own format. Mappings are found by {@link WireMappings} under
+ * | <mapping name>}, default {@code envelope}. A dead-letter topic {@code <topic>.dlq} is a topic like any other: it
+ * stays in the envelope, which the bus's own tools ({@code eventbus dlq}, the run summary) read, unless its own key
+ * gives it the system's format, for a system that reads its failures itself. Mappings are found by
+ * {@link WireMappings} under
  * {@code eventbus.wireformat.location}. A topic's format is resolved once, on first use. Thread-safe.
  */
 public final class TopicFormats {
@@ -62,12 +62,7 @@ public final class TopicFormats {
         };
     }
 
-    private String formatKeyFor(String topic) {
-        String own = "eventbus.topics." + topic + ".format";
-        String source = DeadLetterTopics.sourceTopicOf(topic);
-        if (properties.string(own).isPresent() || source.equals(topic)) {
-            return own;
-        }
-        return formatKeyFor(source);
+    private static String formatKeyFor(String topic) {
+        return "eventbus.topics." + topic + ".format";
     }
 }

@@ -60,6 +60,8 @@ class AnomalyWireFormatIT {
         props.putAll(KafkaTestBroker.transportProperties());
         props.put("eventbus.topics." + requests + ".format", "anomaly");
         props.put("eventbus.topics." + results + ".format", "anomaly");
+        // the platform reads its failures itself: its dead-letter topic in its own format too
+        props.put("eventbus.topics." + requests + ".dlq.format", "anomaly");
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override

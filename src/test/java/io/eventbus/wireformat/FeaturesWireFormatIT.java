@@ -50,6 +50,7 @@ class FeaturesWireFormatIT {
         props.put("eventbus.redis.uri", REDIS);
         props.put("eventbus.topics." + sales + ".format", "features");
         props.put("eventbus.topics." + features + ".format", "features");
+        props.put("eventbus.topics." + sales + ".dlq.format", "features");
         context.getPropertiesComponent().setInitialProperties(props);
         RedisClient client = RedisClient.create(REDIS);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {

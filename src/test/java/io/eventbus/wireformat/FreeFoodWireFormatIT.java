@@ -72,6 +72,8 @@ class FreeFoodWireFormatIT {
         props.put("eventbus.redis.uri", REDIS);
         props.put("eventbus.topics." + STREAM + ".format", "free-food");
         props.put("eventbus.topics." + ANNOUNCED + ".format", "free-food");
+        // the notifier reads its failures itself: its dead letters in its own format, its consumer rule kept
+        props.put("eventbus.topics." + DLQ + ".format", "free-food");
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override

@@ -55,7 +55,7 @@ class ListingsWireFormatIT {
         Properties props = new Properties();
         props.put("eventbus.transport", transport);
         props.put("eventbus.redis.uri", REDIS);
-        for (String topic : new String[] { raw, audit, seenTopic }) {
+        for (String topic : new String[] { raw, audit, seenTopic, raw + ".dlq" }) {
             props.put("eventbus.topics." + topic + ".format", "listings");
         }
         context.getPropertiesComponent().setInitialProperties(props);

@@ -31,13 +31,13 @@ class TopicFormatsTest {
     }
 
     @Test
-    void aTopicHasItsConfiguredFormatAndItsDeadLettersInheritIt() {
+    void aTopicHasItsConfiguredFormatAndItsDeadLettersTheEnvelopeUnlessConfiguredToo() {
         TopicFormats formats = formats("eventbus.topics.events.free-food.format", "free-food",
-                "eventbus.topics.orders.format", "cloudevents", "eventbus.topics.orders.dlq.format", "envelope");
+                "eventbus.topics.events.free-food.dlq.format", "free-food", "eventbus.topics.orders.format", "cloudevents");
         assertEquals("free-food", formats.forTopic("events.free-food").name());
         assertTrue(formats.forTopic("events.free-food").isMapped());
         assertSame(formats.forTopic("events.free-food"), formats.forTopic("events.free-food.dlq"));
-        assertSame(formats.forTopic("events.free-food"), formats.forTopic("events.free-food.parked"));
+        assertEquals("envelope", formats.forTopic("events.free-food.parked").name());
         assertEquals("cloudevents", formats.forTopic("orders").name());
         assertEquals("envelope", formats.forTopic("orders.dlq").name());
         assertEquals("envelope", formats.forTopic("anything.else").name());

@@ -47,6 +47,7 @@ class TradingWireFormatIT {
         props.put("eventbus.transport", "rabbitmq");
         props.put("eventbus.rabbitmq.uri", URI);
         props.put("eventbus.topics." + topic + ".format", "trading");
+        props.put("eventbus.topics." + topic + ".dlq.format", "trading");
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override
