@@ -361,7 +361,9 @@ public final class MappedFormat implements TopicFormat {
         }
         FieldRule rule = mapping.rule(top);
         if (rule != null && rule.from() != null) {
-            return new Violation(rule.nativeName() + inside, violation.reason() + mappedTo);
+            String nativeField = rule.nativeName() + inside;
+            return new Violation(nativeField, nativeField.equals(field) ? violation.reason()
+                    : violation.reason() + mappedTo);
         }
         if (rule != null) {
             return new Violation(field, violation.reason() + " (a constant of the " + mapping.name() + " mapping)");
