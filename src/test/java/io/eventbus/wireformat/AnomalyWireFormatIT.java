@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,14 +53,9 @@ class AnomalyWireFormatIT {
             admin.createTopics(List.of(new NewTopic(requests, 4, (short) 1))).all().get();
         }
         Map<String, Envelope> seen = new ConcurrentHashMap<>();
-        CamelContext context = new DefaultCamelContext();
-        Properties props = new Properties();
-        props.putAll(KafkaTestBroker.transportProperties());
-        props.put("eventbus.topics." + requests + ".format", "anomaly");
-        props.put("eventbus.topics." + results + ".format", "anomaly");
         // the platform reads its failures itself: its dead-letter topic in its own format too
-        props.put("eventbus.topics." + requests + ".dlq.format", "anomaly");
-        context.getPropertiesComponent().setInitialProperties(props);
+        CamelContext context = WireFormatITs.context(KafkaTestBroker.transportProperties(), "anomaly", requests, results,
+                requests + ".dlq");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -83,7 +76,7 @@ class AnomalyWireFormatIT {
         });
         context.start();
         try {
-            String example = FreeFoodWireFormatIT.resource("anomaly.json");
+            String example = WireFormatITs.example("anomaly.json");
             String zscore = example.replace("5f0c3a7e-8b1d-4c2a-9e6f-1a2b3c4d5e6f", "an-2")
                     .replace("isolation_forest", "zscore");
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,7 +16,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
@@ -35,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class FeaturesWireFormatIT {
 
-    private static final String REDIS = "redis://127.0.0.1:6379/9";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -44,15 +41,8 @@ class FeaturesWireFormatIT {
         String sales = "sales-updates";
         String features = "features-updates";
         Map<String, Envelope> seen = new ConcurrentHashMap<>();
-        CamelContext context = new DefaultCamelContext();
-        Properties props = new Properties();
-        props.put("eventbus.transport", "redis");
-        props.put("eventbus.redis.uri", REDIS);
-        props.put("eventbus.topics." + sales + ".format", "features");
-        props.put("eventbus.topics." + features + ".format", "features");
-        props.put("eventbus.topics." + sales + ".dlq.format", "features");
-        context.getPropertiesComponent().setInitialProperties(props);
-        RedisClient client = RedisClient.create(REDIS);
+        CamelContext context = WireFormatITs.context(WireFormatITs.redis(), "features", sales, features, sales + ".dlq");
+        RedisClient client = RedisClient.create(WireFormatITs.REDIS);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
             redis.del(sales, features, sales + ".dlq", "processing.failed");
@@ -73,7 +63,7 @@ class FeaturesWireFormatIT {
                 }
             });
             context.start();
-            String example = FreeFoodWireFormatIT.resource("features.json");
+            String example = WireFormatITs.example("features.json");
             String second = example.replace("\"uuid\"", "\"f-2\"").replace("client-uuid", "client-b");
             String untyped = second.replace("f-2", "f-3").replace("\"event_type\": \"sales_updated\",", "");
             for (String message : List.of(example, second, untyped)) {

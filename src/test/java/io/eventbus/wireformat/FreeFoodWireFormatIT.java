@@ -1,14 +1,11 @@
 package io.eventbus.wireformat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +19,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FreeFoodWireFormatIT {
 
-    /** A database of its own, so the stream keeps the system's name without meeting another test's or a sample's. */
-    private static final String REDIS = "redis://127.0.0.1:6379/9";
     private static final String STREAM = "events.free-food";
     private static final String ANNOUNCED = "events.free-food.announced";
     private static final String DLQ = "events.free-food.dlq";
@@ -62,19 +56,12 @@ class FreeFoodWireFormatIT {
     @BeforeEach
     void start() throws Exception {
         RedisService.requireRunning();
-        client = RedisClient.create(REDIS);
+        client = RedisClient.create(WireFormatITs.REDIS);
         connection = client.connect();
         redis = connection.sync();
         redis.del(STREAM, ANNOUNCED, DLQ, "processing.failed");
-        context = new DefaultCamelContext();
-        Properties props = new Properties();
-        props.put("eventbus.transport", "redis");
-        props.put("eventbus.redis.uri", REDIS);
-        props.put("eventbus.topics." + STREAM + ".format", "free-food");
-        props.put("eventbus.topics." + ANNOUNCED + ".format", "free-food");
         // the notifier reads its failures itself: its dead letters in its own format, its consumer rule kept
-        props.put("eventbus.topics." + DLQ + ".format", "free-food");
-        context.getPropertiesComponent().setInitialProperties(props);
+        context = WireFormatITs.context(WireFormatITs.redis(), "free-food", STREAM, ANNOUNCED, DLQ);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -108,7 +95,7 @@ class FreeFoodWireFormatIT {
 
     @Test
     void theNotifiersOwnMessagesAreReadAsEnvelopesAndWrittenBackWithOnlyTheAllowedChanges() throws Exception {
-        String example = resource("free-food.json");
+        String example = WireFormatITs.example("free-food.json");
         String second = example.replace("b5f5c8f4-52f1-4b68-a2a1-7757b71a4df0", "ff-2")
                 .replace("Free Pizza Night", "Bagel Breakfast");
         String failing = example.replace("b5f5c8f4-52f1-4b68-a2a1-7757b71a4df0", "ff-3")
@@ -186,11 +173,5 @@ class FreeFoodWireFormatIT {
         Set<String> names = new java.util.LinkedHashSet<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    static String resource(String file) throws IOException {
-        try (InputStream in = FreeFoodWireFormatIT.class.getResourceAsStream("/wire-formats/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +13,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ListingsWireFormatIT {
 
-    private static final String REDIS = "redis://127.0.0.1:6379/9";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
@@ -51,14 +48,8 @@ class ListingsWireFormatIT {
         Map<String, byte[]> audited = new ConcurrentHashMap<>();
         Map<String, byte[]> derived = new ConcurrentHashMap<>();
         Map<String, String> dead = new ConcurrentHashMap<>();
-        CamelContext context = new DefaultCamelContext();
-        Properties props = new Properties();
-        props.put("eventbus.transport", transport);
-        props.put("eventbus.redis.uri", REDIS);
-        for (String topic : new String[] { raw, audit, seenTopic, raw + ".dlq" }) {
-            props.put("eventbus.topics." + topic + ".format", "listings");
-        }
-        context.getPropertiesComponent().setInitialProperties(props);
+        CamelContext context = WireFormatITs.context(Map.of("eventbus.transport", transport, "eventbus.redis.uri",
+                WireFormatITs.REDIS), "listings", raw, audit, seenTopic, raw + ".dlq");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -84,9 +75,9 @@ class ListingsWireFormatIT {
             }
         });
         context.start();
-        RedisClient client = RedisClient.create(REDIS);
+        RedisClient client = RedisClient.create(WireFormatITs.REDIS);
         try (StatefulRedisConnection<String, String> redis = transport.equals("redis") ? client.connect() : null) {
-            byte[] example = FreeFoodWireFormatIT.resource("listings.json").getBytes(StandardCharsets.UTF_8);
+            byte[] example = WireFormatITs.example("listings.json").getBytes(StandardCharsets.UTF_8);
             String second = new String(example, StandardCharsets.UTF_8)
                     .replace("9b2f4c1e-6d3a-4f8e-a1b7-2c5d8e9f0a13", "lst-2").replace("listing-123", "listing-124");
             String untyped = second.replace("lst-2", "lst-3").replace("\"event_type\": \"raw_listing\",", "");

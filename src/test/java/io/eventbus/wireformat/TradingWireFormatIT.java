@@ -3,7 +3,6 @@ package io.eventbus.wireformat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +15,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
@@ -42,13 +40,8 @@ class TradingWireFormatIT {
     void aPlainCallersRequestsAreAnsweredInTheTradingSystemsOwnFormat() throws Exception {
         String topic = "wf-" + UUID.randomUUID().toString().substring(0, 8) + ".obs_requests";
         Map<String, Envelope> seen = new ConcurrentHashMap<>();
-        CamelContext context = new DefaultCamelContext();
-        Properties props = new Properties();
-        props.put("eventbus.transport", "rabbitmq");
-        props.put("eventbus.rabbitmq.uri", URI);
-        props.put("eventbus.topics." + topic + ".format", "trading");
-        props.put("eventbus.topics." + topic + ".dlq.format", "trading");
-        context.getPropertiesComponent().setInitialProperties(props);
+        CamelContext context = WireFormatITs.context(Map.of("eventbus.transport", "rabbitmq", "eventbus.rabbitmq.uri",
+                URI), "trading", topic, topic + ".dlq");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -69,8 +62,8 @@ class TradingWireFormatIT {
         factory.setUri(URI);
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             String replies = channel.queueDeclare().getQueue();
-            String order = FreeFoodWireFormatIT.resource("trading-order.json");
-            String rpc = FreeFoodWireFormatIT.resource("trading-rpc.json");
+            String order = WireFormatITs.example("trading-order.json");
+            String rpc = WireFormatITs.example("trading-rpc.json");
             String noAction = "{\"symbol\": \"MSFT\", \"side\": \"sell\"}";
             for (String[] call : new String[][] { { "c-order", order }, { "c-book", rpc }, { "c-none", noAction } }) {
                 AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
