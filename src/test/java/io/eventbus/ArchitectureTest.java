@@ -43,6 +43,8 @@ class ArchitectureTest {
             List.of("transport.redis.streams"),
             // the default error handler of routes, and the failure classification
             List.of("errorhandling"),
+            // wire formats: a topic's messages as the envelope, CloudEvents or a system's own JSON through a mapping
+            List.of("wireformat"),
             // the event envelope: codec, validation, schemas
             List.of("envelope"),
             // the transport SPI: Transport, Delivery, the dead-letter store, dead-letter topic names, error classes

@@ -30,6 +30,8 @@ import io.eventbus.transport.kafka.KafkaSettings;
 import io.eventbus.transport.memory.MemorySettings;
 import io.eventbus.transport.rabbitmq.RabbitMqSettings;
 import io.eventbus.transport.redis.RedisSettings;
+import io.eventbus.wireformat.TopicFormat;
+import io.eventbus.wireformat.TopicFormats;
 
 /**
  * The {@code bus:} component: one endpoint, {@code bus:<topic>}, over whichever transport configuration assigns
@@ -73,6 +75,7 @@ public class BusComponent extends HealthCheckComponent {
     private BusSettings started = new BusSettings();
     private Transports transports;
     private EnvelopeValidator validator;
+    private TopicFormats formats;
     private DeadLetterPublisher deadLetters;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
     private final List<BusPlugin> plugins = new ArrayList<>();
@@ -117,11 +120,13 @@ public class BusComponent extends HealthCheckComponent {
         }
         EnvelopeCodec codec = new EnvelopeCodec();
         validator = new EnvelopeValidator(codec, registry, validation);
+        formats = new TopicFormats(properties, validator, Clock.systemUTC());
         transports = new Transports(getCamelContext(), properties, started.getTransport());
         publisherSwitches.refresh(getCamelContext(), settings.isPublishersEnabled());
         deadLetters = new DeadLetterPublisher(codec, topic -> transports.forTopic(topic).bindProducer(topic),
                 started.failedTopicOrNull(), started.getSource(), Clock.systemUTC(),
                 Math.min(DEAD_LETTER_KEPT_BYTES, validation.maxBytes() / 4), started.getDeadletterMaxReplays());
+        deadLetters.writeWith(formats);
         startPlugins();
         deadLetters.onWritten((sourceTopic, eventType, stage) ->
                 observer.deadLettered(sourceTopic, eventType, transports.transportNameFor(sourceTopic), stage));
@@ -205,6 +210,14 @@ public class BusComponent extends HealthCheckComponent {
 
     public EnvelopeValidator getValidator() {
         return validator;
+    }
+
+    /**
+     * How the topic's messages look on the wire ({@code eventbus.topics.<topic>.format}): the envelope, CloudEvents,
+     * or a system's own JSON through a mapping. Throws naming the key when it names no format.
+     */
+    public TopicFormat formatOf(String topic) {
+        return formats.forTopic(topic);
     }
 
     /**

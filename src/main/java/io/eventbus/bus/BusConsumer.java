@@ -23,6 +23,7 @@ import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
+import io.eventbus.wireformat.TopicFormat;
 
 /**
  * Consumes a topic as one member of a consumer group. Each delivery is decoded and validated before the route
@@ -43,6 +44,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     private TransportConsumer transportConsumer;
     private ConsumerTags meterTags;
     private BusMiddlewares middlewares;
+    private TopicFormat format;
     private volatile String lastError;
 
     public BusConsumer(BusEndpoint endpoint, Processor processor) {
@@ -95,6 +97,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
+        format = endpoint.getComponent().formatOf(topic);
         transportConsumer = transport.bindConsumer(topic, binding, new DeliveryHandler() {
             @Override
             public void onDelivery(Delivery delivery) {
@@ -132,7 +135,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
         BusComponent component = endpoint.getComponent();
         Envelope envelope;
         try {
-            envelope = component.getValidator().read(delivery.body());
+            envelope = format.read(delivery.body());
         } catch (InvalidEnvelopeException invalid) {
             LOG.warn("Invalid event {} on topic {}: {}; dead-lettering it to {}", delivery.id(), topic,
                     invalid.getMessage(), DeadLetterTopics.deadLetterTopicOf(topic));
@@ -149,8 +152,8 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     + maxDeliveries + ", every attempt failing");
             LOG.warn("Event {} on topic {}: {}; dead-lettering it", envelope.getEventId(), topic, cause.getMessage());
             settleAfter(delivery, envelope.getEventType(), consumedNanos, () -> component.getDeadLetterPublisher()
-                    .deadLetter(envelope, topic, DeadLetterTopics.deadLetterTopicOf(topic), cause, "delivery",
-                            envelope.getRetryCount()));
+                    .deadLetter(envelope, delivery.body(), topic, DeadLetterTopics.deadLetterTopicOf(topic), cause,
+                            "delivery", envelope.getRetryCount()));
             return;
         }
         process(delivery, envelope, consumedNanos);
@@ -231,7 +234,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
                     : request.getEventId());
             OutgoingEnvelopes.stampLineage(reply, exchange.getProperty(BusConstants.CONSUMED_EVENT,
                     ConsumedEvent.class));
-            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, component.getValidator().write(reply)));
+            requestReply.reply(delivery.headers(), OutboundMessages.of(reply, format.write(reply, null)));
         } catch (Exception e) {
             LOG.warn("Cannot reply to request {} from topic {}: {}", request.getEventId(), topic, e.getMessage(), e);
         }

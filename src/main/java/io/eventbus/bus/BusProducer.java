@@ -25,6 +25,7 @@ import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportProducer;
 import io.eventbus.transport.Unroutable;
+import io.eventbus.wireformat.TopicFormat;
 
 /**
  * Publishes the exchange's event to the topic; the exchange continues once the transport confirmed it. An
@@ -114,9 +115,12 @@ public class BusProducer extends DefaultAsyncProducer {
             return DONE;
         }
         BusComponent component = endpoint.getComponent();
-        Envelope envelope = envelopeOf(exchange);
-        OutgoingEnvelopes.stampLineage(envelope,
-                exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class));
+        TopicFormat format = component.formatOf(topic);
+        // on a mapped topic a text body is a message in the topic's own format, written back as it is
+        byte[] nativeBody = format.isMapped() ? OutgoingEnvelopes.jsonBytes(exchange) : null;
+        Envelope envelope = nativeBody != null ? format.read(nativeBody) : envelopeOf(exchange);
+        ConsumedEvent consumed = exchange.getProperty(BusConstants.CONSUMED_EVENT, ConsumedEvent.class);
+        OutgoingEnvelopes.stampLineage(envelope, consumed);
         TraceParent current = TraceParent.parse(exchange.getIn().getHeader(TraceParent.HEADER, String.class));
         if (envelope.getTraceId() == null) {
             // every event the bus publishes belongs to a trace: the current span's, else a new one it starts
@@ -127,7 +131,7 @@ public class BusProducer extends DefaultAsyncProducer {
         if (request && envelope.getCorrelationId() == null) {
             envelope.setCorrelationId(envelope.getEventId());
         }
-        byte[] body = component.getValidator().write(envelope);
+        byte[] body = format.write(envelope, nativeBody != null ? nativeBody : originOf(consumed, envelope, format));
         if (endpoint.isCloudEvents()) {
             body = component.getValidator().codec().encodeCloudEvent(envelope);
         }
@@ -173,7 +177,7 @@ public class BusProducer extends DefaultAsyncProducer {
                     + request.getCorrelationId() + ") on bus:" + topic + " within " + endpoint.getRequestTimeout()
                     + " ms (requestTimeout)");
         }
-        Envelope reply = endpoint.getComponent().getValidator().read(replyBody);
+        Envelope reply = endpoint.getComponent().formatOf(topic).read(replyBody);
         Message out = exchange.getMessage();
         out.setBody(reply);
         out.setHeader(BusConstants.EVENT_ID, reply.getEventId());
@@ -216,11 +220,11 @@ public class BusProducer extends DefaultAsyncProducer {
         // the dead-letter channel drops Camel's redelivery counter before this runs; FailedAttemptHook kept count
         int redeliveries = Math.max(0, exchange.getProperty(FailedAttemptHook.FAILED_ATTEMPTS, 0, Integer.class) - 1);
         try {
-            Envelope original = consumed != null ? consumed.original(component.getValidator().codec())
+            Envelope original = consumed != null ? consumed.original(component.formatOf(consumed.topic()))
                     : envelopeOrNull(exchange);
             if (original != null) {
-                publisher.deadLetter(original, sourceTopic, target, cause, failedStage(exchange),
-                        original.getRetryCount() + redeliveries);
+                publisher.deadLetter(original, consumed != null ? consumed.raw() : null, sourceTopic, target, cause,
+                        failedStage(exchange), original.getRetryCount() + redeliveries);
             } else {
                 byte[] raw = exchange.getIn().getBody(byte[].class);
                 publisher.deadLetterRaw(raw == null ? new byte[0] : raw, sourceTopic, target, cause,
@@ -231,6 +235,15 @@ public class BusProducer extends DefaultAsyncProducer {
             exchange.setProperty(BusConstants.DEAD_LETTER_FAILED, e);
             throw e;
         }
+    }
+
+    /**
+     * The message a re-published event was consumed as, when the topic writes the same wire format: a mapped format
+     * then writes that message back with only the route's changes. Null for any other event.
+     */
+    private byte[] originOf(ConsumedEvent consumed, Envelope envelope, TopicFormat format) {
+        return consumed != null && consumed.eventId().equals(envelope.getEventId())
+                && endpoint.getComponent().formatOf(consumed.topic()) == format ? consumed.raw() : null;
     }
 
     /** The body as an envelope, or null when it is none (a route that did not start from {@code bus:}). */

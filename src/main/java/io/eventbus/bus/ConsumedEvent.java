@@ -1,7 +1,7 @@
 package io.eventbus.bus;
 
 import io.eventbus.envelope.Envelope;
-import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.wireformat.TopicFormat;
 
 /**
  * What the bus remembers, on the exchange, of the event a route is processing: enough to stamp lineage on the
@@ -16,7 +16,7 @@ import io.eventbus.envelope.EnvelopeCodec;
  * @param traceId    its {@code trace_id}, or null
  * @param requestId  its {@code request_id}, or null
  * @param retryCount its {@code retry_count} including the transport's earlier failed deliveries
- * @param raw        the envelope bytes as delivered
+ * @param raw        the message bytes as delivered, in the topic's wire format
  */
 public record ConsumedEvent(String topic, String eventId, String eventType, String publishedAt, String traceId,
         String requestId, int retryCount, byte[] raw) {
@@ -26,8 +26,11 @@ public record ConsumedEvent(String topic, String eventId, String eventType, Stri
                 envelope.getTraceId(), envelope.getRequestId(), envelope.getRetryCount(), raw);
     }
 
-    /** The envelope as it was consumed, with the retry count the bus gave it. */
-    public Envelope original(EnvelopeCodec codec) {
-        return codec.decode(raw).setRetryCount(retryCount);
+    /**
+     * The envelope as it was consumed (read in the topic's wire format), with the retry count the bus gave it; its
+     * id and time are those it was given then, which a mapping that fills them would not give it again.
+     */
+    public Envelope original(TopicFormat format) {
+        return format.decode(raw).setRetryCount(retryCount).setEventId(eventId).setPublishedAt(publishedAt);
     }
 }

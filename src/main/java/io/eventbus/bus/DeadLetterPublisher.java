@@ -22,6 +22,8 @@ import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.TransportProducer;
+import io.eventbus.wireformat.TopicFormat;
+import io.eventbus.wireformat.TopicFormats;
 
 /**
  * Writes dead letters: the original envelope, with {@code retry_count} and the failure in {@code metadata}
@@ -38,6 +40,11 @@ import io.eventbus.transport.TransportProducer;
  * {@code data.raw_sha256}: a dead letter must itself stay under the size limit, or the dead-letter topic's own
  * consumers would reject it. Both writes are confirmed publishes: the caller acknowledges the source only after this
  * returns.
+ * <p>
+ * A dead-letter topic given a mapped wire format ({@link TopicFormats}: {@code eventbus.topics.<topic>.dlq.format})
+ * gets the event in that format: the consumed message with only {@code retry_count} and
+ * the failure metadata changed, as far as the mapping carries them; and input the mapping could not read is stored
+ * as the very bytes that came.
  */
 public final class DeadLetterPublisher {
 
@@ -58,6 +65,7 @@ public final class DeadLetterPublisher {
     private final int keptBytes;
     private final int maxReplays;
     private volatile Written written = (sourceTopic, eventType, stage) -> { };
+    private volatile TopicFormats formats;
 
     /** Told of each dead letter once its write is confirmed: the bus counts them whichever path wrote them. */
     @FunctionalInterface
@@ -88,6 +96,11 @@ public final class DeadLetterPublisher {
         this.failedTopic = failedTopic == null || failedTopic.isBlank() ? null : failedTopic;
         this.source = source;
         this.clock = clock;
+    }
+
+    /** The wire formats of the topics written to; without them every dead letter is an envelope. */
+    public void writeWith(TopicFormats formats) {
+        this.formats = formats;
     }
 
     /** Who is told of each dead letter written; replaces the previous one. */
@@ -137,13 +150,24 @@ public final class DeadLetterPublisher {
      */
     public Envelope deadLetter(Envelope original, String sourceTopic, String targetTopic, Throwable cause,
             String failedStage, int retryCount) throws Exception {
+        return deadLetter(original, null, sourceTopic, targetTopic, cause, failedStage, retryCount);
+    }
+
+    /**
+     * Dead-letters an event that failed processing, knowing the message it was consumed as.
+     *
+     * @param consumed the message as consumed from {@code sourceTopic}, or null: a dead-letter topic of the same
+     *                 mapped wire format gets that message with only the dead letter's changes
+     */
+    public Envelope deadLetter(Envelope original, byte[] consumed, String sourceTopic, String targetTopic,
+            Throwable cause, String failedStage, int retryCount) throws Exception {
         Envelope deadLetter = original.copy();
         deadLetter.setRetryCount(retryCount);
         Map<String, Object> failure = failure(cause, failedStage, sourceTopic);
         String destination = destination(sourceTopic, targetTopic,
                 original.getMetadata().get(REPLAY_COUNT), failure);
         deadLetter.getMetadata().putAll(failure);
-        publish(destination, deadLetter);
+        publish(destination, deadLetter, formatOf(sourceTopic) == formatOf(destination) ? consumed : null);
         written.deadLettered(sourceTopic, original.getEventType(), failedStage);
         publishProcessingFailed(original, cause, failedStage, destination);
         return deadLetter;
@@ -199,7 +223,13 @@ public final class DeadLetterPublisher {
         String destination = destination(sourceTopic, targetTopic,
                 replays == null ? null : replays.isNumber() ? replays.numberValue() : replays.asText(), failure);
         deadLetter.getMetadata().putAll(failure);
-        publish(destination, deadLetter);
+        TopicFormat format = formatOf(destination);
+        if (format != null && format.isMapped() && raw.length <= keptBytes) {
+            // a system reading its own format gets what it sent, byte for byte; the reason is in processing_failed
+            producers.apply(destination).publish(OutboundMessages.of(deadLetter, raw));
+        } else {
+            publish(destination, deadLetter);
+        }
         written.deadLettered(sourceTopic, INVALID_EVENT_TYPE, failedStage);
         publishProcessingFailed(deadLetter, cause, failedStage, destination);
         return deadLetter;
@@ -235,7 +265,18 @@ public final class DeadLetterPublisher {
     }
 
     private void publish(String topic, Envelope envelope) throws Exception {
-        producers.apply(topic).publish(OutboundMessages.of(envelope, codec.encode(envelope)));
+        publish(topic, envelope, null);
+    }
+
+    private void publish(String topic, Envelope envelope, byte[] origin) throws Exception {
+        TopicFormat format = formatOf(topic);
+        byte[] body = format != null && format.isMapped() ? format.encode(envelope, origin) : codec.encode(envelope);
+        producers.apply(topic).publish(OutboundMessages.of(envelope, body));
+    }
+
+    private TopicFormat formatOf(String topic) {
+        TopicFormats known = formats;
+        return known == null ? null : known.forTopic(topic);
     }
 
     private String now() {

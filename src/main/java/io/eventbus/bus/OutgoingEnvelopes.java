@@ -41,10 +41,8 @@ final class OutgoingEnvelopes {
         if (body instanceof Envelope envelope) {
             return envelope;
         }
-        if (body instanceof byte[] || body instanceof String || body instanceof InputStream) {
-            // JSON is UTF-8 whatever the JVM's default charset (a POSIX locale makes it ASCII on Java 17)
-            byte[] bytes = body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
-                    : exchange.getMessage().getBody(byte[].class);
+        byte[] bytes = jsonBytes(exchange);
+        if (bytes != null) {
             ObjectNode json = codec.parseObject(bytes);
             if (json.has("event_type")) {
                 return withDefaults(json, codec, source);
@@ -55,6 +53,17 @@ final class OutgoingEnvelopes {
             throw new FatalException("cannot publish to " + what + ": the body is null");
         }
         return newEvent(eventType, source, MAPPER.valueToTree(body), what);
+    }
+
+    /** The body as JSON bytes when it is text (String, bytes, stream), else null (an object, an envelope). */
+    static byte[] jsonBytes(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof String text) {
+            // JSON is UTF-8 whatever the JVM's default charset (a POSIX locale makes it ASCII on Java 17)
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        return body instanceof byte[] || body instanceof InputStream ? exchange.getMessage().getBody(byte[].class)
+                : null;
     }
 
     /**

@@ -95,7 +95,8 @@ public final class EnvelopeValidator {
         return codec;
     }
 
-    private void checkSize(byte[] bytes) {
+    /** Throws when the bytes exceed {@code eventbus.envelope.max-bytes}: what a consumed message is checked for first. */
+    public void checkSize(byte[] bytes) throws InvalidEnvelopeException {
         if (bytes.length > settings.maxBytes()) {
             throw new InvalidEnvelopeException("envelope", bytes.length + " bytes exceeds the limit of "
                     + settings.maxBytes() + " bytes (eventbus.envelope.max-bytes)");

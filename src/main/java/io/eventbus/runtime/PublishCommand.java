@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
  * {@code eventbus publish --topic T FILE.jsonl}: publishes each line of the file to the topic on a broker, each
  * publish confirmed by the broker before the next. A line that is not a valid event is dead-lettered to
  * {@code <topic>.dlq} with its line number and reason (also printed to standard error) and publishing goes on.
- * Prints one JSON line: {@code {"topic":..,"transport":..,"published":N,"invalid":M}}.
+ * Prints one JSON line: {@code {"topic":..,"transport":..,"published":N,"invalid":M}}. On a topic with a mapped wire
+ * format ({@code eventbus.topics.T.format}) each line is a message in that system's own JSON, read through the
+ * mapping and published as it is.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Publish each line of a JSONL file to a topic on a broker.")
@@ -26,7 +28,8 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "The topic to publish to.")
     String topic;
 
-    @Parameters(index = "0", paramLabel = "FILE.jsonl", description = "One event (envelope JSON) per line.")
+    @Parameters(index = "0", paramLabel = "FILE.jsonl", description = "One event per line, in the topic's wire "
+            + "format (envelope JSON unless eventbus.topics.TOPIC.format says otherwise).")
     Path file;
 
     @Override

@@ -69,6 +69,11 @@ final class RunCommand implements Callable<Integer> {
             + "the topic whose processing the --until-idle summary counts (e.g. events a dlq replay republished).")
     String topic;
 
+    @Option(names = "--format", paramLabel = "FORMAT", description = "The wire format of --topic: envelope, "
+            + "cloudevents or a mapping of a system's own JSON (free-food, listings, features, trading, anomaly); "
+            + "overrides eventbus.topics.TOPIC.format.")
+    String format;
+
     @Option(names = "--until-idle", description = "Stop once nothing has moved for --idle-seconds; print the summary.")
     boolean untilIdle;
 
@@ -99,7 +104,14 @@ final class RunCommand implements Callable<Integer> {
         if (idleSeconds < 1) {
             throw new IllegalArgumentException("--idle-seconds must be at least 1 but was " + idleSeconds);
         }
-        RuntimeConfiguration configuration = bus.configuration(httpOverrides());
+        Map<String, String> overrides = httpOverrides();
+        if (format != null) {
+            if (topic == null) {
+                throw new IllegalArgumentException("--format needs --topic: it is the wire format of that topic");
+            }
+            overrides.put("eventbus.topics." + topic + ".format", format);
+        }
+        RuntimeConfiguration configuration = bus.configuration(overrides);
         StopReportingMain main = new StopReportingMain();
         // our locations replace Main's default application.properties, which would otherwise shadow --config
         main.setDefaultPropertyPlaceholderLocation("false");
