@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.BrokerOutage;
 import io.eventbus.transport.RetryableException;
 import io.eventbus.transport.redis.RedisService;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code eventbus run} started while the Redis of one of its topics is not there (a free loopback port nobody listens
@@ -95,42 +93,26 @@ class RedisStartsWithoutBrokerIT {
             ProducerTemplate template = context.createProducerTemplate();
 
             // the memory route runs
-            Set<String> memoryPublished = new TreeSet<>();
-            for (int i = 0; i < 20; i++) {
-                Envelope event = event(i);
-                template.sendBody("bus:nobroker.memory", event);
-                memoryPublished.add(event.getEventId());
-            }
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertEquals(memoryPublished, new TreeSet<>(Seen.memory), "memory events processed"));
+            Set<String> memoryPublished = BrokerOutage.publish(template, "nobroker.memory", 20);
+            BrokerOutage.awaitProcessed(memoryPublished, Seen.memory);
 
             // readiness DOWN for Redis, with the reason; liveness UP
             HttpResponse<String> ready = get(base + "/observe/health/ready?data=true");
             assertEquals(503, ready.statusCode(), ready.body());
-            JsonNode transport = check(MAPPER.readTree(ready.body()), "eventbus-transport-redis");
+            JsonNode health = MAPPER.readTree(ready.body());
+            JsonNode transport = ObservabilityHttpTest.check(health, "eventbus-transport-redis");
             assertEquals("DOWN", transport.get("status").asText(), ready.body());
             String reason = transport.get("message").asText();
             assertTrue(reason.contains("127.0.0.1:" + redisPort) && reason.contains("not reachable"), reason);
             assertFalse(transport.get("data").get("connected").asBoolean(), ready.body());
-            assertEquals("UP", check(MAPPER.readTree(ready.body()), "eventbus-transport-memory").get("status")
-                    .asText(), ready.body());
+            assertEquals("UP", ObservabilityHttpTest.check(health, "eventbus-transport-memory").get("status").asText(),
+                    ready.body());
             HttpResponse<String> live = get(base + "/observe/health/live");
             assertEquals(200, live.statusCode(), live.body());
             assertEquals("UP", MAPPER.readTree(live.body()).get("status").asText(), live.body());
 
             // a publish to Redis fails at once, retryable, naming where Redis should be
-            long start = System.nanoTime();
-            try {
-                template.sendBody("bus:nobroker.redis", event(-1));
-                fail("a publish to the unreachable Redis succeeded");
-            } catch (RuntimeException e) {
-                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                RetryableException retryable = retryableIn(e);
-                assertNotNull(retryable, () -> "not a RetryableException: " + e);
-                assertTrue(retryable.getMessage().contains("127.0.0.1:" + redisPort)
-                        && retryable.getMessage().contains("not reachable"), retryable.getMessage());
-                assertTrue(tookMillis < 2000, "the publish failed after " + tookMillis + " ms");
-            }
+            BrokerOutage.assertPublishFailsFast(template, "nobroker.redis", "127.0.0.1:" + redisPort, 2000);
 
             // Redis comes: readiness UP, the consumer attaches and processes everything published from then on
             redis = RedisService.launch(List.of("redis-server", "--port", String.valueOf(redisPort), "--bind",
@@ -140,14 +122,7 @@ class RedisStartsWithoutBrokerIT {
                 HttpResponse<String> now = get(base + "/observe/health/ready?data=true");
                 assertEquals(200, now.statusCode(), now.body());
             });
-            Set<String> published = new TreeSet<>();
-            for (int i = 0; i < EVENTS; i++) {
-                Envelope event = event(i);
-                template.sendBody("bus:nobroker.redis", event);
-                published.add(event.getEventId());
-            }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    assertEquals(published, new TreeSet<>(Seen.redis), "published = processed"));
+            BrokerOutage.awaitProcessed(BrokerOutage.publish(template, "nobroker.redis", EVENTS), Seen.redis);
             assertEquals(EVENTS, Seen.redisDeliveries.size(), "each event processed once");
 
             context.getRouteController().stopRoute("keepalive");
@@ -161,28 +136,6 @@ class RedisStartsWithoutBrokerIT {
                 RedisService.kill(redis);
             }
         }
-    }
-
-    private static RetryableException retryableIn(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RetryableException retryable) {
-                return retryable;
-            }
-        }
-        return null;
-    }
-
-    private static Envelope event(int n) {
-        return Envelope.create("nobroker_event", "nobroker-it", MAPPER.createObjectNode().put("n", n));
-    }
-
-    private static JsonNode check(JsonNode health, String name) {
-        for (JsonNode check : health.get("checks")) {
-            if (check.get("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no health check " + name + " in " + health);
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
