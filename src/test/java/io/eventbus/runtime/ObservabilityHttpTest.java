@@ -124,7 +124,8 @@ class ObservabilityHttpTest {
         assertEquals(0, run.get(60, TimeUnit.SECONDS));
     }
 
-    private static JsonNode check(JsonNode health, String name) {
+    /** The named check of a health answer; fails when it has none. */
+    static JsonNode check(JsonNode health, String name) {
         for (JsonNode check : health.get("checks")) {
             if (check.get("name").asText().equals(name)) {
                 return check;

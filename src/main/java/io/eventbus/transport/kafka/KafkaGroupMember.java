@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.DeliveryWorkers;
+import io.eventbus.transport.RetryableException;
 import io.eventbus.transport.StartPosition;
 import io.eventbus.transport.TransportConsumer;
 
@@ -99,6 +100,9 @@ final class KafkaGroupMember implements TransportConsumer {
     private final AtomicInteger buffered = new AtomicInteger();
     private final AtomicInteger awaitingRedelivery = new AtomicInteger();
     private final Map<TopicPartition, PartitionOffsets> owned = new ConcurrentHashMap<>();
+    private static final long TOPIC_RETRY_MILLIS = 1_000;
+    /** Whether the topic is known to exist; false while the broker could not be reached to create it. */
+    private volatile boolean topicReady;
     private volatile boolean running;
     private ExecutorService loop;
     private DeliveryWorkers workers;
@@ -125,13 +129,21 @@ final class KafkaGroupMember implements TransportConsumer {
         return binding.group();
     }
 
-    /** Creates the topic if absent (fails when the broker cannot be reached), then starts polling. */
+    /**
+     * Creates the topic if absent, then starts polling; when the broker cannot be reached the member starts all the
+     * same and its poll thread creates the topic once it can (see {@link #awaitTopic()}).
+     */
     @Override
     public synchronized void start() {
         if (running) {
             return;
         }
-        transport.ensureTopic(topic);
+        try {
+            transport.ensureTopic(topic);
+            topicReady = true;
+        } catch (RetryableException unreachable) {
+            topicReady = false;
+        }
         running = true;
         String name = "bus-kafka-" + topic + "-" + binding.consumerName();
         workers = new DeliveryWorkers(context, this, name, binding.concurrency(), this::next, handler,
@@ -197,7 +209,32 @@ final class KafkaGroupMember implements TransportConsumer {
 
     // ------------------------------------------------------------------ the consumer loop
 
+    /**
+     * Creates the topic, trying again every second (the transport says once that Kafka is out of reach); false
+     * when the member was stopped meanwhile.
+     */
+    private boolean awaitTopic() {
+        while (running && !topicReady) {
+            try {
+                transport.ensureTopic(topic);
+                topicReady = true;
+                LOG.info("Consuming topic {} as group {}", topic, binding.group());
+            } catch (RetryableException unreachable) {
+                try {
+                    Thread.sleep(TOPIC_RETRY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return running;
+    }
+
     private void poll() {
+        if (!awaitTopic()) {
+            return;
+        }
         Properties props = settings.consumerProperties(binding.consumerName(), binding.group());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic), new Rebalance(consumer));

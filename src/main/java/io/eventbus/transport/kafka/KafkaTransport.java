@@ -17,10 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -77,6 +79,8 @@ public final class KafkaTransport implements Transport {
     public static final String NAME = "kafka";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** How long a transport that has not reached Kafka yet waits for it to answer a probe (health, publish). */
+    private static final long PROBE_TIMEOUT = 1_000;
 
     private final CamelContext context;
     private final KafkaSettings settings;
@@ -86,6 +90,10 @@ public final class KafkaTransport implements Transport {
     private final List<KafkaGroupMember> members = new CopyOnWriteArrayList<>();
     /** Where publish acknowledgements complete, off the producer's network thread (see {@code send}). */
     private final ConfirmationExecutor confirmations;
+    /** Whether Kafka has answered since the transport was created; see {@link #requireReachable()}. */
+    private volatile boolean reached;
+    /** Whether Kafka was found out of reach and has not answered since (the WARN was said). */
+    private final AtomicBoolean unreachable = new AtomicBoolean();
 
     KafkaTransport(CamelContext context, KafkaSettings settings) {
         this.context = context;
@@ -174,6 +182,7 @@ public final class KafkaTransport implements Transport {
         if (knownTopics.contains(topic)) {
             return;
         }
+        requireReachable();
         NewTopic wanted = new NewTopic(topic, settings.partitions(), settings.replicationFactor());
         try {
             try {
@@ -196,6 +205,43 @@ public final class KafkaTransport implements Transport {
             throw new RetryableException("interrupted while creating Kafka topic " + topic, e);
         }
         knownTopics.add(topic);
+    }
+
+    /**
+     * Returns at once when Kafka has been reached since the transport was created; else asks it for its brokers,
+     * waiting {@link #PROBE_TIMEOUT} at most, and throws a {@link RetryableException} naming the bootstrap servers
+     * when it does not answer. Says once at WARN that Kafka is out of reach, and at INFO when it answers again.
+     */
+    private void requireReachable() {
+        if (reached) {
+            return;
+        }
+        Throwable failure;
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT)).nodes()
+                    .get(PROBE_TIMEOUT + 500, TimeUnit.MILLISECONDS);
+            reached = true;
+            if (unreachable.compareAndSet(true, false)) {
+                LOG.info("Connected to Kafka at {}", settings.bootstrapServers());
+            }
+            return;
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e;
+        }
+        String why = failure instanceof org.apache.kafka.common.errors.TimeoutException
+                || failure instanceof TimeoutException ? "no answer within " + PROBE_TIMEOUT + " ms"
+                        : String.valueOf(failure.getMessage());
+        if (unreachable.compareAndSet(false, true)) {
+            LOG.warn("Cannot reach Kafka at {} ({}); starting without it: publishes fail until it answers, "
+                    + "consumers attach when it does", settings.bootstrapServers(), why);
+        }
+        throw new RetryableException("Kafka at " + settings.bootstrapServers() + " is not reachable (" + why + ")",
+                failure);
     }
 
     /**
@@ -266,6 +312,12 @@ public final class KafkaTransport implements Transport {
     /** A metadata request ({@code describeCluster}): connected, its latency, the cluster id and broker count. */
     @Override
     public TransportHealth health() {
+        try {
+            requireReachable();
+        } catch (RetryableException e) {
+            return new TransportHealth(false, -1, e.getMessage(), Map.of("bootstrap_servers",
+                    settings.bootstrapServers()));
+        }
         long start = System.nanoTime();
         try {
             DescribeClusterResult cluster = admin.describeCluster();

@@ -4,6 +4,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
@@ -19,7 +20,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * <p>
  * Outcomes: confirmed — done; returned — {@link RabbitMqUnroutableException}; nacked by the broker —
  * {@link RabbitMqPublishException}; the connection lost or the broker unreachable — published again on a new
- * connection until the publish timeout (the message may then be enqueued twice, at-least-once); no confirm before
+ * connection until the publish timeout (the message may then be enqueued twice, at-least-once), except while RabbitMQ
+ * has never been reached since the start, when it fails at once; no confirm before
  * the timeout — {@link RabbitMqPublishException}.
  */
 final class RabbitMqConfirmedPublisher {
@@ -31,11 +33,20 @@ final class RabbitMqConfirmedPublisher {
     /** Confirm correlation ids: unique per publisher, and cheaper than a random UUID per publish. */
     private final String correlationPrefix = UUID.randomUUID() + "-";
     private final AtomicLong correlations = new AtomicLong();
+    private final BooleanSupplier reached;
+    private final String address;
 
-    /** @param template a template on a connection factory with correlated confirms and returns, mandatory */
-    RabbitMqConfirmedPublisher(RabbitTemplate template, long timeoutMillis) {
+    /**
+     * @param template a template on a connection factory with correlated confirms and returns, mandatory
+     * @param reached  whether RabbitMQ has been reached since the start: until it has, an unreachable broker fails
+     *                 a publish at once instead of after the timeout
+     * @param address  where RabbitMQ is, for that failure's message (never credentials)
+     */
+    RabbitMqConfirmedPublisher(RabbitTemplate template, long timeoutMillis, BooleanSupplier reached, String address) {
         this.template = template;
         this.timeoutMillis = timeoutMillis;
+        this.reached = reached;
+        this.address = address;
     }
 
     /** @param what the destination in error messages, e.g. {@code topic 'orders'} */
@@ -59,6 +70,11 @@ final class RabbitMqConfirmedPublisher {
                     return operations.waitForConfirms(remaining);
                 }));
             } catch (AmqpConnectException e) {
+                if (!reached.getAsBoolean()) {
+                    throw new RabbitMqPublishException("RabbitMQ at " + address + " is not reachable ("
+                            + RabbitMqErrors.describe(e) + "); the publish to " + what + " can be retried once it is",
+                            e);
+                }
                 lastFailure = "RabbitMQ is not reachable: " + RabbitMqErrors.describe(e);
                 pause();
                 continue;

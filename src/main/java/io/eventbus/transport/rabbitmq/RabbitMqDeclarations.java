@@ -60,7 +60,7 @@ final class RabbitMqDeclarations implements ConnectionListener {
         try {
             fresh.forEach(this::declareOne);
         } catch (AmqpConnectException e) {
-            LOG.warn("RabbitMQ is not reachable ({}); declaring {} once it is", RabbitMqErrors.describe(e),
+            LOG.info("RabbitMQ is not reachable ({}); declaring {} once it is", RabbitMqErrors.describe(e),
                     fresh.stream().map(RabbitMqDeclarations::key).toList());
         } catch (AmqpException e) {
             throw new IllegalStateException(e.getMessage(), e);

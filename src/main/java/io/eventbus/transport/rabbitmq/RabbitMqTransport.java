@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -28,6 +30,8 @@ import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
 import org.springframework.amqp.rabbit.RabbitMessageFuture;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -74,6 +78,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     private final List<RabbitMqGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
     private AsyncRabbitTemplate requests;
+    private final Reachability reachability = new Reachability();
 
     RabbitMqTransport(CamelContext context, RabbitMqSettings settings, RabbitMqTopology topology) throws Exception {
         this.context = context;
@@ -83,10 +88,12 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         this.admin = new RabbitAdmin(connectionFactory);
         this.declarations = new RabbitMqDeclarations(admin);
         connectionFactory.addConnectionListener(declarations);
+        connectionFactory.addConnectionListener(reachability);
         this.template = new RabbitTemplate(connectionFactory);
         template.setMandatory(true);
         this.replies = new RabbitTemplate(connectionFactory);
-        this.publisher = new RabbitMqConfirmedPublisher(template, settings.publishTimeoutMillis());
+        this.publisher = new RabbitMqConfirmedPublisher(template, settings.publishTimeoutMillis(), reachability,
+                settings.address());
         this.scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "bus-rabbitmq-redelivery", 1);
         try {
             declarations.declare(topology.configured());
@@ -135,6 +142,39 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     @Override
     public String name() {
         return NAME;
+    }
+
+    /**
+     * Whether RabbitMQ has been reached since the transport was created, and the log of its outages: one WARN when a
+     * connection cannot be made (Spring AMQP's containers, which retry every {@code recovery-interval}, would say so
+     * at every attempt), one INFO when one is made again.
+     */
+    private final class Reachability implements ConnectionListener, BooleanSupplier {
+        private volatile boolean reached;
+        private final AtomicBoolean down = new AtomicBoolean();
+
+        @Override
+        public boolean getAsBoolean() {
+            return reached;
+        }
+
+        @Override
+        public void onCreate(Connection connection) {
+            reached = true;
+            if (down.compareAndSet(true, false)) {
+                LOG.info("Connected to RabbitMQ at {}", settings.address());
+            }
+        }
+
+        @Override
+        public void onFailed(Exception e) {
+            if (down.compareAndSet(false, true)) {
+                LOG.warn("Cannot reach RabbitMQ at {} ({}); {}", settings.address(), RabbitMqErrors.describe(e),
+                        reached ? "reconnecting: publishes retry up to eventbus.rabbitmq.publish-timeout"
+                                : "starting without it: publishes fail until it answers, consumers attach when it "
+                                        + "does");
+            }
+        }
     }
 
     @Override

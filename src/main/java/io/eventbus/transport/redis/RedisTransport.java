@@ -197,9 +197,16 @@ public final class RedisTransport implements Transport {
                 configuration.getPublishTimeout())));
     }
 
-    /** A {@code PING}: connected and its round trip; the Redis endpoint as {@code host:port}, never credentials. */
+    /**
+     * A {@code PING}: connected and its round trip; the Redis endpoint as {@code host:port}, never credentials. Not
+     * connected, without a PING, while Redis has not been reached since the transport was created.
+     */
     @Override
     public TransportHealth health() {
+        String unreachable = client.unavailableReason();
+        if (unreachable != null) {
+            return new TransportHealth(false, -1, unreachable, Map.of("redis", client.endpoint()));
+        }
         try {
             double latency = client.ping(PROBE_TIMEOUT);
             return new TransportHealth(true, latency, null, Map.of("redis", client.endpoint()));

@@ -57,7 +57,7 @@ public final class RedisService {
         return RedisClient.create(uri);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -276,7 +276,7 @@ public final class RedisService {
     }
 
     /** Starts a redis-server process and waits until it answers PING; fails the test with its log otherwise. */
-    static Process launch(List<String> command, int port, Path log) throws Exception {
+    public static Process launch(List<String> command, int port, Path log) throws Exception {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -302,7 +302,7 @@ public final class RedisService {
         }
     }
 
-    static void kill(Process process) throws InterruptedException {
+    public static void kill(Process process) throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

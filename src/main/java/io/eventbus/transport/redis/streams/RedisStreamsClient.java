@@ -1,6 +1,7 @@
 package io.eventbus.transport.redis.streams;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +21,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -35,6 +38,10 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.eventbus.transport.RetryableException;
 
 /**
  * The Redis connections of one {@code redis-streams} component or {@code redis} transport: one Lettuce
@@ -46,6 +53,13 @@ import io.netty.util.Timeout;
  * Keys are UTF-8 strings and values raw bytes: the envelope is written and read as the bytes the codec produced,
  * never re-encoded. Lettuce reconnects by itself after a connection loss and re-sends the commands it held.
  * <p>
+ * Redis need not be up when the client is created: when it cannot be reached (refused, unknown host, timed out) the
+ * client says so once at WARN and connects in the background, every 200 ms at first and every 5 s at most, and says
+ * at INFO when it got through. Until then {@link #commands()} and {@link #requireAvailable()} throw a
+ * {@link RetryableException} naming {@code host:port}, and actions given to {@link #whenConnected} (a consumer
+ * creating its group) wait for it. A Redis that answers with an error (a wrong password, a database it does not have)
+ * is configuration, and fails the creation.
+ * <p>
  * With a {@code redis-sentinel://} URI every connection, shared and dedicated alike, is made to the master the
  * sentinels name, and so is every reconnection: Lettuce asks the sentinels again each time. A failover closes the
  * connections (the dead master's sockets, or the clients a demoted master drops), and they come back on the new
@@ -53,6 +67,7 @@ import io.netty.util.Timeout;
  */
 public final class RedisStreamsClient implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStreamsClient.class);
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     /**
@@ -64,9 +79,21 @@ public final class RedisStreamsClient implements AutoCloseable {
      */
     private static final int MAX_CONSOLIDATED_FLUSHES = 256;
 
+    /** The first wait before connecting again when Redis could not be reached; doubled up to {@link #MAX_RETRY}. */
+    private static final long FIRST_RETRY = 200;
+    private static final long MAX_RETRY = 5_000;
+
     private final ClientResources resources;
     private final RedisClient client;
-    private final StatefulRedisConnection<String, byte[]> shared;
+    /** Null until Redis was first reached; from then on Lettuce keeps it connected (auto-reconnect). */
+    private volatile StatefulRedisConnection<String, byte[]> shared;
+    /** Set once the shared connection is open and the {@link #whenConnected} actions have run. */
+    private volatile boolean available;
+    /** Why Redis has not been reached yet, while it has not. */
+    private volatile String unreachable;
+    /** Run once when Redis is first reached, before publishing is allowed; guarded by {@code this}. */
+    private final List<Runnable> onConnected = new ArrayList<>();
+    private volatile boolean closed;
     private final String endpoint;
     /** Opened on first use by a publisher that waits for replicas; see {@link #replicatedPublishing()}. */
     private volatile StatefulRedisConnection<String, byte[]> replicated;
@@ -82,7 +109,6 @@ public final class RedisStreamsClient implements AutoCloseable {
         this.resources = resources;
         this.client = client;
         this.endpoint = endpoint;
-        this.shared = client.connect(CODEC);
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -112,13 +138,124 @@ public final class RedisStreamsClient implements AutoCloseable {
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
                 .build());
-        String endpoint = endpoint(uri);
+        RedisStreamsClient connected = new RedisStreamsClient(resources, client, endpoint(uri));
         try {
-            return new RedisStreamsClient(resources, client, endpoint);
+            connected.open(false);
+        } catch (RedisConnectionException e) {
+            if (answered(e)) {
+                // Redis is there and refused us (password, database, TLS): configuration, not an outage
+                connected.close();
+                throw new IllegalStateException("cannot connect to Redis at " + connected.endpoint + ": "
+                        + reason(e), e);
+            }
+            connected.unreachable = reason(e);
+            LOG.warn("Cannot reach Redis at {} ({}); starting without it and connecting in the background: "
+                    + "publishes fail until it answers, consumers attach when it does", connected.endpoint,
+                    connected.unreachable);
+            connected.retryIn(FIRST_RETRY);
         } catch (RuntimeException e) {
-            client.shutdown();
-            resources.shutdown();
-            throw new IllegalStateException("cannot connect to Redis at " + endpoint + ": " + e.getMessage(), e);
+            connected.close();
+            throw new IllegalStateException("cannot connect to Redis at " + connected.endpoint + ": "
+                    + e.getMessage(), e);
+        }
+        return connected;
+    }
+
+    /** Opens the shared connection, runs the actions waiting for it and makes the client available. */
+    private void open(boolean late) {
+        StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+        if (closed) {
+            connection.close();
+            return;
+        }
+        shared = connection;
+        if (late) {
+            LOG.info("Connected to Redis at {}", endpoint);
+        }
+        List<Runnable> actions;
+        synchronized (this) {
+            actions = new ArrayList<>(onConnected);
+            onConnected.clear();
+            for (Runnable action : actions) {
+                action.run();
+            }
+            available = true;
+            unreachable = null;
+        }
+    }
+
+    private void retryIn(long delay) {
+        try {
+            housekeeping.schedule(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    open(true);
+                } catch (RuntimeException e) {
+                    unreachable = reason(e);
+                    LOG.debug("Redis at {} still unreachable, next attempt in {} ms: {}", endpoint, delay,
+                            unreachable);
+                    retryIn(Math.min(MAX_RETRY, delay * 2));
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile
+        }
+    }
+
+    /** Whether Redis answered the connection with an error of its own (authentication, database index). */
+    private static boolean answered(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost message: Lettuce's own is only "Unable to connect to host:port". */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    /**
+     * Runs the action once Redis is reached — at once when it has been — and before publishes are let through, so
+     * that what it prepares (a consumer group) exists before the first event published after the outage.
+     */
+    void whenConnected(Runnable action) {
+        synchronized (this) {
+            if (!available) {
+                onConnected.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** Whether Redis has been reached (it may be down again since: Lettuce then reconnects by itself). */
+    public boolean isAvailable() {
+        return available;
+    }
+
+    /**
+     * Null once Redis has been reached; until then why not ({@code Redis at host:port is not reachable: ...}).
+     */
+    public String unavailableReason() {
+        String reason = unreachable;
+        return available ? null : "Redis at " + endpoint + " is not reachable (" + reason
+                + "); connecting in the background";
+    }
+
+    /** Throws a {@link RetryableException} naming the endpoint while Redis has never been reached. */
+    public void requireAvailable() {
+        String reason = unavailableReason();
+        if (reason != null) {
+            throw new RetryableException(reason);
         }
     }
 
@@ -181,11 +318,16 @@ public final class RedisStreamsClient implements AutoCloseable {
 
     /** The shared, pipelined connection's asynchronous commands. Never send a blocking command on it. */
     public RedisAsyncCommands<String, byte[]> commands() {
-        return shared.async();
+        StatefulRedisConnection<String, byte[]> connection = shared;
+        if (connection == null) {
+            throw new RetryableException(unavailableReason());
+        }
+        return connection.async();
     }
 
     /** A new connection for one consumer's blocking reads; the caller closes it. */
     StatefulRedisConnection<String, byte[]> dedicatedConnection() {
+        requireAvailable();
         return client.connect(CODEC);
     }
 
@@ -200,6 +342,7 @@ public final class RedisStreamsClient implements AutoCloseable {
             synchronized (this) {
                 connection = replicated;
                 if (connection == null) {
+                    requireAvailable();
                     connection = client.connect(CODEC);
                     replicated = connection;
                 }
@@ -256,9 +399,13 @@ public final class RedisStreamsClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         housekeeping.shutdownNow();
         try {
-            shared.close();
+            StatefulRedisConnection<String, byte[]> connection = shared;
+            if (connection != null) {
+                connection.close();
+            }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);

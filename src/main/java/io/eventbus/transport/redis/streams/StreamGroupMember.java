@@ -60,6 +60,8 @@ import io.eventbus.transport.TransportConsumer;
  * from {@code 0} with {@code MKSTREAM}, so nothing published afterwards is missed; other errors (connection lost)
  * are retried with exponential back-off up to 5 s while Lettuce reconnects. Nothing is acknowledged that was not
  * settled, so a lost connection costs redeliveries, never events.</li>
+ * <li><b>Redis out of reach at start</b>: the member starts all the same; the group is created when the client first
+ * reaches Redis, before anything can be published through it, and the reads begin then.</li>
  * </ul>
  */
 public final class StreamGroupMember implements TransportConsumer {
@@ -69,6 +71,8 @@ public final class StreamGroupMember implements TransportConsumer {
     private static final Duration RELEASED_IDLE = Duration.ofDays(365);
     private static final long COMMAND_TIMEOUT = 10_000;
     private static final long MAX_BACKOFF = 5_000;
+    /** How often a member waiting for Redis to be reached looks whether it has been. */
+    private static final long ATTACH_POLL = 100;
     private static final AtomicInteger MEMBERS = new AtomicInteger();
 
     private final CamelContext context;
@@ -92,7 +96,10 @@ public final class StreamGroupMember implements TransportConsumer {
     private final LinkedBlockingQueue<StreamDelivery> ready = new LinkedBlockingQueue<>();
     private final StreamAcknowledger acknowledger;
     private volatile boolean running;
-    private StatefulRedisConnection<String, byte[]> readConnection;
+    /** The blocking reads' connection, opened by the reader once Redis has been reached. */
+    private volatile StatefulRedisConnection<String, byte[]> readConnection;
+    /** Whether Redis was out of reach when this member started, so that attaching is worth a line at INFO. */
+    private volatile boolean attachedLate;
     private Thread readerThread;
     private DeliveryWorkers workers;
     private ScheduledExecutorService scheduler;
@@ -144,21 +151,16 @@ public final class StreamGroupMember implements TransportConsumer {
             return;
         }
         running = true;
-        try {
-            createGroup(configuration.getStartFrom() == StartPosition.LATEST ? "$" : "0");
-            RedisStreamsClient.await(client.commands().xgroupCreateconsumer(stream, member), COMMAND_TIMEOUT);
-        } catch (Exception e) {
-            // the read loop creates the group when Redis is back (NOGROUP); starting must not need the broker
-            LOG.warn("Cannot prepare group {} of stream {} at {} yet, retrying in the background: {}", group, stream,
-                    client.endpoint(), e.getMessage());
-        }
+        readConnection = null;
+        attachedLate = !client.isAvailable();
+        // at once when Redis has been reached; else when it is, before anything can be published to it
+        client.whenConnected(this::prepareGroup);
         String name = "redis-streams-" + stream + "-" + member.getName();
         workers = new DeliveryWorkers(context, this, name, configuration.getConcurrency(), this::nextReady, handler,
                 "stream " + stream);
         workers.start();
         scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
                 name + "-redeliveries");
-        readConnection = client.dedicatedConnection();
         readerThread = new Thread(this::readLoop, name + "-reader");
         readerThread.setDaemon(true);
         readerThread.start();
@@ -170,11 +172,15 @@ public final class StreamGroupMember implements TransportConsumer {
             return;
         }
         running = false;
-        readConnection.closeAsync();
+        StatefulRedisConnection<String, byte[]> reading = readConnection;
+        closeReadConnection();
         try {
             readerThread.join(configuration.getBlock() + COMMAND_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (readConnection != reading) {
+            closeReadConnection(); // the reader opened it while stopping
         }
         context.getExecutorServiceManager().shutdownNow(scheduler);
         try {
@@ -243,6 +249,9 @@ public final class StreamGroupMember implements TransportConsumer {
         // the read comes back at least once per claim interval, so that claim rounds happen on time
         long block = Math.max(1, Math.min(configuration.getBlock(), configuration.getClaimInterval()));
         while (running) {
+            if (readConnection == null && !openReadConnection()) {
+                continue;
+            }
             int wanted;
             try {
                 wanted = acquireSlots();
@@ -291,6 +300,51 @@ public final class StreamGroupMember implements TransportConsumer {
             } finally {
                 slots.release(wanted - dispatched);
             }
+        }
+    }
+
+    /**
+     * Opens the connection of the blocking reads once the client has reached Redis; until then waits a moment and
+     * says nothing (the client said once that Redis is out of reach). False when there is no connection yet.
+     */
+    private boolean openReadConnection() {
+        if (!client.isAvailable()) {
+            sleep(ATTACH_POLL);
+            return false;
+        }
+        try {
+            readConnection = client.dedicatedConnection();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot open the read connection of stream {} at {}, retrying in {} ms: {}", stream,
+                    client.endpoint(), MAX_BACKOFF, e.getMessage());
+            sleep(MAX_BACKOFF);
+            return false;
+        }
+        if (attachedLate) {
+            LOG.info("Reading stream {} at {} as {} of group {}", stream, client.endpoint(), member.getName(), group);
+        }
+        return true;
+    }
+
+    private void closeReadConnection() {
+        StatefulRedisConnection<String, byte[]> connection = readConnection;
+        if (connection != null) {
+            connection.closeAsync();
+        }
+    }
+
+    /** Creates the group (from the start position) and this member; the read loop re-creates a group that is gone. */
+    private void prepareGroup() {
+        if (!running) {
+            return;
+        }
+        try {
+            createGroup(configuration.getStartFrom() == StartPosition.LATEST ? "$" : "0");
+            RedisStreamsClient.await(client.commands().xgroupCreateconsumer(stream, member), COMMAND_TIMEOUT);
+        } catch (Exception e) {
+            // the read loop creates the group when it reads (NOGROUP)
+            LOG.warn("Cannot prepare group {} of stream {} at {} yet, retrying in the background: {}", group, stream,
+                    client.endpoint(), e.getMessage());
         }
     }
 

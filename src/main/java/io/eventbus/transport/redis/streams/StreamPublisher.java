@@ -1,6 +1,7 @@
 package io.eventbus.transport.redis.streams;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,38 +23,58 @@ public final class StreamPublisher {
 
     private final RedisStreamsClient client;
     private final RedisStreamsConfiguration configuration;
-    private final CappedAppend capped;
-    /** Null unless publishes wait for replicas. */
-    private final ReplicaAcknowledgements replicas;
+    /** Null unless publishes are capped; made on the first publish, which needs Redis. */
+    private volatile CappedAppend capped;
+    /** Null unless publishes wait for replicas; made on the first publish, which needs Redis. */
+    private volatile ReplicaAcknowledgements replicas;
+    private volatile boolean prepared;
     private final boolean trims;
     private final Map<String, SafeStreamTrimmer> trimmers = new ConcurrentHashMap<>();
 
+    /** Needs no connection: Redis may be out of reach (see {@link RedisStreamsClient}). */
     public StreamPublisher(RedisStreamsClient client, RedisStreamsConfiguration configuration) {
         configuration.validate();
         this.client = client;
         this.configuration = configuration;
-        this.replicas = configuration.getWaitForReplicas() > 0
-                ? new ReplicaAcknowledgements(client, configuration) : null;
-        this.capped = configuration.getRetention() == RetentionMode.CAP ? new CappedAppend(
-                replicas != null ? replicas.commands() : client.commands(), configuration.getMaxLen()) : null;
         this.trims = SafeStreamTrimmer.needed(configuration);
     }
 
     /**
      * Appends the fields as a new entry; the stage completes with the entry id Redis assigned, once the replicas asked
-     * for have it.
+     * for have it. While Redis has never been reached it fails at once with a {@code RetryableException}.
      */
     public CompletionStage<String> publish(String stream, Map<String, byte[]> fields) {
         CompletionStage<String> added;
-        if (replicas != null) {
-            added = replicas.append(stream, commands -> capped != null ? capped.append(stream, fields)
-                    : commands.xadd(stream, fields));
-        } else {
-            added = capped != null ? capped.append(stream, fields) : client.commands().xadd(stream, fields);
+        try {
+            prepare();
+            if (replicas != null) {
+                added = replicas.append(stream, commands -> capped != null ? capped.append(stream, fields)
+                        : commands.xadd(stream, fields));
+            } else {
+                added = capped != null ? capped.append(stream, fields) : client.commands().xadd(stream, fields);
+            }
+        } catch (RuntimeException unreachable) {
+            return CompletableFuture.failedFuture(unreachable);
         }
         if (trims) {
             trimmers.computeIfAbsent(stream, s -> new SafeStreamTrimmer(client, s, configuration)).published();
         }
         return added;
+    }
+
+    private void prepare() {
+        if (prepared) {
+            return;
+        }
+        synchronized (this) {
+            if (!prepared) {
+                client.requireAvailable();
+                replicas = configuration.getWaitForReplicas() > 0
+                        ? new ReplicaAcknowledgements(client, configuration) : null;
+                capped = configuration.getRetention() == RetentionMode.CAP ? new CappedAppend(
+                        replicas != null ? replicas.commands() : client.commands(), configuration.getMaxLen()) : null;
+                prepared = true;
+            }
+        }
     }
 }
