@@ -141,32 +141,8 @@ public final class EventBusProperties {
         return string(key).orElse(defaultValue);
     }
 
-    public int positiveInt(String key, int defaultValue) {
-        return (int) positiveLong(key, defaultValue, Integer.MAX_VALUE);
-    }
-
-    public long nonNegativeLong(String key, long defaultValue) {
-        Optional<String> value = string(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.get());
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the key
-        }
-        throw new IllegalArgumentException(key + ": expected an integer >= 0 but was \"" + value.get() + "\"");
-    }
-
     public boolean bool(String key, boolean defaultValue) {
         return string(key).map(value -> bool(key, value)).orElse(defaultValue);
-    }
-
-    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
-        return string(key).map(value -> enumConstant(key, type, value)).orElse(defaultValue);
     }
 
     private static boolean bool(String key, String value) {
@@ -188,22 +164,5 @@ public final class EventBusProperties {
             allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name().toLowerCase());
         }
         throw new IllegalArgumentException(key + ": expected one of " + allowed + " but was \"" + value + "\"");
-    }
-
-    private long positiveLong(String key, long defaultValue, long max) {
-        Optional<String> value = string(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.get());
-            if (parsed > 0 && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the key
-        }
-        throw new IllegalArgumentException(key + ": expected an integer between 1 and " + max + " but was \""
-                + value.get() + "\"");
     }
 }
