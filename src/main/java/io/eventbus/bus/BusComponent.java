@@ -23,6 +23,7 @@ import io.eventbus.envelope.EnvelopeValidator;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.envelope.SchemaRegistry;
 import io.eventbus.envelope.ValidationSettings;
+import io.eventbus.errorhandling.CircuitBreakerHold;
 import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.transport.EventBusProperties;
 import io.eventbus.transport.Transport;
@@ -78,6 +79,7 @@ public class BusComponent extends HealthCheckComponent {
     private TopicFormats formats;
     private DeadLetterPublisher deadLetters;
     private final PublisherSwitches publisherSwitches = new PublisherSwitches();
+    private CircuitBreakerHold circuitBreakers;
     private final List<BusPlugin> plugins = new ArrayList<>();
     private volatile BusObserver observer = BusObserver.NONE;
     private AbandonedGroupSweeper abandonedGroups;
@@ -102,6 +104,13 @@ public class BusComponent extends HealthCheckComponent {
         if (getCamelContext().getRegistry().lookupByName(FailedAttemptHook.BEAN_NAME) == null) {
             getCamelContext().getRegistry().bind(FailedAttemptHook.BEAN_NAME, new FailedAttemptHook());
         }
+        // before the routes consuming bus: endpoints are built, so their circuit breakers hold events in an outage
+        circuitBreakers = CircuitBreakerHold.of(getCamelContext());
+    }
+
+    /** The routes' circuit breakers, held by the bus while they are open. */
+    public CircuitBreakerHold getCircuitBreakers() {
+        return circuitBreakers;
     }
 
     @Override

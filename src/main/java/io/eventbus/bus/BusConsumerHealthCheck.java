@@ -5,13 +5,16 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import io.eventbus.errorhandling.CircuitBreakerHold;
+import io.eventbus.errorhandling.HeldCircuitBreaker;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
 
 /**
  * Readiness of one {@code bus:} consumer: DOWN when its transport cannot reach the broker, with the topic, group,
- * route, transport, {@code connected}, {@code latency_ms} and the consumer's backlog ({@code pending}, {@code lag})
- * as details. Camel's readiness check of the route's consumer ({@code consumer:<route id>}) calls it and reports its
+ * route, transport, {@code connected}, {@code latency_ms}, the consumer's backlog ({@code pending}, {@code lag}) and
+ * the state of the route's circuit breakers ({@code breaker.<id>.state} and more) as details; an open breaker does
+ * not make it DOWN. Camel's readiness check of the route's consumer ({@code consumer:<route id>}) calls it and reports its
  * state and details, as for Camel's own messaging components.
  */
 final class BusConsumerHealthCheck extends AbstractHealthCheck {
@@ -47,6 +50,24 @@ final class BusConsumerHealthCheck extends AbstractHealthCheck {
         if (consumer.getLastError() != null) {
             builder.detail("last_error", consumer.getLastError());
         }
+        breakerDetails(builder);
+        // an open breaker leaves the consumer ready: it holds its events until the dependency is back, and taking the
+        // application out of service would not bring the dependency back
         builder.up();
+    }
+
+    /** {@code breaker.<id>.state}, {@code .failure_rate}, {@code .not_permitted_calls}, {@code .held} per breaker. */
+    private void breakerDetails(HealthCheckResultBuilder builder) {
+        CircuitBreakerHold breakers = consumer.getEndpoint().getComponent().getCircuitBreakers();
+        if (breakers == null) {
+            return;
+        }
+        for (HeldCircuitBreaker breaker : breakers.breakersOf(consumer.getRouteId())) {
+            String prefix = "breaker." + breaker.getBreakerId() + ".";
+            builder.detail(prefix + "state", breaker.getState());
+            builder.detail(prefix + "failure_rate", breaker.getFailureRate());
+            builder.detail(prefix + "not_permitted_calls", breaker.getNotPermittedCalls());
+            builder.detail(prefix + "held", breaker.getHeldEvents());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.eventbus.observability;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,8 @@ import org.apache.camel.component.micrometer.MicrometerUtils;
 import io.eventbus.bus.BusObserver;
 import io.eventbus.bus.ConsumerTags;
 import io.eventbus.bus.Settlement;
+import io.eventbus.errorhandling.CircuitBreakerHold;
+import io.eventbus.errorhandling.HeldCircuitBreaker;
 
 /**
  * The bus's own meters, in one place: their names, their tags, and the calls that record them. They live in the
@@ -71,11 +74,18 @@ public final class BusMetrics implements BusObserver {
     public static final String RELOAD_FAILURES = "eventbus.routes.reload.failures";
     public static final String CONFIG_RELOADS = "eventbus.config.reloads";
 
+    /** Per circuit breaker and state ({@code closed}, {@code open}, {@code half_open}): 1 for its state now, else 0. */
+    public static final String BREAKER_STATE = "eventbus.breaker.state";
+    public static final String BREAKER_FAILURE_RATE = "eventbus.breaker.failure.rate";
+    public static final String BREAKER_NOT_PERMITTED = "eventbus.breaker.not.permitted";
+    public static final String BREAKER_HELD = "eventbus.breaker.held";
     public static final String TOPIC = "topic";
     public static final String EVENT_TYPE = "event_type";
     public static final String TRANSPORT = "transport";
     public static final String GROUP = "group";
     public static final String ROUTE = "route";
+    public static final String BREAKER = "breaker";
+    public static final String STATE = "state";
     public static final String STAGE = "stage";
     public static final String OUTCOME = "outcome";
     /** Who redelivered: {@code transport} (a delivery count above 1) or {@code camel} (the route's error handler). */
@@ -257,6 +267,31 @@ public final class BusMetrics implements BusObserver {
     public <T> void gauge(String name, String description, Tags tags, T state, ToDoubleFunction<T> value) {
         Gauge.builder(name, state, value).description(description).tags(tags).strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * The meters of a route's circuit breaker, tagged {@code route} and {@code breaker}: its state
+     * ({@value #BREAKER_STATE}, one gauge per state), failure rate in percent (-1 while too few calls), the calls it
+     * refused since it last changed state (resilience4j starts its figures anew then) and the events the bus holds
+     * for it. They read the breaker of that route and id built last, so a
+     * reloaded route's meters follow its new breaker.
+     */
+    public void breaker(CircuitBreakerHold breakers, HeldCircuitBreaker breaker) {
+        String route = breaker.getRouteId();
+        String id = breaker.getBreakerId();
+        Tags tags = Tags.of(ROUTE, String.valueOf(route), BREAKER, String.valueOf(id));
+        for (String state : List.of("CLOSED", "OPEN", "HALF_OPEN")) {
+            gauge(BREAKER_STATE, "1 for the circuit breaker's state now, else 0",
+                    tags.and(STATE, state.toLowerCase(Locale.ROOT)), breakers,
+                    b -> b.find(route, id).filter(held -> held.getState().equals(state)).isPresent() ? 1 : 0);
+        }
+        gauge(BREAKER_FAILURE_RATE, "failure rate of the calls in the breaker's window, percent; -1 if too few",
+                tags, breakers, b -> b.find(route, id).map(HeldCircuitBreaker::getFailureRate).orElse(-1f));
+        gauge(BREAKER_HELD, "events waiting for the breaker to let their call through", tags, breakers,
+                b -> b.find(route, id).map(HeldCircuitBreaker::getHeldEvents).orElse(0));
+        gauge(BREAKER_NOT_PERMITTED, "calls the breaker refused since it last changed state, held events' tries "
+                + "included", tags, breakers, b -> b.find(route, id).map(HeldCircuitBreaker::getNotPermittedCalls)
+                .orElse(0L));
     }
 
     /** Registers a monotonically increasing count kept elsewhere (reloads), read at each scrape. */

@@ -2,6 +2,7 @@ package io.eventbus.observability;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
@@ -12,12 +13,15 @@ import io.eventbus.bus.BusMiddleware;
 import io.eventbus.bus.BusObserver;
 import io.eventbus.bus.BusPlugin;
 import io.eventbus.bus.BusSettings;
+import io.eventbus.errorhandling.CircuitBreakerHold;
+import io.eventbus.errorhandling.HeldCircuitBreaker;
 
 /**
  * The bus's observability, plugged into the {@code bus} component (listed in
  * {@code META-INF/services/io.eventbus.bus.BusPlugin}): while the component runs, its meters ({@link BusMetrics},
  * which observe every event the bus publishes, consumes, settles and dead-letters), the timing of pipeline stages
- * from Camel's step events ({@link StageTimingNotifier}), the backlog gauges' poller ({@link BacklogGauges}), and the
+ * from Camel's step events ({@link StageTimingNotifier}), the backlog gauges' poller ({@link BacklogGauges}), the
+ * routes' circuit breakers ({@link BusMetrics#breaker}), and the
  * {@code logging} and {@code metrics} middlewares.
  */
 public final class BusObservability implements BusPlugin {
@@ -26,6 +30,8 @@ public final class BusObservability implements BusPlugin {
     private BusMetrics metrics;
     private StageTimingNotifier stageTiming;
     private BacklogGauges backlogGauges;
+    private CircuitBreakerHold breakers;
+    private Consumer<HeldCircuitBreaker> breakerMeters;
 
     /** The observability of a started {@code bus} component. */
     public static BusObservability of(BusComponent bus) {
@@ -45,6 +51,9 @@ public final class BusObservability implements BusPlugin {
         backlogGauges = new BacklogGauges(context, metrics, bus::transportFor,
                 settings.getMetricsBacklogInterval());
         backlogGauges.start();
+        breakers = bus.getCircuitBreakers();
+        breakerMeters = breaker -> metrics.breaker(breakers, breaker);
+        breakers.onBreaker(breakerMeters);
         return metrics;
     }
 
@@ -58,6 +67,9 @@ public final class BusObservability implements BusPlugin {
 
     @Override
     public void stop() {
+        if (breakers != null) {
+            breakers.removeListener(breakerMeters);
+        }
         if (stageTiming != null) {
             context.getManagementStrategy().removeEventNotifier(stageTiming);
             ServiceHelper.stopService(stageTiming);
