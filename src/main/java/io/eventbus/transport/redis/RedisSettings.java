@@ -160,6 +160,10 @@ public class RedisSettings {
         c.setPublishTimeout(redisPublishTimeout);
         c.setWaitForReplicas(redisWaitForReplicas);
         c.setWaitTimeout(redisWaitTimeout);
+        if (c.isCluster() && redisWaitForReplicas > 0) {
+            throw new IllegalArgumentException("eventbus.redis.wait-for-replicas: "
+                    + RedisStreamsConfiguration.CLUSTER_WAIT_REFUSED);
+        }
         try {
             c.validate();
         } catch (IllegalArgumentException e) {

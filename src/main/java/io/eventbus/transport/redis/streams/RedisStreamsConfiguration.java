@@ -177,6 +177,35 @@ public class RedisStreamsConfiguration implements Cloneable {
     }
 
     /** Fails with the name of the first option out of range. */
+    /** The scheme of a Redis Cluster URI naming its seed nodes; {@link #TLS_CLUSTER_SCHEME} with TLS. */
+    public static final String CLUSTER_SCHEME = "redis-cluster://";
+    public static final String TLS_CLUSTER_SCHEME = "rediss-cluster://";
+    /** Why waiting for replicas is refused on a cluster, after the option's name. */
+    public static final String CLUSTER_WAIT_REFUSED = "not supported on a Redis Cluster (the uri names a cluster): "
+            + "a WAIT would have to go to the master owning each stream's slot, on the connection that appended; "
+            + "set it to 0";
+
+    /**
+     * Whether the uri names a Redis Cluster: {@code redis-cluster://host1:port1[,host2:port2...]}
+     * ({@code rediss-cluster://} with TLS), or Lettuce's multi-host {@code redis://host1:port1,host2:port2}.
+     */
+    public boolean isCluster() {
+        if (uri == null) {
+            return false;
+        }
+        String text = uri.trim();
+        if (text.startsWith(CLUSTER_SCHEME) || text.startsWith(TLS_CLUSTER_SCHEME)) {
+            return true;
+        }
+        if (!text.startsWith("redis://") && !text.startsWith("rediss://")) {
+            return false;
+        }
+        String authority = text.substring(text.indexOf("//") + 2);
+        int end = authority.indexOf('/');
+        authority = end < 0 ? authority : authority.substring(0, end);
+        return authority.substring(authority.lastIndexOf('@') + 1).contains(",");
+    }
+
     public void validate() {
         requirePositive("count", count);
         requirePositive("prefetch", prefetch);
@@ -193,6 +222,12 @@ public class RedisStreamsConfiguration implements Cloneable {
         requirePositive("waitTimeout", waitTimeout);
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri: must not be empty (e.g. redis://127.0.0.1:6379)");
+        }
+        if (isCluster() && waitForReplicas > 0) {
+            throw new IllegalArgumentException("waitForReplicas: " + CLUSTER_WAIT_REFUSED);
+        }
+        if (isCluster() && database > 0) {
+            throw new IllegalArgumentException("database: a Redis Cluster has database 0 only, but was " + database);
         }
         if (bodyField == null || bodyField.isBlank()) {
             throw new IllegalArgumentException("bodyField: must not be empty");
