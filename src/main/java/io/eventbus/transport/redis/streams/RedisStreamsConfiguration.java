@@ -21,6 +21,9 @@ public class RedisStreamsConfiguration implements Cloneable {
      * (/2) for the database; redis-sentinel://[password@]host1:port1[,host2:port2...][/database]#masterName to
      * reach the master that Redis Sentinel names, again after every failover. The password in the URI (or the
      * password option) is the master's and replicas', not the sentinels' (see sentinelPassword).
+     * redis-cluster://[user:password@]host1:port1[,host2:port2...] (rediss-cluster:// for TLS, or Lettuce's
+     * multi-host redis://host1:port1,host2:port2) names the seed nodes of a Redis Cluster: each command goes to the
+     * master owning its key's slot; give streams that must share a slot a hash tag ({orders}, {orders}.dlq).
      */
     @UriParam(label = "common", defaultValue = "redis://127.0.0.1:6379")
     private String uri = "redis://127.0.0.1:6379";
@@ -156,7 +159,8 @@ public class RedisStreamsConfiguration implements Cloneable {
      * Replicas (default 0: none) that must have an entry before its publish succeeds: each publish is followed by
      * Redis WAIT, and fails with a retryable error when fewer replicas acknowledged within waitTimeout, because an
      * entry only the master holds is lost if that master fails over. The publisher then retries, so a duplicate is
-     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection.
+     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection. Refused
+     * with a Redis Cluster uri.
      */
     @UriParam(label = "producer", defaultValue = "0")
     private int waitForReplicas;
