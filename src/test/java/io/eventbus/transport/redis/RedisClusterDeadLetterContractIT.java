@@ -1,11 +1,8 @@
 package io.eventbus.transport.redis;
 
-import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.eventbus.deadletter.DeadLetterContractIT;
 
@@ -16,24 +13,11 @@ import io.eventbus.deadletter.DeadLetterContractIT;
  */
 class RedisClusterDeadLetterContractIT extends DeadLetterContractIT {
 
-    @TempDir
-    static Path dir;
-    private static RedisService.ClusterGroup cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = new RedisService.ClusterGroup(dir).start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisClusterExtension REDIS = new RedisClusterExtension();
 
     @Override
     protected Map<String, String> transportProperties() {
-        return Map.of("eventbus.transport", "redis", "eventbus.redis.uri", cluster.uri());
+        return Map.of("eventbus.transport", "redis", "eventbus.redis.uri", REDIS.cluster().uri());
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,7 +84,8 @@ class RedisClusterFailoverIT {
                             Envelope event = BusOverRedisSupport.event(n);
                             boolean afterFailover = failedOver.get() != 0;
                             long sent = System.nanoTime();
-                            publishUntilConfirmed(template, event, failures);
+                            BusOverRedisSupport.publishUntilConfirmed(template, "bus:" + TOPIC, event,
+                                    e -> failures.incrementAndGet());
                             confirmed.add(event.getEventId());
                             if (killedAt.get() != 0 && sent > killedAt.get()) {
                                 firstConfirmedAfterKill.compareAndSet(0, System.nanoTime());
@@ -116,11 +116,11 @@ class RedisClusterFailoverIT {
                 assertTrue(confirmedAfterFailover.size() > AFTER_FAILOVER / 2, "the publishers carried on after the "
                         + "failover: " + confirmedAfterFailover.size() + " events confirmed after it");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                        assertEquals(Set.of(), missing(confirmedAfterFailover, processed.keySet()),
+                        assertEquals(Set.of(), BusOverRedisSupport.missing(confirmedAfterFailover, processed.keySet()),
                                 "events confirmed after the failover that were not processed"));
                 // entries left pending at the new master are claimed after claim-min-idle (2 s): wait for that
                 Thread.sleep(4_000);
-                Set<String> lost = missing(confirmed, processed.keySet());
+                Set<String> lost = BusOverRedisSupport.missing(confirmed, processed.keySet());
                 long duplicates = processed.values().stream().filter(count -> count.get() > 1).count();
                 System.out.printf("%s: %d events confirmed and %d processed when the master on port %d (slot %d) "
                                 + "was killed; port %d promoted %d ms later; first publish confirmed %d ms after the "
@@ -138,26 +138,4 @@ class RedisClusterFailoverIT {
         }
     }
 
-    /** At-least-once publishing: a publish that failed (no master for the slot yet, a timeout) is sent again. */
-    private static void publishUntilConfirmed(ProducerTemplate template, Envelope event, AtomicLong failures)
-            throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                template.sendBody("bus:" + TOPIC, event);
-                return;
-            } catch (RuntimeException e) {
-                failures.incrementAndGet();
-                if (attempt > 300) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private static Set<String> missing(Set<String> expected, Set<String> actual) {
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(actual);
-        return missing;
-    }
 }

@@ -1,6 +1,5 @@
 package io.eventbus.transport.redis;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -16,10 +15,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.eventbus.bus.BusComponent;
 import io.eventbus.deadletter.DeadLetter;
@@ -49,24 +46,12 @@ class RedisClusterIT {
             "cluster.invoices", "cluster.refunds", "cluster.returns");
     private static final int PER_TOPIC = 150;
 
-    @TempDir
-    static Path dir;
-    private static RedisService.ClusterGroup cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = new RedisService.ClusterGroup(dir).start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisClusterExtension REDIS = new RedisClusterExtension();
 
     @Test
     void topicsSpreadOverTheMastersFlowAndDeadLettersShareTheirTopicsSlot() throws Exception {
+        RedisService.ClusterGroup cluster = REDIS.cluster();
         Set<Integer> masters = new HashSet<>();
         for (String topic : TOPICS) {
             masters.add(cluster.masterOf(SlotHash.getSlot("{" + PREFIX + topic + "}")));

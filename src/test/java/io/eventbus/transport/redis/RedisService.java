@@ -265,14 +265,7 @@ public final class RedisService {
         /** Kills every process (SIGKILL), also after a failed start. */
         @Override
         public void close() throws InterruptedException {
-            for (Process process : processes.values()) {
-                // SIGKILL ends a stopped process too
-                process.destroyForcibly();
-            }
-            for (Process process : processes.values()) {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            processes.clear();
+            killAll(processes);
         }
     }
 
@@ -398,13 +391,7 @@ public final class RedisService {
         /** Kills every node (SIGKILL), also after a failed start. */
         @Override
         public void close() throws InterruptedException {
-            for (Process process : processes.values()) {
-                process.destroyForcibly();
-            }
-            for (Process process : processes.values()) {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            processes.clear();
+            killAll(processes);
         }
     }
 
@@ -433,6 +420,17 @@ public final class RedisService {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
         }
+    }
+
+    /** Kills the processes (SIGKILL, which ends a stopped process too), waits for them and forgets them. */
+    static void killAll(Map<Integer, Process> processes) throws InterruptedException {
+        for (Process process : processes.values()) {
+            process.destroyForcibly();
+        }
+        for (Process process : processes.values()) {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        processes.clear();
     }
 
     public static void kill(Process process) throws InterruptedException {
