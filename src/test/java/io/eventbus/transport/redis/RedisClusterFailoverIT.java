@@ -104,8 +104,12 @@ class RedisClusterFailoverIT {
                 int processedAtKill = processed.size();
                 cluster.kill(oldMaster);
                 killedAt.set(System.nanoTime());
-                RedisService.awaitUntil("a replica to take over slot " + slot + " from port " + oldMaster,
-                        Duration.ofSeconds(30), () -> cluster.masterOf(slot) != oldMaster);
+                try {
+                    RedisService.awaitUntil("a replica to take over slot " + slot + " from port " + oldMaster,
+                            Duration.ofSeconds(30), () -> cluster.masterOf(slot) != oldMaster);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + cluster.logTails(), e);
+                }
                 int newMaster = cluster.masterOf(slot);
                 failedOver.set(System.nanoTime());
                 limit.set(Math.min(MAX_EVENTS, next.get() + AFTER_FAILOVER));

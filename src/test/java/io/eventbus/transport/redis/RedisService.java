@@ -355,6 +355,21 @@ public final class RedisService {
             throw new IllegalStateException("no master owns slot " + slot);
         }
 
+        /** The last lines of every node's log, for a failure message. */
+        String logTails() {
+            StringBuilder tails = new StringBuilder();
+            try (java.util.stream.Stream<Path> logs = Files.list(dir)) {
+                for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("redis-")).sorted().toList()) {
+                    List<String> lines = Files.readAllLines(log);
+                    tails.append("\n--- ").append(log.getFileName()).append('\n')
+                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                }
+            } catch (IOException e) {
+                tails.append("\n(logs unreadable: ").append(e.getMessage()).append(')');
+            }
+            return tails.toString();
+        }
+
         /** Kills a node at once (SIGKILL). */
         void kill(int port) throws InterruptedException {
             RedisService.kill(processes.remove(port));
