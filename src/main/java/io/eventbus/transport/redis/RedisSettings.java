@@ -18,7 +18,10 @@ public class RedisSettings {
     /**
      * The server: redis://host:port, with /N after it for database N, rediss:// for TLS; or, through Redis Sentinel,
      * redis-sentinel://host1:port1,host2:port2#masterName (a /N database before the #): every connection goes to the
-     * master the sentinels name and follows it after a failover (replicas are never read).
+     * master the sentinels name and follows it after a failover (replicas are never read); or a Redis Cluster,
+     * redis-cluster://host1:port1,host2:port2 (seed nodes; rediss-cluster:// for TLS; Lettuce's multi-host
+     * redis://host1:port1,host2:port2 as well): each command goes to the master of its key's slot, and a topic's
+     * streams are named with a hash tag, {prefix+topic} and {prefix+topic}.dlq.
      */
     @UriParam(label = "redis", defaultValue = "redis://127.0.0.1:6379")
     @ConfigKey("eventbus.redis.uri")
@@ -42,7 +45,7 @@ public class RedisSettings {
     @ConfigKey("eventbus.redis.sentinel-password")
     private String redisSentinelPassword;
 
-    /** The database number; above 0 it overrides the URI's. */
+    /** The database number; above 0 it overrides the URI's. A Redis Cluster has database 0 only. */
     @UriParam(label = "redis", defaultValue = "0")
     @ConfigKey("eventbus.redis.database")
     private int redisDatabase;
@@ -128,7 +131,8 @@ public class RedisSettings {
     /**
      * Replicas that must have an entry before its publish succeeds (Redis WAIT); 0: off, and a failover loses the
      * entries the old master confirmed but had not yet replicated. On, a publish costs a replication round trip and
-     * fails, retryably, when fewer replicas answer within wait-timeout; the retry may duplicate the entry.
+     * fails, retryably, when fewer replicas answer within wait-timeout; the retry may duplicate the entry. Refused with
+     * a Redis Cluster uri.
      */
     @UriParam(label = "redis", defaultValue = "0")
     @ConfigKey("eventbus.redis.wait-for-replicas")
@@ -160,6 +164,10 @@ public class RedisSettings {
         c.setPublishTimeout(redisPublishTimeout);
         c.setWaitForReplicas(redisWaitForReplicas);
         c.setWaitTimeout(redisWaitTimeout);
+        if (c.isCluster() && redisWaitForReplicas > 0) {
+            throw new IllegalArgumentException("eventbus.redis.wait-for-replicas: "
+                    + RedisStreamsConfiguration.CLUSTER_WAIT_REFUSED);
+        }
         try {
             c.validate();
         } catch (IllegalArgumentException e) {

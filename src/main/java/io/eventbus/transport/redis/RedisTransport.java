@@ -17,6 +17,7 @@ import org.apache.camel.CamelContext;
 import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.TopicStats;
@@ -33,8 +34,8 @@ import io.eventbus.transport.redis.streams.StreamGroupMember;
 import io.eventbus.transport.redis.streams.StreamPublisher;
 
 /**
- * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t}, a consumer
- * group is a Redis consumer group. It runs on the {@code redis-streams:} component's machinery — one
+ * The {@code redis} transport behind {@code bus:}: topic {@code t} is the stream {@code <streamPrefix>t} (on a Redis
+ * Cluster {@code {<streamPrefix>t}}, see {@link #streamName}), a consumer group is a Redis consumer group. It runs on the {@code redis-streams:} component's machinery — one
  * {@link RedisStreamsClient}, a {@link StreamPublisher} for {@code XADD} with retention and a
  * {@link StreamGroupMember} per member — so both give the same semantics (at-least-once, redelivery, claims of dead
  * members' entries, {@code NOGROUP} recovery).
@@ -79,9 +80,28 @@ public final class RedisTransport implements Transport {
         return NAME;
     }
 
-    /** The stream that carries the topic. */
+    /** The stream that carries the topic; see {@link #streamName}. */
     public String streamOf(String topic) {
-        return streamPrefix + topic;
+        return streamName(streamPrefix, topic, configuration.isCluster());
+    }
+
+    /**
+     * The stream of a topic: {@code <prefix><topic>}; on a Redis Cluster {@code {<prefix><source>}<suffixes>}, where
+     * the source is the topic without its {@code .dlq} and {@code .parked} suffixes ({@link DeadLetterTopics}), so
+     * that a topic, its dead letters and its parked events share one hash tag and therefore one slot:
+     * {@code orders}, {@code orders.dlq} and {@code orders.dlq.parked} are {@code {orders}}, {@code {orders}.dlq} and
+     * {@code {orders}.dlq.parked}. Outside a cluster the names stay as they were.
+     */
+    static String streamName(String prefix, String topic, boolean cluster) {
+        if (!cluster) {
+            return prefix + topic;
+        }
+        String source = topic;
+        for (String shorter = DeadLetterTopics.sourceTopicOf(source); !shorter.equals(source) && !shorter.isEmpty();
+                shorter = DeadLetterTopics.sourceTopicOf(shorter)) {
+            source = shorter;
+        }
+        return "{" + prefix + source + "}" + topic.substring(source.length());
     }
 
     /** Publishes and waits until Redis has appended the entry ({@code publishTimeout}). */

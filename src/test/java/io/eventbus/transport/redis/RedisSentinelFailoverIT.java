@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -177,22 +176,13 @@ class RedisSentinelFailoverIT {
     /** At-least-once publishing: a publish that failed (no master, too few replicas) is sent again. */
     private static void publishUntilConfirmed(ProducerTemplate template, Envelope event, AtomicLong notReplicated,
             AtomicLong otherFailures) throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                template.sendBody("bus:failover", event);
-                return;
-            } catch (RuntimeException e) {
-                if (causedBy(e, EntryNotReplicatedException.class)) {
-                    notReplicated.incrementAndGet();
-                } else {
-                    otherFailures.incrementAndGet();
-                }
-                if (attempt > 300) {
-                    throw e;
-                }
-                Thread.sleep(100);
+        BusOverRedisSupport.publishUntilConfirmed(template, "bus:failover", event, e -> {
+            if (causedBy(e, EntryNotReplicatedException.class)) {
+                notReplicated.incrementAndGet();
+            } else {
+                otherFailures.incrementAndGet();
             }
-        }
+        });
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -205,8 +195,6 @@ class RedisSentinelFailoverIT {
     }
 
     private static Set<String> missing(Set<String> expected, Set<String> actual) {
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(actual);
-        return missing;
+        return BusOverRedisSupport.missing(expected, actual);
     }
 }

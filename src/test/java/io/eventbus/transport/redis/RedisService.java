@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The Redis servers the Redis tests use: the shared one on 127.0.0.1:6379 (required: a test fails, never skips,
  * without it), private {@code redis-server} processes a test starts on a free port of its own, and a
- * {@link SentinelGroup} of such processes (a test fails when {@code redis-server} is missing).
+ * {@link SentinelGroup} or {@link ClusterGroup} of such processes (a test fails when {@code redis-server} is
+ * missing).
  */
 public final class RedisService {
 
@@ -264,14 +265,148 @@ public final class RedisService {
         /** Kills every process (SIGKILL), also after a failed start. */
         @Override
         public void close() throws InterruptedException {
-            for (Process process : processes.values()) {
-                // SIGKILL ends a stopped process too
-                process.destroyForcibly();
+            killAll(processes);
+        }
+    }
+
+    /**
+     * Redis Cluster on loopback: three masters and a replica each ({@code cluster-enabled yes}), private processes on
+     * free ports without persistence, in one directory, joined by {@code redis-cli --cluster create}. A master that
+     * stops answering is marked failed after {@value #NODE_TIMEOUT} ms and its replica promoted.
+     */
+    static final class ClusterGroup implements AutoCloseable {
+        static final int NODE_TIMEOUT = 2000;
+
+        private final Path dir;
+        private final Map<Integer, Process> processes = new LinkedHashMap<>();
+
+        ClusterGroup(Path dir) {
+            this.dir = dir;
+        }
+
+        /** {@code redis-cluster://} naming every node as a seed. */
+        String uri() {
+            StringJoiner seeds = new StringJoiner(",", "redis-cluster://", "");
+            processes.keySet().forEach(port -> seeds.add("127.0.0.1:" + port));
+            return seeds.toString();
+        }
+
+        /** Starts the six nodes, creates the cluster and returns once every node reports cluster_state:ok. */
+        ClusterGroup start() throws Exception {
+            try {
+                for (int i = 0; i < 6; i++) {
+                    int port = freePort();
+                    processes.put(port, launch(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+                            "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                            "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT), "--save", "", "--appendonly", "no",
+                            "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb"), port,
+                            dir.resolve("redis-" + port + ".log")));
+                }
+                List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+                processes.keySet().forEach(port -> create.add("127.0.0.1:" + port));
+                create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+                Path log = dir.resolve("cluster-create.log");
+                Process creating = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(log.toFile())
+                        .start();
+                if (!creating.waitFor(60, TimeUnit.SECONDS) || creating.exitValue() != 0) {
+                    creating.destroyForcibly();
+                    fail("redis-cli --cluster create failed: " + Files.readString(log));
+                }
+                awaitHealthy(Duration.ofSeconds(30));
+                return this;
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
             }
-            for (Process process : processes.values()) {
-                process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        /** Waits until every live node says cluster_state:ok and three masters own slots, each with a replica. */
+        void awaitHealthy(Duration timeout) throws InterruptedException {
+            awaitUntil("the cluster to be ok on every node with three masters and their replicas", timeout, () -> {
+                for (int port : processes.keySet()) {
+                    if (!info(port, "CLUSTER INFO").contains("cluster_state:ok")) {
+                        return false;
+                    }
+                }
+                List<String[]> nodes = nodes();
+                long masters = nodes.stream().filter(n -> n[2].contains("master") && !n[2].contains("fail")
+                        && n.length > 8).count();
+                long replicas = nodes.stream().filter(n -> n[2].contains("slave") && !n[2].contains("fail")
+                        && "connected".equals(n[7])).count();
+                return masters == 3 && replicas == 3;
+            });
+        }
+
+        /** The port of the master that owns the slot. */
+        int masterOf(int slot) {
+            for (String[] node : nodes()) {
+                if (!node[2].contains("master") || node[2].contains("fail")) {
+                    continue;
+                }
+                for (int i = 8; i < node.length; i++) {
+                    String[] range = node[i].split("-");
+                    int from = Integer.parseInt(range[0]);
+                    int to = Integer.parseInt(range[range.length - 1]);
+                    if (slot >= from && slot <= to) {
+                        return Integer.parseInt(node[1].substring(node[1].indexOf(':') + 1, node[1].indexOf('@')));
+                    }
+                }
             }
-            processes.clear();
+            throw new IllegalStateException("no master owns slot " + slot);
+        }
+
+        /** The last lines of every node's log, for a failure message. */
+        String logTails() {
+            StringBuilder tails = new StringBuilder();
+            try (java.util.stream.Stream<Path> logs = Files.list(dir)) {
+                for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("redis-")).sorted().toList()) {
+                    List<String> lines = Files.readAllLines(log);
+                    tails.append("\n--- ").append(log.getFileName()).append('\n')
+                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                }
+            } catch (IOException e) {
+                tails.append("\n(logs unreadable: ").append(e.getMessage()).append(')');
+            }
+            return tails.toString();
+        }
+
+        /** Kills a node at once (SIGKILL). */
+        void kill(int port) throws InterruptedException {
+            RedisService.kill(processes.remove(port));
+        }
+
+        /** {@code CLUSTER NODES} of a live node, one array of fields per node. */
+        private List<String[]> nodes() {
+            for (int port : processes.keySet()) {
+                try {
+                    List<String[]> nodes = new ArrayList<>();
+                    for (String line : info(port, "CLUSTER NODES").split("\n")) {
+                        if (!line.isBlank()) {
+                            nodes.add(line.trim().split(" "));
+                        }
+                    }
+                    return nodes;
+                } catch (RuntimeException notThisOne) {
+                    // next node
+                }
+            }
+            throw new IllegalStateException("no cluster node answers");
+        }
+
+        private static String info(int port, String command) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                return command.equals("CLUSTER INFO") ? connection.sync().clusterInfo()
+                        : connection.sync().clusterNodes();
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
+        }
+
+        /** Kills every node (SIGKILL), also after a failed start. */
+        @Override
+        public void close() throws InterruptedException {
+            killAll(processes);
         }
     }
 
@@ -300,6 +435,17 @@ public final class RedisService {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             }
         }
+    }
+
+    /** Kills the processes (SIGKILL, which ends a stopped process too), waits for them and forgets them. */
+    static void killAll(Map<Integer, Process> processes) throws InterruptedException {
+        for (Process process : processes.values()) {
+            process.destroyForcibly();
+        }
+        for (Process process : processes.values()) {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        processes.clear();
     }
 
     public static void kill(Process process) throws InterruptedException {

@@ -1,10 +1,12 @@
 package io.eventbus.transport.redis;
 
+import java.util.List;
 import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.transport.EventBusProperties;
@@ -106,6 +108,60 @@ class RedisTransportFactoryTest {
 
         assertEquals("127.0.0.1:6380", RedisStreamsClient.endpoint(RedisStreamsClient.redisUri(
                 RedisTransportFactory.configuration(settings("eventbus.redis.uri", "redis://:pw@127.0.0.1:6380")))));
+    }
+
+    @Test
+    void aClusterUriNamesItsSeedsWithTheCredentialsButNoPassword() {
+        RedisStreamsConfiguration configuration = RedisTransportFactory.configuration(settings(
+                "eventbus.redis.uri", "redis-cluster://10.0.0.1:7000,10.0.0.2:7001,10.0.0.3",
+                "eventbus.redis.username", "bus", "eventbus.redis.password", "hunter2"));
+        assertTrue(configuration.isCluster());
+        List<RedisURI> seeds = RedisStreamsClient.clusterUris(configuration);
+        assertEquals(List.of("10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:6379"),
+                seeds.stream().map(seed -> seed.getHost() + ":" + seed.getPort()).toList());
+        for (RedisURI seed : seeds) {
+            assertEquals("hunter2", new String(seed.getCredentialsProvider().resolveCredentials().block()
+                    .getPassword()));
+        }
+        RedisStreamsConfiguration inUri = new RedisStreamsConfiguration();
+        inUri.setUri("redis-cluster://:hunter2@10.0.0.1:7000");
+        assertEquals("hunter2", new String(RedisStreamsClient.clusterUris(inUri).get(0).getPassword()));
+        inUri.setUri("redis://:hunter2@10.0.0.1:7000,10.0.0.2:7000");
+        assertTrue(inUri.isCluster(), "Lettuce's multi-host redis:// form names a cluster");
+        assertEquals(2, RedisStreamsClient.clusterUris(inUri).size());
+        for (String single : List.of("redis://10.0.0.1:7000", "redis://a,b@10.0.0.1:7000/2",
+                "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#m")) {
+            inUri.setUri(single);
+            assertFalse(inUri.isCluster(), single);
+        }
+    }
+
+    @Test
+    void waitingForReplicasOrADatabaseIsRefusedOnACluster() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory
+                .configuration(settings("eventbus.redis.uri", "redis-cluster://127.0.0.1:7000",
+                        "eventbus.redis.wait-for-replicas", "1")));
+        assertTrue(e.getMessage().startsWith("eventbus.redis.wait-for-replicas: not supported on a Redis Cluster"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RedisTransportFactory
+                .configuration(settings("eventbus.redis.uri", "redis-cluster://127.0.0.1:7000",
+                        "eventbus.redis.database", "2")));
+        assertTrue(e.getMessage().startsWith("eventbus.redis.database: "), e.getMessage());
+    }
+
+    @Test
+    void onAClusterATopicItsDeadLettersAndParkedEventsShareAHashTag() {
+        assertEquals("bus.orders", RedisTransport.streamName("bus.", "orders", false));
+        assertEquals("bus.orders.dlq", RedisTransport.streamName("bus.", "orders.dlq", false));
+        assertEquals("{bus.orders}", RedisTransport.streamName("bus.", "orders", true));
+        assertEquals("{bus.orders}.dlq", RedisTransport.streamName("bus.", "orders.dlq", true));
+        assertEquals("{orders}.parked", RedisTransport.streamName("", "orders.parked", true));
+        assertEquals("{orders}.dlq.parked", RedisTransport.streamName("", "orders.dlq.parked", true));
+        assertEquals("{.dlq}", RedisTransport.streamName("", ".dlq", true));
+        int slot = SlotHash.getSlot("{bus.orders}");
+        for (String topic : List.of("orders.dlq", "orders.parked", "orders.dlq.parked")) {
+            assertEquals(slot, SlotHash.getSlot(RedisTransport.streamName("bus.", topic, true)), topic);
+        }
     }
 
     @Test

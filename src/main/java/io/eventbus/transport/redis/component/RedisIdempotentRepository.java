@@ -8,7 +8,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -129,7 +129,7 @@ public class RedisIdempotentRepository extends ServiceSupport implements Idempot
         return keyPrefix + ":" + name + ":" + id;
     }
 
-    private RedisAsyncCommands<String, byte[]> commands() {
+    private RedisClusterAsyncCommands<String, byte[]> commands() {
         if (client == null) {
             throw new IllegalStateException("RedisIdempotentRepository " + name + " is not started");
         }

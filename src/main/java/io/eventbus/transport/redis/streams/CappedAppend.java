@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * {@code XADD} under a hard length cap ({@link RetentionMode#CAP}) that never drops an entry a consumer group still
@@ -82,14 +82,14 @@ final class CappedAppend {
             return redis.call('XADD', stream, '*', unpack(ARGV, 3))
             """;
 
-    private final RedisAsyncCommands<String, byte[]> commands;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final long cap;
     private final byte[] capArgument;
     private final byte[] headroom;
     private final String digest;
 
     /** @param commands the connection to append on: the shared one, or the one publishers that wait for replicas use */
-    CappedAppend(RedisAsyncCommands<String, byte[]> commands, long cap) {
+    CappedAppend(RedisClusterAsyncCommands<String, byte[]> commands, long cap) {
         this.commands = commands;
         this.cap = cap;
         this.capArgument = bytes(cap);

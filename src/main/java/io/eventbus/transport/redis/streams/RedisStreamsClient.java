@@ -14,7 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -26,8 +28,14 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -64,6 +72,17 @@ import io.eventbus.transport.RetryableException;
  * sentinels name, and so is every reconnection: Lettuce asks the sentinels again each time. A failover closes the
  * connections (the dead master's sockets, or the clients a demoted master drops), and they come back on the new
  * master. Replicas are never read from.
+ * <p>
+ * With a {@code redis-cluster://host1:port1,host2:port2} URI (or Lettuce's own multi-host
+ * {@code redis://host1:port1,host2:port2}) the client is a {@link RedisClusterClient}: the hosts are seeds, the
+ * topology is read from them, and every connection is a cluster connection that sends each command to the master
+ * owning its key's slot (following {@code MOVED} and {@code ASK}). A dedicated connection for blocking reads is a
+ * cluster connection of its own, so a blocked {@code XREADGROUP} holds up only its own socket to the stream's master.
+ * The topology is read again every {@value #TOPOLOGY_REFRESH_SECONDS} s and at once on Lettuce's adaptive triggers
+ * (a {@code MOVED} redirection, reconnections that keep failing, a node gone), so that after a failover commands go to
+ * the promoted replica. Every command the engine sends names one key, or none ({@code PING}, {@code TIME}); scripts
+ * name only their stream. Both kinds of connection are used through Lettuce's {@link RedisClusterAsyncCommands},
+ * which standalone connections implement as well.
  */
 public final class RedisStreamsClient implements AutoCloseable {
 
@@ -82,11 +101,17 @@ public final class RedisStreamsClient implements AutoCloseable {
     /** The first wait before connecting again when Redis could not be reached; doubled up to {@link #MAX_RETRY}. */
     private static final long FIRST_RETRY = 200;
     private static final long MAX_RETRY = 5_000;
+    /** Seconds between periodic reads of a cluster's topology (besides the adaptive ones). */
+    private static final int TOPOLOGY_REFRESH_SECONDS = 5;
 
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
+    /** Opens a connection: to the server (or Sentinel's master), or a cluster connection. */
+    private final Supplier<StatefulConnection<String, byte[]>> connector;
+    private final boolean cluster;
     /** Null until Redis was first reached; from then on Lettuce keeps it connected (auto-reconnect). */
-    private volatile StatefulRedisConnection<String, byte[]> shared;
+    private volatile StatefulConnection<String, byte[]> shared;
+    private volatile RedisClusterAsyncCommands<String, byte[]> sharedCommands;
     /** Set once the shared connection is open and the {@link #whenConnected} actions have run. */
     private volatile boolean available;
     /** Why Redis has not been reached yet, while it has not. */
@@ -96,7 +121,7 @@ public final class RedisStreamsClient implements AutoCloseable {
     private volatile boolean closed;
     private final String endpoint;
     /** Opened on first use by a publisher that waits for replicas; see {@link #replicatedPublishing()}. */
-    private volatile StatefulRedisConnection<String, byte[]> replicated;
+    private volatile StatefulConnection<String, byte[]> replicated;
     /** Times the replicated-publishing connection was lost, so that a WAIT answered after a reconnection is not trusted. */
     private final AtomicLong replicatedDisconnects = new AtomicLong();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -105,9 +130,12 @@ public final class RedisStreamsClient implements AutoCloseable {
         return thread;
     });
 
-    private RedisStreamsClient(ClientResources resources, RedisClient client, String endpoint) {
+    private RedisStreamsClient(ClientResources resources, AbstractRedisClient client,
+            Supplier<StatefulConnection<String, byte[]>> connector, boolean cluster, String endpoint) {
         this.resources = resources;
         this.client = client;
+        this.connector = connector;
+        this.cluster = cluster;
         this.endpoint = endpoint;
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -121,7 +149,9 @@ public final class RedisStreamsClient implements AutoCloseable {
 
     /** Connects with the configuration's uri, username, password, database and tls options. */
     public static RedisStreamsClient connect(RedisStreamsConfiguration configuration) {
-        RedisURI uri = redisUri(configuration);
+        // parsed first: a wrong URI fails before any thread is started
+        List<RedisURI> seeds = configuration.isCluster() ? clusterUris(configuration) : null;
+        RedisURI uri = seeds == null ? redisUri(configuration) : null;
         // Lettuce times every command into HdrHistograms whenever HdrHistogram and LatencyUtils are on the class path
         // (Micrometer brings them); nobody reads those, the bus has its own meters: off
         ClientResources resources = DefaultClientResources.builder()
@@ -133,12 +163,27 @@ public final class RedisStreamsClient implements AutoCloseable {
                     }
                 })
                 .build();
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
-                .build());
-        RedisStreamsClient connected = new RedisStreamsClient(resources, client, endpoint(uri));
+        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        RedisStreamsClient connected;
+        if (seeds != null) {
+            RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+            client.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(TOPOLOGY_REFRESH_SECONDS))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .refreshTriggersReconnectAttempts(3)
+                            .build())
+                    .build());
+            connected = new RedisStreamsClient(resources, client, () -> client.connect(CODEC), true,
+                    clusterEndpoint(seeds));
+        } else {
+            RedisClient client = RedisClient.create(resources, uri);
+            client.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).build());
+            connected = new RedisStreamsClient(resources, client, () -> client.connect(CODEC), false, endpoint(uri));
+        }
         try {
             connected.open(false);
         } catch (RedisConnectionException e) {
@@ -163,11 +208,12 @@ public final class RedisStreamsClient implements AutoCloseable {
 
     /** Opens the shared connection, runs the actions waiting for it and makes the client available. */
     private void open(boolean late) {
-        StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+        StatefulConnection<String, byte[]> connection = connector.get();
         if (closed) {
             connection.close();
             return;
         }
+        sharedCommands = async(connection);
         shared = connection;
         if (late) {
             LOG.info("Connected to Redis at {}", endpoint);
@@ -274,6 +320,47 @@ public final class RedisStreamsClient implements AutoCloseable {
         return sentinels.toString();
     }
 
+    /** {@code redis-cluster://host1:port1,host2:port2}: the seed nodes, for messages (never the password). */
+    static String clusterEndpoint(List<RedisURI> seeds) {
+        StringJoiner nodes = new StringJoiner(",", "redis-cluster://", "");
+        for (RedisURI seed : seeds) {
+            nodes.add(seed.getHost() + ":" + seed.getPort());
+        }
+        return nodes.toString();
+    }
+
+    /**
+     * The seed nodes of a cluster URI ({@code redis-cluster://} or {@code rediss-cluster://}, or Lettuce's multi-host
+     * {@code redis://host1:port1,host2:port2}), each with the configuration's credentials and tls option.
+     */
+    public static List<RedisURI> clusterUris(RedisStreamsConfiguration configuration) {
+        String text = configuration.getUri().trim();
+        if (text.startsWith(RedisStreamsConfiguration.CLUSTER_SCHEME)) {
+            text = "redis://" + text.substring(RedisStreamsConfiguration.CLUSTER_SCHEME.length());
+        } else if (text.startsWith(RedisStreamsConfiguration.TLS_CLUSTER_SCHEME)) {
+            text = "rediss://" + text.substring(RedisStreamsConfiguration.TLS_CLUSTER_SCHEME.length());
+        }
+        List<RedisURI> seeds;
+        try {
+            seeds = RedisClusterURIUtil.toRedisURIs(java.net.URI.create(text));
+        } catch (RuntimeException e) {
+            // the message of a URI parse error may echo the password: report the shape only
+            throw new IllegalArgumentException("uri: not a Redis Cluster URI (expected "
+                    + "redis-cluster://[user:password@]host1:port1[,host2:port2...])");
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("uri: a Redis Cluster URI needs at least one seed node "
+                    + "(redis-cluster://host1:port1,host2:port2)");
+        }
+        for (RedisURI seed : seeds) {
+            applyCredentials(configuration, seed);
+            if (configuration.isTls()) {
+                seed.setSsl(true);
+            }
+        }
+        return seeds;
+    }
+
     public static RedisURI redisUri(RedisStreamsConfiguration configuration) {
         RedisURI uri;
         try {
@@ -298,15 +385,7 @@ public final class RedisStreamsClient implements AutoCloseable {
                 sentinel.setPassword(configuration.getSentinelPassword().toCharArray());
             }
         }
-        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
-            if (configuration.getUsername() != null && !configuration.getUsername().isEmpty()) {
-                uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
-                        () -> io.lettuce.core.RedisCredentials.just(configuration.getUsername(),
-                                configuration.getPassword())));
-            } else {
-                uri.setPassword(configuration.getPassword().toCharArray());
-            }
-        }
+        applyCredentials(configuration, uri);
         if (configuration.getDatabase() > 0) {
             uri.setDatabase(configuration.getDatabase());
         }
@@ -316,19 +395,48 @@ public final class RedisStreamsClient implements AutoCloseable {
         return uri;
     }
 
-    /** The shared, pipelined connection's asynchronous commands. Never send a blocking command on it. */
-    public RedisAsyncCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> connection = shared;
-        if (connection == null) {
+    /** The configuration's password (and username), when set, on the URI. */
+    private static void applyCredentials(RedisStreamsConfiguration configuration, RedisURI uri) {
+        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
+            if (configuration.getUsername() != null && !configuration.getUsername().isEmpty()) {
+                uri.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
+                        () -> io.lettuce.core.RedisCredentials.just(configuration.getUsername(),
+                                configuration.getPassword())));
+            } else {
+                uri.setPassword(configuration.getPassword().toCharArray());
+            }
+        }
+    }
+
+    /** Whether this is a Redis Cluster client, whose connections route each command to its key's master. */
+    public boolean isCluster() {
+        return cluster;
+    }
+
+    /**
+     * The shared, pipelined connection's asynchronous commands: a standalone (or Sentinel's master) connection's, or a
+     * cluster connection's. Never send a blocking command on it.
+     */
+    public RedisClusterAsyncCommands<String, byte[]> commands() {
+        RedisClusterAsyncCommands<String, byte[]> commands = sharedCommands;
+        if (commands == null) {
             throw new RetryableException(unavailableReason());
         }
-        return connection.async();
+        return commands;
+    }
+
+    /** The asynchronous commands of a connection this client opened, standalone or cluster. */
+    static RedisClusterAsyncCommands<String, byte[]> async(StatefulConnection<String, byte[]> connection) {
+        if (connection instanceof StatefulRedisClusterConnection<String, byte[]> cluster) {
+            return cluster.async();
+        }
+        return ((StatefulRedisConnection<String, byte[]>) connection).async();
     }
 
     /** A new connection for one consumer's blocking reads; the caller closes it. */
-    StatefulRedisConnection<String, byte[]> dedicatedConnection() {
+    StatefulConnection<String, byte[]> dedicatedConnection() {
         requireAvailable();
-        return client.connect(CODEC);
+        return connector.get();
     }
 
     /**
@@ -336,14 +444,18 @@ public final class RedisStreamsClient implements AutoCloseable {
      * {@code WAIT} blocks the connection it is sent on until the replicas answer or it times out, which on the shared
      * connection would hold up every consumer's acknowledgements and the health check behind it.
      */
-    StatefulRedisConnection<String, byte[]> replicatedPublishing() {
-        StatefulRedisConnection<String, byte[]> connection = replicated;
+    StatefulConnection<String, byte[]> replicatedPublishing() {
+        if (cluster) {
+            // RedisStreamsConfiguration.validate refuses waitForReplicas with a cluster URI
+            throw new IllegalStateException("waiting for replicas is not supported on a Redis Cluster");
+        }
+        StatefulConnection<String, byte[]> connection = replicated;
         if (connection == null) {
             synchronized (this) {
                 connection = replicated;
                 if (connection == null) {
                     requireAvailable();
-                    connection = client.connect(CODEC);
+                    connection = connector.get();
                     replicated = connection;
                 }
             }
@@ -402,7 +514,7 @@ public final class RedisStreamsClient implements AutoCloseable {
         closed = true;
         housekeeping.shutdownNow();
         try {
-            StatefulRedisConnection<String, byte[]> connection = shared;
+            StatefulConnection<String, byte[]> connection = shared;
             if (connection != null) {
                 connection.close();
             }

@@ -21,6 +21,9 @@ public class RedisStreamsConfiguration implements Cloneable {
      * (/2) for the database; redis-sentinel://[password@]host1:port1[,host2:port2...][/database]#masterName to
      * reach the master that Redis Sentinel names, again after every failover. The password in the URI (or the
      * password option) is the master's and replicas', not the sentinels' (see sentinelPassword).
+     * redis-cluster://[user:password@]host1:port1[,host2:port2...] (rediss-cluster:// for TLS, or Lettuce's
+     * multi-host redis://host1:port1,host2:port2) names the seed nodes of a Redis Cluster: each command goes to the
+     * master owning its key's slot; give streams that must share a slot a hash tag ({orders}, {orders}.dlq).
      */
     @UriParam(label = "common", defaultValue = "redis://127.0.0.1:6379")
     private String uri = "redis://127.0.0.1:6379";
@@ -156,7 +159,8 @@ public class RedisStreamsConfiguration implements Cloneable {
      * Replicas (default 0: none) that must have an entry before its publish succeeds: each publish is followed by
      * Redis WAIT, and fails with a retryable error when fewer replicas acknowledged within waitTimeout, because an
      * entry only the master holds is lost if that master fails over. The publisher then retries, so a duplicate is
-     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection.
+     * possible. Costs a replication round trip (shared by concurrent publishes) and one more connection. Refused
+     * with a Redis Cluster uri.
      */
     @UriParam(label = "producer", defaultValue = "0")
     private int waitForReplicas;
@@ -177,6 +181,35 @@ public class RedisStreamsConfiguration implements Cloneable {
     }
 
     /** Fails with the name of the first option out of range. */
+    /** The scheme of a Redis Cluster URI naming its seed nodes; {@link #TLS_CLUSTER_SCHEME} with TLS. */
+    public static final String CLUSTER_SCHEME = "redis-cluster://";
+    public static final String TLS_CLUSTER_SCHEME = "rediss-cluster://";
+    /** Why waiting for replicas is refused on a cluster, after the option's name. */
+    public static final String CLUSTER_WAIT_REFUSED = "not supported on a Redis Cluster (the uri names a cluster): "
+            + "a WAIT would have to go to the master owning each stream's slot, on the connection that appended; "
+            + "set it to 0";
+
+    /**
+     * Whether the uri names a Redis Cluster: {@code redis-cluster://host1:port1[,host2:port2...]}
+     * ({@code rediss-cluster://} with TLS), or Lettuce's multi-host {@code redis://host1:port1,host2:port2}.
+     */
+    public boolean isCluster() {
+        if (uri == null) {
+            return false;
+        }
+        String text = uri.trim();
+        if (text.startsWith(CLUSTER_SCHEME) || text.startsWith(TLS_CLUSTER_SCHEME)) {
+            return true;
+        }
+        if (!text.startsWith("redis://") && !text.startsWith("rediss://")) {
+            return false;
+        }
+        String authority = text.substring(text.indexOf("//") + 2);
+        int end = authority.indexOf('/');
+        authority = end < 0 ? authority : authority.substring(0, end);
+        return authority.substring(authority.lastIndexOf('@') + 1).contains(",");
+    }
+
     public void validate() {
         requirePositive("count", count);
         requirePositive("prefetch", prefetch);
@@ -193,6 +226,12 @@ public class RedisStreamsConfiguration implements Cloneable {
         requirePositive("waitTimeout", waitTimeout);
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri: must not be empty (e.g. redis://127.0.0.1:6379)");
+        }
+        if (isCluster() && waitForReplicas > 0) {
+            throw new IllegalArgumentException("waitForReplicas: " + CLUSTER_WAIT_REFUSED);
+        }
+        if (isCluster() && database > 0) {
+            throw new IllegalArgumentException("database: a Redis Cluster has database 0 only, but was " + database);
         }
         if (bodyField == null || bodyField.isBlank()) {
             throw new IllegalArgumentException("bodyField: must not be empty");

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Makes a publish succeed only once {@code waitForReplicas} replicas have its entry, with Redis {@code WAIT}:
@@ -28,7 +28,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 final class ReplicaAcknowledgements {
 
     private final RedisStreamsClient client;
-    private final RedisAsyncCommands<String, byte[]> commands;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final int replicas;
     private final long timeoutMillis;
     private final Object lock = new Object();
@@ -39,13 +39,13 @@ final class ReplicaAcknowledgements {
 
     ReplicaAcknowledgements(RedisStreamsClient client, RedisStreamsConfiguration configuration) {
         this.client = client;
-        this.commands = client.replicatedPublishing().async();
+        this.commands = RedisStreamsClient.async(client.replicatedPublishing());
         this.replicas = configuration.getWaitForReplicas();
         this.timeoutMillis = configuration.getWaitTimeout();
     }
 
     /** The commands to append with: those of the connection the WAITs are sent on. */
-    RedisAsyncCommands<String, byte[]> commands() {
+    RedisClusterAsyncCommands<String, byte[]> commands() {
         return commands;
     }
 
@@ -53,7 +53,7 @@ final class ReplicaAcknowledgements {
      * Sends the append and completes with its entry id once enough replicas acknowledged it; fails with an
      * {@link EntryNotReplicatedException} otherwise.
      */
-    CompletionStage<String> append(String stream, Function<RedisAsyncCommands<String, byte[]>,
+    CompletionStage<String> append(String stream, Function<RedisClusterAsyncCommands<String, byte[]>,
             CompletionStage<String>> append) {
         long connection = client.replicatedDisconnects();
         CompletableFuture<String> replicated = new CompletableFuture<>();

@@ -24,7 +24,7 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.models.stream.PendingMessages;
@@ -97,7 +97,7 @@ public final class StreamGroupMember implements TransportConsumer {
     private final StreamAcknowledger acknowledger;
     private volatile boolean running;
     /** The blocking reads' connection, opened by the reader once Redis has been reached. */
-    private volatile StatefulRedisConnection<String, byte[]> readConnection;
+    private volatile StatefulConnection<String, byte[]> readConnection;
     /** Whether Redis was out of reach when this member started, so that attaching is worth a line at INFO. */
     private volatile boolean attachedLate;
     private Thread readerThread;
@@ -172,7 +172,7 @@ public final class StreamGroupMember implements TransportConsumer {
             return;
         }
         running = false;
-        StatefulRedisConnection<String, byte[]> reading = readConnection;
+        StatefulConnection<String, byte[]> reading = readConnection;
         closeReadConnection();
         try {
             readerThread.join(configuration.getBlock() + COMMAND_TIMEOUT);
@@ -270,7 +270,7 @@ public final class StreamGroupMember implements TransportConsumer {
                         continue;
                     }
                 }
-                List<StreamMessage<String, byte[]>> entries = RedisStreamsClient.await(readConnection.async()
+                List<StreamMessage<String, byte[]>> entries = RedisStreamsClient.await(RedisStreamsClient.async(readConnection)
                         .xreadgroup(member, XReadArgs.Builder.count(wanted - dispatched).block(block),
                                 XReadArgs.StreamOffset.lastConsumed(stream)),
                         block + COMMAND_TIMEOUT);
@@ -327,7 +327,7 @@ public final class StreamGroupMember implements TransportConsumer {
     }
 
     private void closeReadConnection() {
-        StatefulRedisConnection<String, byte[]> connection = readConnection;
+        StatefulConnection<String, byte[]> connection = readConnection;
         if (connection != null) {
             connection.closeAsync();
         }
