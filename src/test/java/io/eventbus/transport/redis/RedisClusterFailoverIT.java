@@ -106,7 +106,7 @@ class RedisClusterFailoverIT {
                 killedAt.set(System.nanoTime());
                 try {
                     RedisService.awaitUntil("a replica to take over slot " + slot + " from port " + oldMaster,
-                            Duration.ofSeconds(30), () -> cluster.masterOf(slot) != oldMaster);
+                            Duration.ofSeconds(90), () -> cluster.masterOf(slot) != oldMaster);
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + cluster.logTails(), e);
                 }
