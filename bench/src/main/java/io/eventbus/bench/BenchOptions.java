@@ -9,6 +9,10 @@ import java.util.List;
  * data (default 256), {@code --rounds N} how many times the pair runs (default 3): the report is the round with
  * the median ratio, since one round's ratio moves by a tenth or more on a shared machine.
  * <p>
+ * {@code --format F} (the Redis pair only; default {@code envelope}) names a wire format (docs/wire-formats.md): the
+ * raw side then writes and reads that format's native JSON, and the bus side runs twice per round, on a topic in the
+ * envelope and on a topic in that format, so that the report can say what the mapping costs per event.
+ * <p>
  * {@code --soak D} (e.g. {@code 30m}, {@code 90s}, {@code 2h}) runs {@link Soak} instead of the pair: steady traffic
  * of {@code --rate N} events/s (default 1000), a line every {@code --report-every D} (default {@code 1m}).
  *
@@ -19,11 +23,13 @@ import java.util.List;
  * @param soak         how long a soak runs; null to run the pair
  * @param rate         events per second of a soak
  * @param reportEvery  how often a soak prints its line
+ * @param format       the wire format the pair compares with the envelope; null for the envelope alone
  */
 public record BenchOptions(int events, int warmup, int payloadBytes, int rounds, Duration soak, int rate,
-        Duration reportEvery) {
+        Duration reportEvery, String format) {
 
     static final String USAGE = "[--events N] [--warmup N] [--payload-bytes N] [--rounds N]"
+            + " [--format <envelope|mapping>, redis only]"
             + " | --soak <duration, e.g. 30m> [--rate N] [--report-every <duration>] [--payload-bytes N]";
 
     static BenchOptions parse(List<String> args) {
@@ -34,6 +40,7 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
         Duration soak = null;
         int rate = 1000;
         Duration reportEvery = Duration.ofMinutes(1);
+        String format = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (i + 1 >= args.size()) {
@@ -48,6 +55,7 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
                 case "--soak" -> soak = duration(arg, value);
                 case "--rate" -> rate = number(arg, value);
                 case "--report-every" -> reportEvery = duration(arg, value);
+                case "--format" -> format = value.equals("envelope") ? null : value;
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (known: " + USAGE + ")");
             }
         }
@@ -57,7 +65,10 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
         if (rate < 1) {
             throw new IllegalArgumentException("--rate takes a whole number >= 1 but was " + rate);
         }
-        return new BenchOptions(events, warmup, payload, rounds, soak, rate, reportEvery);
+        if (format != null && soak != null) {
+            throw new IllegalArgumentException("--format compares the pair's formats; a soak runs the envelope only");
+        }
+        return new BenchOptions(events, warmup, payload, rounds, soak, rate, reportEvery, format);
     }
 
     private static int number(String option, String value) {

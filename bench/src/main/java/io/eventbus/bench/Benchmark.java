@@ -1,5 +1,6 @@
 package io.eventbus.bench;
 
+import java.io.PrintStream;
 import java.util.List;
 
 /**
@@ -19,6 +20,20 @@ public interface Benchmark {
         return null;
     }
 
-    /** Runs the warm-up, then the baseline, then the bus; returns {@code [baseline, bus]}. */
+    /** Runs the warm-up, then the baseline, then the bus; returns {@code [baseline, bus, ...]}. */
     List<Measurement> run(BenchOptions options) throws Exception;
+
+    /** Whether the pair takes {@code --format}. */
+    default boolean supportsFormat() {
+        return false;
+    }
+
+    /** What the round line adds after the pair's ratio for this round's measurements; empty for nothing. */
+    default String roundNote(List<Measurement> round) {
+        return "";
+    }
+
+    /** Lines printed after the report of all rounds; nothing by default. */
+    default void printSummary(BenchOptions options, List<List<Measurement>> rounds, PrintStream out) {
+    }
 }

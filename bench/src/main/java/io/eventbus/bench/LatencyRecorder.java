@@ -24,6 +24,13 @@ public final class LatencyRecorder {
         }
     }
 
+    /** Records every latency the other recorder holds. */
+    public void addAll(LatencyRecorder other) {
+        for (int i = 0; i < other.count(); i++) {
+            record(other.nanos[i]);
+        }
+    }
+
     public int count() {
         return Math.min(count.get(), nanos.length);
     }

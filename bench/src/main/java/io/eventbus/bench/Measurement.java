@@ -15,6 +15,15 @@ public record Measurement(String label, long events, long nanos, LatencyRecorder
         this(label, events, nanos, latencies, -1);
     }
 
+    /** Two runs of the same kind as one: their events, times and CPU added, their latencies together. */
+    public static Measurement combine(String label, Measurement a, Measurement b) {
+        LatencyRecorder latencies = new LatencyRecorder(a.latencies().count() + b.latencies().count());
+        latencies.addAll(a.latencies());
+        latencies.addAll(b.latencies());
+        return new Measurement(label, a.events() + b.events(), a.nanos() + b.nanos(), latencies,
+                a.cpuNanos() < 0 || b.cpuNanos() < 0 ? -1 : a.cpuNanos() + b.cpuNanos());
+    }
+
     public double eventsPerSecond() {
         return events / (nanos / 1e9);
     }

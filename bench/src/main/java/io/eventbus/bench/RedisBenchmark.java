@@ -1,10 +1,13 @@
 package io.eventbus.bench;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -15,6 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.Consumer;
@@ -37,6 +42,12 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.EnvelopeValidator;
+import io.eventbus.envelope.SchemaRegistry;
+import io.eventbus.envelope.ValidationSettings;
+import io.eventbus.wireformat.MappedFormat;
+import io.eventbus.wireformat.WireMapping;
+import io.eventbus.wireformat.WireMappings;
 
 /**
  * Redis Streams: raw Lettuce (async pipelined {@code XADD MAXLEN ~}; one consumer thread doing
@@ -51,6 +62,15 @@ import io.eventbus.envelope.EnvelopeCodec;
  * that floor is measured too ("raw Lettuce, bytes only"), printed beside the two, and left out of the ratio.
  * Latency is publish to completion of the consumer's processing of the event; throughput is events over the time
  * from the first publish to the last completion.
+ * <p>
+ * With {@code --format <mapping>} (a shipped wire format, docs/wire-formats.md), the raw side writes and reads that
+ * format's native JSON instead (the message the mapping writes for each event, as a Jackson tree an application
+ * would hold, written and parsed with Jackson inside the measured time), and the bus side runs on a topic in that
+ * format ({@code eventbus.topics.<topic>.format}: the producer maps each envelope to the native message, the
+ * consumer maps it back before validation) and on a topic in the envelope, twice each per round (envelope, mapped,
+ * mapped, envelope; the next round mapped, envelope, envelope, mapped); each topic's two runs count as one.
+ * The ratio is the mapped topic's against the raw side's; {@link #printSummary} adds what the mapped topic costs per
+ * event against the envelope topic.
  */
 public final class RedisBenchmark implements Benchmark {
 
@@ -89,18 +109,182 @@ public final class RedisBenchmark implements Benchmark {
         return CPU.scope();
     }
 
+    /** {@code --format} rounds run so far: which topic's runs come first and last alternates. */
+    private int round;
+
+    @Override
+    public boolean supportsFormat() {
+        return true;
+    }
+
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
+        if (options.format() != null) {
+            return runWithFormat(options, options.format());
+        }
         List<Envelope> warmup = events(options.warmup(), options.payloadBytes());
         List<Envelope> events = events(options.events(), options.payloadBytes());
-        raw("raw Lettuce (warm-up)", warmup, true);
-        raw("raw Lettuce, bytes only (warm-up)", warmup, false);
-        bus("bus: (warm-up)", warmup);
-        Measurement raw = raw("raw Lettuce", events, true);
+        RawFormat envelope = RawFormat.envelope();
+        raw("raw Lettuce (warm-up)", warmup, envelope, true);
+        raw("raw Lettuce, bytes only (warm-up)", warmup, envelope, false);
+        bus("bus: (warm-up)", warmup, null);
+        Measurement raw = raw("raw Lettuce", events, envelope, true);
         Measurement bus = bus("bus: over redis-streams (" + BUS_PUBLISHERS + " publishers, concurrency "
-                + BUS_CONCURRENCY + ")", events);
-        Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, false);
+                + BUS_CONCURRENCY + ")", events, null);
+        Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, envelope, false);
         return List.of(raw, bus, bytesOnly);
+    }
+
+    /**
+     * {@code [raw Lettuce with the native JSON, bus: on the mapped topic, bus: on the envelope topic, bytes only]}.
+     * Each bus run gets envelopes of its own: the producer stamps a trace id on those it publishes.
+     */
+    private List<Measurement> runWithFormat(BenchOptions options, String format) throws Exception {
+        RawFormat mapped = RawFormat.mapped(format);
+        int n = options.events();
+        int payload = options.payloadBytes();
+        List<Envelope> events = events(n, payload);
+        raw("raw Lettuce, " + format + " JSON (warm-up)", events(options.warmup(), payload), mapped, true);
+        raw("raw Lettuce, bytes only (warm-up)", events(options.warmup(), payload), mapped, false);
+        bus("bus: " + format + " topic (warm-up)", events(options.warmup(), payload), format);
+        bus("bus: envelope topic (warm-up)", events(options.warmup(), payload), null);
+        Measurement raw = raw("raw Lettuce, " + format + " JSON", events, mapped, true);
+        String mappedLabel = "bus: redis-streams, " + format + " topic";
+        String envelopeLabel = "bus: redis-streams, envelope topic";
+        // A B B A, the outer pair's topic alternating from round to round: with one run each, the round's first bus
+        // run was often the dearer one whatever its topic (up to half again the CPU per event)
+        boolean envelopeOutside = round++ % 2 == 0;
+        String outer = envelopeOutside ? null : format;
+        String inner = envelopeOutside ? format : null;
+        String outerLabel = envelopeOutside ? envelopeLabel : mappedLabel;
+        String innerLabel = envelopeOutside ? mappedLabel : envelopeLabel;
+        Measurement outerFirst = bus(outerLabel, events(n, payload), outer);
+        Measurement innerFirst = bus(innerLabel, events(n, payload), inner);
+        Measurement innerSecond = bus(innerLabel, events(n, payload), inner);
+        Measurement outerSecond = bus(outerLabel, events(n, payload), outer);
+        Measurement onOuter = Measurement.combine(outerLabel, outerFirst, outerSecond);
+        Measurement onInner = Measurement.combine(innerLabel, innerFirst, innerSecond);
+        Measurement onMapped = envelopeOutside ? onInner : onOuter;
+        Measurement onEnvelope = envelopeOutside ? onOuter : onInner;
+        Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, mapped, false);
+        return List.of(raw, onMapped, onEnvelope, bytesOnly);
+    }
+
+    @Override
+    public String roundNote(List<Measurement> pair) {
+        if (pair.size() < 4) {
+            return "";
+        }
+        Measurement mapped = pair.get(1);
+        Measurement envelope = pair.get(2);
+        return String.format(Locale.ROOT, "; bus on the envelope topic %.0f events/s, %.1f µs: the mapped topic %s",
+                envelope.eventsPerSecond(), envelope.cpuMicrosPerEvent(),
+                costs(cpuIncrease(pair), throughputDecrease(pair)));
+    }
+
+    /** With {@code --format}: the mapped topic's cost per event against the envelope topic's, median of the rounds. */
+    @Override
+    public void printSummary(BenchOptions options, List<List<Measurement>> rounds, PrintStream out) {
+        if (options.format() == null) {
+            return;
+        }
+        double[] cpu = rounds.stream().mapToDouble(RedisBenchmark::cpuIncrease).toArray();
+        double[] throughput = rounds.stream().mapToDouble(RedisBenchmark::throughputDecrease).toArray();
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < cpu.length; i++) {
+            each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%+.1f %% / %+.1f %%", cpu[i],
+                    -throughput[i]));
+        }
+        out.printf(Locale.ROOT, "format %s: mapped topic %s than the envelope topic (median of %d rounds; cpu per "
+                + "event / throughput, per round: %s)%n", options.format(), costs(median(cpu), median(throughput)),
+                rounds.size(), each);
+    }
+
+    /** How much more CPU per event the mapped topic spent than the envelope topic, in percent. */
+    private static double cpuIncrease(List<Measurement> pair) {
+        return (pair.get(1).cpuMicrosPerEvent() / pair.get(2).cpuMicrosPerEvent() - 1) * 100;
+    }
+
+    /** How much lower the mapped topic's throughput was than the envelope topic's, in percent. */
+    private static double throughputDecrease(List<Measurement> pair) {
+        return (1 - pair.get(1).eventsPerSecond() / pair.get(2).eventsPerSecond()) * 100;
+    }
+
+    private static String costs(double cpuIncrease, double throughputDecrease) {
+        return String.format(Locale.ROOT, "costs %.1f %% %s CPU per event and %.1f %% %s throughput",
+                Math.abs(cpuIncrease), cpuIncrease >= 0 ? "more" : "less",
+                Math.abs(throughputDecrease), throughputDecrease >= 0 ? "less" : "more");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /**
+     * What the raw side writes and reads: the envelope with the bus's codec, or a wire format's native JSON as a
+     * Jackson tree, made from each event by the mapping before the clock starts (an application holds its messages
+     * in its own form), written and parsed with a plain {@code ObjectMapper} inside the measured time.
+     */
+    private interface RawFormat {
+
+        /** Called before the clock starts, once per run. */
+        default void prepare(List<Envelope> events) {
+        }
+
+        byte[] encode(int index, Envelope event) throws Exception;
+
+        int seq(byte[] message) throws Exception;
+
+        static RawFormat envelope() {
+            EnvelopeCodec json = new EnvelopeCodec();
+            return new RawFormat() {
+                @Override
+                public byte[] encode(int index, Envelope event) {
+                    return json.encode(event);
+                }
+
+                @Override
+                public int seq(byte[] message) {
+                    return json.decode(message).getData().get("seq").asInt();
+                }
+            };
+        }
+
+        static RawFormat mapped(String name) {
+            WireMapping mapping = new WireMappings(WireMappings.SHIPPED).named(name);
+            MappedFormat format = new MappedFormat(mapping, new EnvelopeValidator(new EnvelopeCodec(),
+                    new SchemaRegistry(), ValidationSettings.defaults()), Clock.systemUTC());
+            JsonPointer seq = mapping.payloadIsRest() ? JsonPointer.compile("/seq")
+                    : mapping.payload().appendProperty("seq");
+            return new RawFormat() {
+                private final List<JsonNode> messages = new ArrayList<>();
+
+                @Override
+                public void prepare(List<Envelope> events) {
+                    messages.clear();
+                    for (Envelope event : events) {
+                        try {
+                            messages.add(MAPPER.readTree(format.encode(event, null)));
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+
+                @Override
+                public byte[] encode(int index, Envelope event) throws Exception {
+                    return MAPPER.writeValueAsBytes(messages.get(index));
+                }
+
+                @Override
+                public int seq(byte[] message) throws Exception {
+                    return MAPPER.readTree(message).at(seq).asInt();
+                }
+            };
+        }
     }
 
     /** The CPU time the Redis server reports of itself ({@code used_cpu_user + used_cpu_sys}), in nanoseconds. */
@@ -134,15 +318,17 @@ public final class RedisBenchmark implements Benchmark {
     }
 
     /**
-     * @param codec whether the envelopes are written to JSON as they are published and read back as they are
-     *              consumed (an application's work), or sent as bytes encoded before the clock starts and never read
+     * @param format what the messages are: the envelope, or a wire format's native JSON
+     * @param codec  whether the messages are written to JSON as they are published and read back as they are
+     *               consumed (an application's work), or sent as bytes encoded before the clock starts and never read
      */
-    private static Measurement raw(String label, List<Envelope> events, boolean codec) throws Exception {
-        EnvelopeCodec json = new EnvelopeCodec();
+    private static Measurement raw(String label, List<Envelope> events, RawFormat format, boolean codec)
+            throws Exception {
+        format.prepare(events);
         List<byte[]> encoded = new ArrayList<>(codec ? 0 : events.size());
         if (!codec) {
-            for (Envelope event : events) {
-                encoded.add(json.encode(event));
+            for (int i = 0; i < events.size(); i++) {
+                encoded.add(format.encode(i, events.get(i)));
             }
         }
         String stream = "bench-raw-" + UUID.randomUUID();
@@ -170,8 +356,13 @@ public final class RedisBenchmark implements Benchmark {
                     for (int i = 0; i < ids.length; i++) {
                         StreamMessage<String, byte[]> entry = batch.get(i);
                         ids[i] = entry.getId();
-                        int seq = codec ? json.decode(entry.getBody().get("envelope")).getData().get("seq").asInt()
-                                : Integer.parseInt(new String(entry.getBody().get("seq"), StandardCharsets.UTF_8));
+                        int seq;
+                        try {
+                            seq = codec ? format.seq(entry.getBody().get("envelope"))
+                                    : Integer.parseInt(new String(entry.getBody().get("seq"), StandardCharsets.UTF_8));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
                         latencies.record(System.nanoTime() - sentAt[seq]);
                     }
                     reader.async().xack(stream, "g", ids);
@@ -191,7 +382,7 @@ public final class RedisBenchmark implements Benchmark {
                 sentAt[i] = System.nanoTime();
                 Envelope event = events.get(i);
                 Map<String, byte[]> fields = new LinkedHashMap<>(4);
-                fields.put("envelope", codec ? json.encode(event) : encoded.get(i));
+                fields.put("envelope", codec ? format.encode(i, event) : encoded.get(i));
                 fields.put("event_type", event.getEventType().getBytes(StandardCharsets.UTF_8));
                 fields.put("event_id", event.getEventId().getBytes(StandardCharsets.UTF_8));
                 if (!codec) {
@@ -213,7 +404,8 @@ public final class RedisBenchmark implements Benchmark {
         }
     }
 
-    private static Measurement bus(String label, List<Envelope> events) throws Exception {
+    /** @param format the topic's wire format, or null for the envelope */
+    private static Measurement bus(String label, List<Envelope> events, String format) throws Exception {
         String topic = "bench-bus-" + UUID.randomUUID();
         long[] sentAt = new long[events.size()];
         LatencyRecorder latencies = new LatencyRecorder(events.size());
@@ -224,6 +416,9 @@ public final class RedisBenchmark implements Benchmark {
         props.put("eventbus.transport", "redis");
         props.put("eventbus.redis.uri", URI);
         props.put("eventbus.redis.max-len", String.valueOf(maxLen(events)));
+        if (format != null) {
+            props.put("eventbus.topics." + topic + ".format", format);
+        }
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
             @Override
