@@ -229,6 +229,11 @@ public class BusComponent extends HealthCheckComponent {
         return formats.forTopic(topic);
     }
 
+    /** CloudEvents 1.0 structured JSON, the format of a {@code bus:} producer with {@code cloudEvents=true}. */
+    TopicFormat cloudEventsFormat() {
+        return formats.named(TopicFormats.CLOUDEVENTS);
+    }
+
     /**
      * Checks envelope JSON as a publish of it is checked ({@code eventbus publish}, {@code run --feed}, a route
      * sending it to {@code bus:}): the fields the bus fills in when they are missing ({@code event_id},

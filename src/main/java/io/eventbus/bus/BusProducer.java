@@ -60,6 +60,8 @@ public class BusProducer extends DefaultAsyncProducer {
     private final String topic;
     private TransportProducer transport;
     private String transportName;
+    /** How the topic's messages are written: its configured format, or CloudEvents when the endpoint asks. */
+    private TopicFormat format;
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -73,6 +75,8 @@ public class BusProducer extends DefaultAsyncProducer {
         if (!DeadLetterTopics.OF_SOURCE.equals(topic)) {
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
             transportName = endpoint.getComponent().transportNameFor(topic);
+            format = endpoint.isCloudEvents() ? endpoint.getComponent().cloudEventsFormat()
+                    : endpoint.getComponent().formatOf(topic);
         }
     }
 
@@ -115,7 +119,6 @@ public class BusProducer extends DefaultAsyncProducer {
             return DONE;
         }
         BusComponent component = endpoint.getComponent();
-        TopicFormat format = component.formatOf(topic);
         // on a mapped topic a text body is a message in the topic's own format, written back as it is
         byte[] nativeBody = format.isMapped() ? OutgoingEnvelopes.jsonBytes(exchange) : null;
         Envelope envelope = nativeBody != null ? format.read(nativeBody) : envelopeOf(exchange);
@@ -131,10 +134,7 @@ public class BusProducer extends DefaultAsyncProducer {
         if (request && envelope.getCorrelationId() == null) {
             envelope.setCorrelationId(envelope.getEventId());
         }
-        byte[] body = format.write(envelope, nativeBody != null ? nativeBody : originOf(consumed, envelope, format));
-        if (endpoint.isCloudEvents()) {
-            body = component.getValidator().codec().encodeCloudEvent(envelope);
-        }
+        byte[] body = format.write(envelope, nativeBody != null ? nativeBody : originOf(consumed, envelope));
         OutboundMessage message = withDeliveryHints(OutboundMessages.of(envelope, body,
                 TraceParent.forEvent(envelope.getTraceId(), current)), exchange.getIn());
         if (request) {
@@ -177,7 +177,7 @@ public class BusProducer extends DefaultAsyncProducer {
                     + request.getCorrelationId() + ") on bus:" + topic + " within " + endpoint.getRequestTimeout()
                     + " ms (requestTimeout)");
         }
-        Envelope reply = endpoint.getComponent().formatOf(topic).read(replyBody);
+        Envelope reply = format.read(replyBody);
         Message out = exchange.getMessage();
         out.setBody(reply);
         out.setHeader(BusConstants.EVENT_ID, reply.getEventId());
@@ -241,7 +241,7 @@ public class BusProducer extends DefaultAsyncProducer {
      * The message a re-published event was consumed as, when the topic writes the same wire format: a mapped format
      * then writes that message back with only the route's changes. Null for any other event.
      */
-    private byte[] originOf(ConsumedEvent consumed, Envelope envelope, TopicFormat format) {
+    private byte[] originOf(ConsumedEvent consumed, Envelope envelope) {
         return consumed != null && consumed.eventId().equals(envelope.getEventId())
                 && endpoint.getComponent().formatOf(consumed.topic()) == format ? consumed.raw() : null;
     }

@@ -17,6 +17,8 @@ import io.eventbus.transport.EventBusProperties;
  */
 public final class TopicFormats {
 
+    /** The name of the CloudEvents format. */
+    public static final String CLOUDEVENTS = EnvelopeFormat.CLOUDEVENTS;
     /** Where mapping files are looked up before the shipped ones. */
     public static final String LOCATION_KEY = "eventbus.wireformat.location";
 
