@@ -26,8 +26,11 @@ class ArchitectureTest {
 
     /** Top to bottom; names are packages under {@code io.eventbus}, a trailing {@code ..} takes subpackages too. */
     static final List<List<String>> LAYERS = List.of(
-            // the eventbus command line: run, publish, consume, stats, dlq, groups, validate
-            List.of("runtime"),
+            // the two ways the bus runs: the eventbus command line (run, publish, consume, stats, dlq, groups,
+            // validate) and the bundle's activator in Karaf
+            List.of("runtime", "karaf"),
+            // hot reload of route files and configuration, safe while events flow: used by both
+            List.of("reload"),
             // the sample applications' beans, run from the jar
             List.of("samples.."),
             // tools over the bus: meters and gauges (a BusPlugin); dead letters listed, replayed and purged

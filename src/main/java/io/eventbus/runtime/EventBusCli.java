@@ -3,6 +3,7 @@ package io.eventbus.runtime;
 import org.apache.camel.FailedToCreateRouteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.eventbus.reload.RouteReloader;
 
 /**
  * The {@code eventbus} command line, the jar's entry point: {@code run} the application, {@code publish} and

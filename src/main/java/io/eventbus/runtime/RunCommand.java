@@ -32,6 +32,12 @@ import io.eventbus.deadletter.DeadLetterJson;
 import io.eventbus.deadletter.DeadLetters;
 import io.eventbus.observability.BusMetrics;
 import io.eventbus.observability.BusObservability;
+import io.eventbus.reload.ConfigReloader;
+import io.eventbus.reload.HotReload;
+import io.eventbus.reload.ReloadHealthCheck;
+import io.eventbus.reload.ReloadStatus;
+import io.eventbus.reload.RouteReloader;
+import io.eventbus.reload.SubscriberSwitches;
 import io.eventbus.tracing.OpenTelemetrySetup;
 
 /**

@@ -1,5 +1,5 @@
 /**
  * The {@code eventbus} command line and the standalone runtime on Camel Main: run, publish, consume, validate,
- * stats, groups and dlq; configuration, hot reload of routes and configuration, switches.
+ * stats, groups and dlq; configuration, and the hot reload of io.eventbus.reload wired into Camel Main.
  */
 package io.eventbus.runtime;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eventbus.reload.RouteReloader;
+
 /**
  * Stopping {@code eventbus run --until-idle} while its route file is being rewritten, many times over: the hot reload
  * stops before Camel stops the routes, so a reload in progress never races the shutdown, and every run exits 0 with

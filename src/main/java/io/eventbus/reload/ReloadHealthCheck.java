@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -7,11 +7,11 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * Reports hot reload in Camel's health-check registry as {@code eventbus-reload}: always UP, since a refused change
  * leaves the previous routes running, with the counts and the last refusal in its details.
  */
-final class ReloadHealthCheck extends AbstractHealthCheck {
+public final class ReloadHealthCheck extends AbstractHealthCheck {
 
     private final ReloadStatus status;
 
-    ReloadHealthCheck(ReloadStatus status) {
+    public ReloadHealthCheck(ReloadStatus status) {
         super("eventbus", "eventbus-reload");
         this.status = status;
     }

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import io.eventbus.bus.BusComponent;
  * the transport are read at start only. A change with an invalid switch value is refused with the key named, and
  * the switches stay as they were.
  */
-final class ConfigReloader {
+public final class ConfigReloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
@@ -26,7 +26,7 @@ final class ConfigReloader {
     private final SubscriberSwitches subscribers;
     private String content;
 
-    ConfigReloader(CamelContext context, Path file, ReloadStatus status, SubscriberSwitches subscribers)
+    public ConfigReloader(CamelContext context, Path file, ReloadStatus status, SubscriberSwitches subscribers)
             throws IOException {
         this.context = context;
         this.file = file.toAbsolutePath().normalize();
@@ -36,7 +36,7 @@ final class ConfigReloader {
     }
 
     /** Applies the file if its content changed since the last scan. */
-    synchronized void scan() {
+    public synchronized void scan() {
         String now;
         try {
             now = Files.readString(file);

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * shutdown timeout, {@code camel.main.shutdown-timeout}, since replacing a route waits for its in-flight events);
  * only then does Camel go on stopping.
  */
-final class HotReload extends ServiceSupport {
+public final class HotReload extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(HotReload.class);
 
@@ -36,7 +36,7 @@ final class HotReload extends ServiceSupport {
     private ScheduledExecutorService executor;
 
     /** @param config the configuration file's reloader, or null when the run has no {@code --config} file */
-    HotReload(CamelContext context, RouteReloader routes, ConfigReloader config, long intervalMillis) {
+    public HotReload(CamelContext context, RouteReloader routes, ConfigReloader config, long intervalMillis) {
         this.context = context;
         this.routes = routes;
         this.config = config;
@@ -48,7 +48,7 @@ final class HotReload extends ServiceSupport {
      * Camel calls {@code onContextStopping} before it stops a single route, and a context service is stopped only
      * after every route.
      */
-    LifecycleStrategy stopFirst() {
+    public LifecycleStrategy stopFirst() {
         return new LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext stoppingContext) {

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * already being replaced is finished, since stopping half-way would leave neither the old nor the new routes; the
  * files not begun are left for the next start.
  */
-final class RouteReloader {
+public final class RouteReloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReloader.class);
     private static final String GLOB = "*.camel.yaml";
@@ -67,7 +67,7 @@ final class RouteReloader {
     private record LoadedFile(String content, List<String> routeIds) {
     }
 
-    RouteReloader(CamelContext context, Path directory, ReloadStatus status, SubscriberSwitches switches) {
+    public RouteReloader(CamelContext context, Path directory, ReloadStatus status, SubscriberSwitches switches) {
         this.context = context;
         this.directory = directory.toAbsolutePath().normalize();
         this.status = status;
@@ -78,7 +78,7 @@ final class RouteReloader {
      * Adds every route file at start, before the context starts. A broken file fails the start with its name and
      * reason: nothing runs yet that it could leave untouched.
      */
-    synchronized void loadAll() throws Exception {
+    public synchronized void loadAll() throws Exception {
         Map<Path, Collection<RoutesBuilder>> parsed = new LinkedHashMap<>();
         Map<Path, String> contents = new HashMap<>();
         Map<Path, Set<String>> added = new HashMap<>();
@@ -122,7 +122,7 @@ final class RouteReloader {
     }
 
     /** The file that defined the route, for error messages, or null. */
-    synchronized Path fileOf(String routeId) {
+    public synchronized Path fileOf(String routeId) {
         return files.entrySet().stream().filter(e -> e.getValue().routeIds().contains(routeId)).map(Map.Entry::getKey)
                 .findFirst().orElse(null);
     }
@@ -131,7 +131,7 @@ final class RouteReloader {
      * Applies no further change, for good: the application is stopping, and Camel is about to stop every route. Does
      * not wait for a scan in progress; {@link HotReload} does.
      */
-    void stop() {
+    public void stop() {
         stopped = true;
     }
 
@@ -140,7 +140,7 @@ final class RouteReloader {
     }
 
     /** Applies what changed in the directory since the last scan; called periodically while the context runs. */
-    synchronized void scan() throws IOException {
+    public synchronized void scan() throws IOException {
         List<Path> present = routeFiles();
         for (Path file : present) {
             if (stopping()) {
@@ -408,7 +408,7 @@ final class RouteReloader {
     }
 
     /** The distinct messages of the cause chain, outermost first: Camel wraps the reason in its own context. */
-    static String reasonOf(Throwable e) {
+    public static String reasonOf(Throwable e) {
         List<String> messages = new ArrayList<>();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();

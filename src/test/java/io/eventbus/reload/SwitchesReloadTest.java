@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runtime switches: a subscriber and a publisher switched off and on again by editing the configuration file
  * while the application runs, losing no event.
  */
-class RuntimeSwitchesTest {
+class SwitchesReloadTest {
 
     @TempDir
     Path dir;

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.util.Set;
 
@@ -20,19 +20,19 @@ import io.eventbus.transport.EventBusProperties;
  * are acknowledged; the rest wait at the broker); switching on starts it again. Routes of the runtime itself (the
  * run summary's dead-letter counter) are never switched.
  */
-final class SubscriberSwitches {
+public final class SubscriberSwitches {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriberSwitches.class);
-    static final String PREFIX = "eventbus.subscribers.";
+    public static final String PREFIX = "eventbus.subscribers.";
 
     private final Set<String> alwaysOn;
 
-    SubscriberSwitches(Set<String> alwaysOn) {
+    public SubscriberSwitches(Set<String> alwaysOn) {
         this.alwaysOn = Set.copyOf(alwaysOn);
     }
 
     /** Whether the route may consume now; routes not consuming {@code bus:} are not switched. */
-    boolean enabled(CamelContext context, String routeId, String fromUri) {
+    public boolean enabled(CamelContext context, String routeId, String fromUri) {
         if (alwaysOn.contains(routeId) || fromUri == null || !fromUri.startsWith("bus:")) {
             return true;
         }
@@ -44,7 +44,7 @@ final class SubscriberSwitches {
     }
 
     /** Starts and stops {@code bus:} routes to match the switches. */
-    void apply(CamelContext context) throws Exception {
+    public void apply(CamelContext context) throws Exception {
         for (Route route : context.getRoutes()) {
             if (!(route.getEndpoint() instanceof BusEndpoint)) {
                 continue;
