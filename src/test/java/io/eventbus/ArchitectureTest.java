@@ -29,8 +29,9 @@ class ArchitectureTest {
             // the two ways the bus runs: the eventbus command line (run, publish, consume, stats, dlq, groups,
             // validate) and the bundle's activator in Karaf
             List.of("runtime", "karaf"),
-            // hot reload of route files and configuration, safe while events flow: used by both
-            List.of("reload"),
+            // used by both: hot reload of route files and configuration, safe while events flow; a JSONL file fed
+            // to a topic and the summary of what became of its events
+            List.of("reload", "feed"),
             // the sample applications' beans, run from the jar
             List.of("samples.."),
             // tools over the bus: meters and gauges (a BusPlugin); dead letters listed, replayed and purged

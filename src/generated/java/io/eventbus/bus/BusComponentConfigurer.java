@@ -211,6 +211,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisWaitForReplicas": getOrCreateRedis(target).setRedisWaitForReplicas(property(camelContext, int.class, value)); return true;
         case "rediswaittimeout":
         case "redisWaitTimeout": getOrCreateRedis(target).setRedisWaitTimeout(property(camelContext, int.class, value)); return true;
+        case "reloaddirectory":
+        case "reloadDirectory": getOrCreateSettings(target).setReloadDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "reloadenabled":
         case "reloadEnabled": getOrCreateSettings(target).setReloadEnabled(property(camelContext, boolean.class, value)); return true;
         case "reloadinterval":
@@ -386,6 +388,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisWaitForReplicas": return int.class;
         case "rediswaittimeout":
         case "redisWaitTimeout": return int.class;
+        case "reloaddirectory":
+        case "reloadDirectory": return java.lang.String.class;
         case "reloadenabled":
         case "reloadEnabled": return boolean.class;
         case "reloadinterval":
@@ -562,6 +566,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisWaitForReplicas": return getOrCreateRedis(target).getRedisWaitForReplicas();
         case "rediswaittimeout":
         case "redisWaitTimeout": return getOrCreateRedis(target).getRedisWaitTimeout();
+        case "reloaddirectory":
+        case "reloadDirectory": return getOrCreateSettings(target).getReloadDirectory();
         case "reloadenabled":
         case "reloadEnabled": return getOrCreateSettings(target).isReloadEnabled();
         case "reloadinterval":

@@ -109,6 +109,14 @@ public class BusSettings extends SharedSettings {
     private int reloadInterval = 1000;
 
     /**
+     * The folder of route files the bus loads and watches in Karaf; empty: etc/eventbus/routes under Karaf's etc
+     * folder. eventbus run takes its --routes option instead.
+     */
+    @UriParam(label = "reload")
+    @ConfigKey("eventbus.reload.directory")
+    private String reloadDirectory = "";
+
+    /**
      * Whether the routes consuming bus: run; one route: the key eventbus.subscribers.ROUTE_ID.enabled. Applied again
      * whenever the --config file of eventbus run changes: a switched-off route stops once its in-flight events are
      * settled.
@@ -244,6 +252,14 @@ public class BusSettings extends SharedSettings {
 
     public void setReloadInterval(int reloadInterval) {
         this.reloadInterval = reloadInterval;
+    }
+
+    public String getReloadDirectory() {
+        return reloadDirectory;
+    }
+
+    public void setReloadDirectory(String reloadDirectory) {
+        this.reloadDirectory = reloadDirectory;
     }
 
     public boolean isSubscribersEnabled() {

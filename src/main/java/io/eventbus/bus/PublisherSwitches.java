@@ -25,7 +25,7 @@ import io.eventbus.transport.EventBusProperties;
 public final class PublisherSwitches {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublisherSwitches.class);
-    static final String PREFIX = "eventbus.publishers.";
+    public static final String PREFIX = "eventbus.publishers.";
 
     private volatile boolean allByDefault = true;
     private volatile boolean allEnabled = true;

@@ -93,6 +93,11 @@ final class Transports implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the " + name + " transport: " + e.getMessage(), e);
+        } catch (NoClassDefFoundError e) {
+            // the transport's client library is missing: in Karaf, its feature is not installed
+            throw new IllegalStateException("cannot start the " + name + " transport: its client library is missing ("
+                    + e.getMessage().replace('/', '.') + " not found; in Karaf: feature:install camel-eventbus-" + name
+                    + ")", e);
         }
     }
 

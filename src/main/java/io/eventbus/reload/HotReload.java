@@ -64,6 +64,13 @@ public final class HotReload extends ServiceSupport {
     }
 
     private void scan() {
+        // the application's class loader as the thread's, as while the routes were first loaded: in Karaf, Camel
+        // resolves a class a route file names (#class:, exceptionType) through it, not through the bundle's wiring
+        ClassLoader application = context.getApplicationContextClassLoader();
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        if (application != null) {
+            Thread.currentThread().setContextClassLoader(application);
+        }
         try {
             routes.scan();
             if (config != null && !stopping) {
@@ -71,6 +78,8 @@ public final class HotReload extends ServiceSupport {
             }
         } catch (Exception e) {
             LOG.error("Hot reload scan failed; retrying in {} ms", intervalMillis, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.eventbus.observability.BusMetrics;
+
 /**
  * What hot reload has done since start, for the log, the {@code eventbus-reload} health check and the HTTP status:
  * how many route files and configuration changes were applied, how many were refused, and the last refusal (file,
@@ -20,17 +22,26 @@ public final class ReloadStatus {
     private Instant lastErrorAt;
     private Instant lastReloadAt;
 
+    /** Hot reload's counts as meters, read from this status at each scrape. */
+    public void registerMeters(BusMetrics metrics) {
+        metrics.functionCounter(BusMetrics.RELOADS, "Route files (re)loaded or removed after start", this::reloads);
+        metrics.functionCounter(BusMetrics.RELOAD_FAILURES,
+                "Route file and configuration changes refused (the previous ones kept running)", this::failures);
+        metrics.functionCounter(BusMetrics.CONFIG_RELOADS, "Configuration file changes applied after start",
+                this::configReloads);
+    }
+
     synchronized void reloaded() {
         reloads++;
         lastReloadAt = Instant.now();
     }
 
-    synchronized void configReloaded() {
+    public synchronized void configReloaded() {
         configReloads++;
         lastReloadAt = Instant.now();
     }
 
-    synchronized void failed(String file, Integer line, String reason) {
+    public synchronized void failed(String file, Integer line, String reason) {
         failures++;
         lastErrorFile = file;
         lastErrorLine = line;

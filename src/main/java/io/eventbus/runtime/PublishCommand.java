@@ -10,6 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.eventbus.feed.FeedPublisher;
+
 /**
  * {@code eventbus publish --topic T FILE.jsonl}: publishes each line of the file to the topic on a broker, each
  * publish confirmed by the broker before the next. A line that is not a valid event is dead-lettered to

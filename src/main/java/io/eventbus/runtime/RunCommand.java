@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.eventbus.feed.FeedPublisher;
+import io.eventbus.feed.RunSummary;
+import io.eventbus.feed.IdleWatch;
 import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusSettings;
 import io.eventbus.deadletter.DeadLetterHttpApi;
@@ -274,17 +277,6 @@ final class RunCommand implements Callable<Integer> {
                     .mount(server.getRouter());
         }
 
-        /** Hot reload's counts as meters, read from its status at each scrape. */
-        private void registerReloadMeters(CamelContext context) {
-            BusMetrics metrics = BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics();
-            metrics.functionCounter(BusMetrics.RELOADS, "Route files (re)loaded or removed after start",
-                    status::reloads);
-            metrics.functionCounter(BusMetrics.RELOAD_FAILURES,
-                    "Route file and configuration changes refused (the previous ones kept running)", status::failures);
-            metrics.functionCounter(BusMetrics.CONFIG_RELOADS, "Configuration file changes applied after start",
-                    status::configReloads);
-        }
-
         /** Keeps the first failure: it is the cause, what follows is Camel giving up. */
         void failed(Exception e) {
             if (failure == null) {
@@ -352,7 +344,7 @@ final class RunCommand implements Callable<Integer> {
                     context.addService(reload, true, true);
                     context.addLifecycleStrategy(reload.stopFirst());
                 }
-                registerReloadMeters(context);
+                status.registerMeters(BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics());
                 mountDeadLetterApi(context);
                 logHttpAddress(context);
                 if (feed != null) {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.eventbus.feed.JsonLines;
 import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.wireformat.TopicFormat;
 

@@ -130,7 +130,9 @@ public final class DeliveryWorkers {
             throws InterruptedException {
         try {
             handler.onDelivery(delivery);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a LinkageError too: a class missing from the deployment (a bundle not installed) fails this delivery,
+            // not the worker, which would otherwise end and leave it unsettled for good
             LOG.error("Handler failed on {} of {}; it will be redelivered", delivery.id(), origin, e);
             delivery.reject();
         }

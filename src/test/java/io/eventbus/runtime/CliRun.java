@@ -10,9 +10,9 @@ import java.util.stream.Stream;
  * One {@code eventbus} command line run in the test's JVM, with what it printed. {@code run} is started without
  * its HTTP server unless the arguments name {@code --http-port}, so that tests never compete for a port.
  */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--http-port")) {
             args = Stream.concat(Stream.of(args), Stream.of("--http-port", "0")).toArray(String[]::new);
         }
@@ -33,7 +33,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** The last line of standard output: the summary of {@code run --until-idle}. */
-    String lastLine() {
+    public String lastLine() {
         String[] lines = out.strip().split("\n");
         return lines[lines.length - 1];
     }

@@ -13,9 +13,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.eventbus.transport.ConfigKey;
@@ -43,11 +41,14 @@ public class KafkaSettings {
      * never read without a word (the member reports that skip itself, then goes on from the log start; a new
      * group starts where the endpoint's {@code startFrom} says).
      */
+    // the deserializers by name, not by class: the bus component holds these settings for its catalog, so this class
+    // loads even where kafka-clients is absent (Karaf without camel-eventbus-kafka), and a constant is all it may touch
     static final Map<String, String> PINNED_CONSUMER = Map.of(
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringDeserializer",
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            "org.apache.kafka.common.serialization.ByteArrayDeserializer");
 
     /** The brokers to connect to first, comma-separated host:port. */
     @UriParam(label = "kafka", defaultValue = "127.0.0.1:9092")

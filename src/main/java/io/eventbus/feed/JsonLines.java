@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.feed;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,13 +19,13 @@ import io.eventbus.envelope.InvalidEnvelopeException;
  * instead of ending the whole read as a {@link java.io.BufferedReader} would. Blank lines are skipped; a trailing
  * {@code \r} is dropped.
  */
-final class JsonLines implements AutoCloseable {
+public final class JsonLines implements AutoCloseable {
 
     /** One non-blank line: its 1-based number in the file, and its bytes. */
-    record Line(int number, byte[] bytes) {
+    public record Line(int number, byte[] bytes) {
 
         /** The line as text; not UTF-8 is an invalid event, named as such. */
-        String text() throws InvalidEnvelopeException {
+        public String text() throws InvalidEnvelopeException {
             try {
                 return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -38,12 +38,12 @@ final class JsonLines implements AutoCloseable {
     private final InputStream in;
     private int number;
 
-    JsonLines(Path file) throws IOException {
+    public JsonLines(Path file) throws IOException {
         this.in = new BufferedInputStream(Files.newInputStream(file));
     }
 
     /** The next non-blank line, or null at the end of the file. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         while (true) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int b;

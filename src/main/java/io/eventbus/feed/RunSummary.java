@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.feed;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +34,10 @@ import io.eventbus.transport.DeadLetterTopics;
  * to completion, and deduplicated (feed events an Idempotent Consumer filtered as duplicates). When every event of the
  * feed topic is accounted for, {@code published = processed + dead_lettered + deduplicated}.
  */
-final class RunSummary extends EventNotifierSupport {
+public final class RunSummary extends EventNotifierSupport {
 
-    static final String GROUP = "eventbus-run-summary";
-    static final String COUNTER_ROUTE_ID = "eventbus-run-summary-dlq";
+    public static final String GROUP = "eventbus-run-summary";
+    public static final String COUNTER_ROUTE_ID = "eventbus-run-summary-dlq";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String feedTopic;
@@ -51,7 +51,7 @@ final class RunSummary extends EventNotifierSupport {
     private final AtomicInteger deduplicated = new AtomicInteger();
     private volatile int published;
 
-    RunSummary(String feedTopic) {
+    public RunSummary(String feedTopic) {
         this.feedTopic = feedTopic;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
@@ -63,7 +63,7 @@ final class RunSummary extends EventNotifierSupport {
     }
 
     /** A route reading the feed topic's dead letters, so that they are counted whichever path wrote them. */
-    RouteBuilder deadLetterCounter() {
+    public RouteBuilder deadLetterCounter() {
         return new RouteBuilder() {
             @Override
             public void configure() {
@@ -73,7 +73,7 @@ final class RunSummary extends EventNotifierSupport {
         };
     }
 
-    void published(int count) {
+    public void published(int count) {
         published = count;
     }
 
@@ -121,7 +121,7 @@ final class RunSummary extends EventNotifierSupport {
     }
 
     /** The summary line. */
-    String toJson() {
+    public String toJson() {
         ObjectNode json = MAPPER.createObjectNode();
         int deadLettered = deadLetteredByTopic.getOrDefault(feedTopic, new AtomicInteger()).get();
         json.put("published", published);

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.feed;
 
 import java.util.concurrent.TimeUnit;
 
@@ -12,12 +12,12 @@ import org.apache.camel.support.EventNotifierSupport;
  * slow start (a broker client connecting) or a long feed never counts as idle; Camel Main's own max-idle option
  * starts counting when Camel starts.
  */
-final class IdleWatch extends EventNotifierSupport {
+public final class IdleWatch extends EventNotifierSupport {
 
     private final long idleNanos;
     private volatile long lastActivity = System.nanoTime();
 
-    IdleWatch(int idleSeconds) {
+    public IdleWatch(int idleSeconds) {
         this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
@@ -39,7 +39,7 @@ final class IdleWatch extends EventNotifierSupport {
     }
 
     /** Watches from now on, in a daemon thread, and runs {@code stop} once idle. */
-    void start(CamelContext context, Runnable stop) {
+    public void start(CamelContext context, Runnable stop) {
         lastActivity = System.nanoTime();
         Thread watcher = new Thread(() -> {
             try {

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.feed;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,21 +19,21 @@ import io.eventbus.transport.DeadLetterTopics;
  * start. A line that is not a valid event is dead-lettered to {@code <topic>.dlq} with its file and line number
  * ({@code metadata.feed_file}, {@code metadata.feed_line}) and the run goes on; blank lines are skipped.
  */
-final class FeedPublisher {
+public final class FeedPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedPublisher.class);
 
     /** What a feed produced: lines read (events), published, and dead-lettered as invalid. */
-    record Result(int lines, int published, int invalid) {
+    public record Result(int lines, int published, int invalid) {
     }
 
     private final CamelContext context;
 
-    FeedPublisher(CamelContext context) {
+    public FeedPublisher(CamelContext context) {
         this.context = context;
     }
 
-    Result publish(Path file, String topic) throws IOException {
+    public Result publish(Path file, String topic) throws IOException {
         BusComponent bus = context.getComponent("bus", BusComponent.class);
         ProducerTemplate template = context.createProducerTemplate();
         int lines = 0;
