@@ -168,9 +168,9 @@ final class RabbitMqConfirmedPublisher implements AutoCloseable {
         ReturnedMessage returned = correlation.getReturned();
         if (returned != null) {
             settle(publish, new RabbitMqUnroutableException("RabbitMQ returned the event published to "
-                    + publish.what + " as unroutable (" + returned.getReplyText() + "): no queue is bound to exchange '"
-                    + publish.exchange + "' for routing key '" + publish.routingKey + "'; start a consumer group of the "
-                    + "topic or declare a queue and binding in eventbus.rabbitmq.topology.*"));
+                    + publish.what + " as unroutable (" + returned.getReplyText() + "): no queue is bound to "
+                    + "exchange '" + publish.exchange + "' for routing key '" + publish.routingKey + "'; start a "
+                    + "consumer group of the topic or declare a queue and binding in eventbus.rabbitmq.topology.*"));
         } else if (ack) {
             settle(publish, null);
         } else if (channelClosedReason == null) {

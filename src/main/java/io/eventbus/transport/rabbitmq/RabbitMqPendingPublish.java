@@ -17,7 +17,7 @@ final class RabbitMqPendingPublish {
     final String what;
     /** {@link System#nanoTime()} by which it must be confirmed. */
     final long deadlineNanos;
-    /** Completed once, with how the publish ended; by the thread that settled it in {@link RabbitMqInFlightPublishes}. */
+    /** Completed once, with how the publish ended, by whoever settled it in {@link RabbitMqInFlightPublishes}. */
     final CompletableFuture<Void> outcome = new CompletableFuture<>();
     /** Why the last attempt did not end it, for the timeout's message; null while none failed. */
     volatile String lastFailure;

@@ -53,8 +53,8 @@ import io.eventbus.transport.TransportProducer;
  * The RabbitMQ transport, on Spring AMQP (the library of Camel's {@code spring-rabbitmq} component; Camel 4 has no
  * {@code rabbitmq} component): a {@link CachingConnectionFactory} with correlated publisher confirms and returns,
  * {@link RabbitTemplate} for confirmed mandatory publishes ({@link RabbitMqConfirmedPublisher}), listener containers
- * with manual acknowledgement for consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for request-reply, {@link RabbitAdmin} for
- * declarations.
+ * with manual acknowledgement for consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for
+ * request-reply, {@link RabbitAdmin} for declarations.
  * <p>
  * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key; a consumer
  * group is a durable queue bound to it (see {@link RabbitMqTopology}). Messages are persistent and every publish
