@@ -59,9 +59,9 @@ import io.eventbus.transport.TransportProducer;
  * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key; a consumer
  * group is a durable queue bound to it (see {@link RabbitMqTopology}). Messages are persistent and every publish
  * completes with the broker's confirm, many of them in flight at once ({@code max-in-flight}); an unroutable
- * publish fails. Deliveries are acknowledged after the exchange
- * completes. Connections recover by themselves: publishes retry on a new connection within the publish timeout,
- * consumers reconnect and RabbitMQ requeues what they had not acknowledged.
+ * publish fails. Deliveries are acknowledged after the exchange completes. Connections recover by themselves:
+ * publishes retry on a new connection within the publish timeout, consumers reconnect and RabbitMQ requeues what
+ * they had not acknowledged.
  */
 public final class RabbitMqTransport implements Transport, RequestReplyTransport {
 
@@ -77,7 +77,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     private final RabbitTemplate template;
     private final RabbitTemplate replies;
     private final RabbitMqConfirmedPublisher publisher;
-    /** Runs publish retries and checks publish deadlines; never blocked by a route. */
+    /** Runs publish retries and checks publish deadlines; no route ever continues on it. */
     private final ScheduledExecutorService publishingTimer;
     /** Where publish confirmations complete, off the client's connection thread (see {@code publishAsync}). */
     private final ConfirmationExecutor confirmations;
