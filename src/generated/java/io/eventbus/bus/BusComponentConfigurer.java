@@ -140,6 +140,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "rabbitmqAckBatch": getOrCreateRabbitmq(target).setRabbitmqAckBatch(property(camelContext, int.class, value)); return true;
         case "rabbitmqchannelcachesize":
         case "rabbitmqChannelCacheSize": getOrCreateRabbitmq(target).setRabbitmqChannelCacheSize(property(camelContext, int.class, value)); return true;
+        case "rabbitmqmaxinflight":
+        case "rabbitmqMaxInFlight": getOrCreateRabbitmq(target).setRabbitmqMaxInFlight(property(camelContext, int.class, value)); return true;
         case "rabbitmqmaxpriority":
         case "rabbitmqMaxPriority": getOrCreateRabbitmq(target).setRabbitmqMaxPriority(property(camelContext, int.class, value)); return true;
         case "rabbitmqmessagettl":
@@ -317,6 +319,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "rabbitmqAckBatch": return int.class;
         case "rabbitmqchannelcachesize":
         case "rabbitmqChannelCacheSize": return int.class;
+        case "rabbitmqmaxinflight":
+        case "rabbitmqMaxInFlight": return int.class;
         case "rabbitmqmaxpriority":
         case "rabbitmqMaxPriority": return int.class;
         case "rabbitmqmessagettl":
@@ -495,6 +499,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "rabbitmqAckBatch": return getOrCreateRabbitmq(target).getRabbitmqAckBatch();
         case "rabbitmqchannelcachesize":
         case "rabbitmqChannelCacheSize": return getOrCreateRabbitmq(target).getRabbitmqChannelCacheSize();
+        case "rabbitmqmaxinflight":
+        case "rabbitmqMaxInFlight": return getOrCreateRabbitmq(target).getRabbitmqMaxInFlight();
         case "rabbitmqmaxpriority":
         case "rabbitmqMaxPriority": return getOrCreateRabbitmq(target).getRabbitmqMaxPriority();
         case "rabbitmqmessagettl":

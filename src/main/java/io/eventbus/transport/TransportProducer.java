@@ -16,8 +16,8 @@ public interface TransportProducer {
     /**
      * Publishes without blocking the caller: the future completes when {@link #publish} would have returned, or
      * fails with what it would have thrown. The same guarantee, only the waiting moves: transports whose client is
-     * asynchronous (Lettuce, kafka-clients) override it so that one thread keeps many publishes in flight; this
-     * default publishes synchronously and returns a completed future.
+     * asynchronous (Lettuce, kafka-clients, Spring AMQP's correlated confirms) override it so that one thread keeps
+     * many publishes in flight; this default publishes synchronously and returns a completed future.
      */
     default CompletableFuture<Void> publishAsync(OutboundMessage message) {
         try {

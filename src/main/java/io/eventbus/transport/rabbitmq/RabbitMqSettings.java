@@ -132,6 +132,14 @@ public class RabbitMqSettings {
     @ConfigKey(value = "eventbus.rabbitmq.publish-timeout", min = 1)
     private int rabbitmqPublishTimeout = 30000;
 
+    /**
+     * Publishes awaiting the broker's confirm at once, over all publishing channels; a publish beyond it waits for a
+     * confirm to free a place (at most publish-timeout, then fails).
+     */
+    @UriParam(label = "rabbitmq", defaultValue = "1000")
+    @ConfigKey(value = "eventbus.rabbitmq.max-in-flight", min = 1)
+    private int rabbitmqMaxInFlight = 1000;
+
     /** Milliseconds between two reconnection attempts of a consumer. */
     @UriParam(label = "rabbitmq", defaultValue = "1000")
     @ConfigKey(value = "eventbus.rabbitmq.recovery-interval", min = 1)
@@ -246,6 +254,11 @@ public class RabbitMqSettings {
     /** How long a publish may take, reconnecting and waiting for the broker's confirm. */
     long publishTimeoutMillis() {
         return rabbitmqPublishTimeout;
+    }
+
+    /** Publishes awaiting the broker's confirm at once; more wait for a place. */
+    int maxInFlight() {
+        return rabbitmqMaxInFlight;
     }
 
     /** Pause between reconnection attempts of consumers. */
@@ -399,6 +412,14 @@ public class RabbitMqSettings {
 
     public void setRabbitmqPublishTimeout(int rabbitmqPublishTimeout) {
         this.rabbitmqPublishTimeout = rabbitmqPublishTimeout;
+    }
+
+    public int getRabbitmqMaxInFlight() {
+        return rabbitmqMaxInFlight;
+    }
+
+    public void setRabbitmqMaxInFlight(int rabbitmqMaxInFlight) {
+        this.rabbitmqMaxInFlight = rabbitmqMaxInFlight;
     }
 
     public int getRabbitmqRecoveryInterval() {

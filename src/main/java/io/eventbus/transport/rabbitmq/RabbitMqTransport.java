@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeliveryHandler;
@@ -50,15 +52,16 @@ import io.eventbus.transport.TransportProducer;
 /**
  * The RabbitMQ transport, on Spring AMQP (the library of Camel's {@code spring-rabbitmq} component; Camel 4 has no
  * {@code rabbitmq} component): a {@link CachingConnectionFactory} with correlated publisher confirms and returns,
- * {@link RabbitTemplate} for confirmed mandatory publishes, listener containers with manual acknowledgement for
- * consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for request-reply, {@link RabbitAdmin} for
- * declarations.
+ * {@link RabbitTemplate} for confirmed mandatory publishes ({@link RabbitMqConfirmedPublisher}), listener containers
+ * with manual acknowledgement for consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for
+ * request-reply, {@link RabbitAdmin} for declarations.
  * <p>
  * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key; a consumer
  * group is a durable queue bound to it (see {@link RabbitMqTopology}). Messages are persistent and every publish
- * waits for the broker's confirm; an unroutable publish fails. Deliveries are acknowledged after the exchange
- * completes. Connections recover by themselves: publishes retry on a new connection within the publish timeout,
- * consumers reconnect and RabbitMQ requeues what they had not acknowledged.
+ * completes with the broker's confirm, many of them in flight at once ({@code max-in-flight}); an unroutable
+ * publish fails. Deliveries are acknowledged after the exchange completes. Connections recover by themselves:
+ * publishes retry on a new connection within the publish timeout, consumers reconnect and RabbitMQ requeues what
+ * they had not acknowledged.
  */
 public final class RabbitMqTransport implements Transport, RequestReplyTransport {
 
@@ -74,6 +77,10 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     private final RabbitTemplate template;
     private final RabbitTemplate replies;
     private final RabbitMqConfirmedPublisher publisher;
+    /** Runs publish retries and checks publish deadlines; no route ever continues on it. */
+    private final ScheduledExecutorService publishingTimer;
+    /** Where publish confirmations complete, off the client's connection thread (see {@code publishAsync}). */
+    private final ConfirmationExecutor confirmations;
     private final ScheduledExecutorService scheduler;
     private final List<RabbitMqGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
@@ -91,9 +98,17 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         connectionFactory.addConnectionListener(reachability);
         this.template = new RabbitTemplate(connectionFactory);
         template.setMandatory(true);
+        // a return reaches its publish through its CorrelationData; without a callback the template would log a
+        // WARN for every returned message besides
+        template.setReturnsCallback(returned -> { });
         this.replies = new RabbitTemplate(connectionFactory);
-        this.publisher = new RabbitMqConfirmedPublisher(template, settings.publishTimeoutMillis(), reachability,
-                settings.address());
+        this.publishingTimer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
+                "bus-rabbitmq-publishing");
+        this.confirmations = new ConfirmationExecutor(context, this, "bus-rabbitmq-confirmed");
+        this.publisher = new RabbitMqConfirmedPublisher(
+                new RabbitMqPublishingChannels(connectionFactory, template, settings.channelCacheSize()),
+                new RabbitMqInFlightPublishes(settings.maxInFlight()), publishingTimer,
+                settings.publishTimeoutMillis(), reachability, settings.address());
         this.scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "bus-rabbitmq-redelivery", 1);
         try {
             declarations.declare(topology.configured());
@@ -101,8 +116,9 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             close();
             throw new IllegalArgumentException("eventbus.rabbitmq.topology: " + e.getMessage(), e);
         }
-        LOG.info("RabbitMQ transport for {} ({} queues, redelivery {})", settings.address(),
-                settings.queueType().name().toLowerCase(), settings.redelivery().name().toLowerCase());
+        LOG.info("RabbitMQ transport for {} ({} queues, redelivery {}, up to {} publishes in flight)",
+                settings.address(), settings.queueType().name().toLowerCase(),
+                settings.redelivery().name().toLowerCase(), settings.maxInFlight());
     }
 
     private static CachingConnectionFactory connectionFactory(RabbitMqSettings settings) throws Exception {
@@ -177,16 +193,47 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         }
     }
 
+    /**
+     * Publishes to the topic's exchange; {@code publish} returns once the broker confirmed, {@code publishAsync}
+     * completes then, on the transport's {@link ConfirmationExecutor}: the caller (a Camel route) continues there
+     * and may block — on a dead-letter write, say — which on the client's connection thread would wait for a confirm
+     * that thread has to read.
+     */
     @Override
     public TransportProducer bindProducer(String topic) {
         // a retained topic's queue (dead letters, parked events) has no dead-letter exchange: a message expiring
         // there would be gone without a trace, so neither the default time to live nor a route's applies to it
         boolean retained = topology.isRetained(topic);
-        return message -> {
-            declareForPublishing(topic);
-            Message amqp = retained ? RabbitMqWireFormat.toNeverExpiringAmqp(message)
-                    : RabbitMqWireFormat.toAmqp(message, settings.messageTtlMillis());
-            publisher.publish(topic, topic, amqp, "topic '" + topic + "'");
+        String what = "topic '" + topic + "'";
+        return new TransportProducer() {
+            @Override
+            public void publish(OutboundMessage message) throws Exception {
+                declareForPublishing(topic);
+                publisher.publish(topic, topic, amqp(message), what);
+            }
+
+            @Override
+            public CompletableFuture<Void> publishAsync(OutboundMessage message) {
+                CompletableFuture<Void> confirmed = new CompletableFuture<>();
+                try {
+                    declareForPublishing(topic);
+                    publisher.publishAsync(topic, topic, amqp(message), what).whenCompleteAsync((ok, failure) -> {
+                        if (failure == null) {
+                            confirmed.complete(null);
+                        } else {
+                            confirmed.completeExceptionally(failure);
+                        }
+                    }, confirmations);
+                } catch (RuntimeException e) {
+                    confirmed.completeExceptionally(e);
+                }
+                return confirmed;
+            }
+
+            private Message amqp(OutboundMessage message) {
+                return retained ? RabbitMqWireFormat.toNeverExpiringAmqp(message)
+                        : RabbitMqWireFormat.toAmqp(message, settings.messageTtlMillis());
+            }
         };
     }
 
@@ -407,5 +454,9 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         }
         context.getExecutorServiceManager().shutdownNow(scheduler);
         connectionFactory.destroy();
+        // after the connections: what they confirmed until they closed has been confirmed to its publisher
+        publisher.close();
+        context.getExecutorServiceManager().shutdownNow(publishingTimer);
+        confirmations.close();
     }
 }

@@ -49,6 +49,7 @@ class RabbitMqSettingsTest {
         assertEquals(RabbitMqSettings.Redelivery.REPUBLISH, settings.redelivery());
         assertEquals(250, settings.prefetch());
         assertEquals(1, settings.ackBatch());
+        assertEquals(1000, settings.maxInFlight());
         assertFalse(settings.tls());
         assertTrue(settings.retainedTopics().contains("processing.failed"));
     }
@@ -77,6 +78,8 @@ class RabbitMqSettingsTest {
                 .startsWith("eventbus.rabbitmq.ack-batch: multiple acknowledgements would also acknowledge"));
         assertEquals("eventbus.rabbitmq.prefetch: expected an integer between 1 and 2147483647 but was \"0\"",
                 error(Map.of("eventbus.rabbitmq.prefetch", "0")));
+        assertEquals("eventbus.rabbitmq.max-in-flight: expected an integer between 1 and 2147483647 but was \"0\"",
+                error(Map.of("eventbus.rabbitmq.max-in-flight", "0")));
     }
 
     @Test
