@@ -43,18 +43,18 @@ import org.slf4j.LoggerFactory;
  * loads it, as Camel JBang does. Each compile defines its classes in a class loader of its own, so a changed file
  * compiles again under the same class name without clashing with the classes its running routes still use.
  * <p>
- * A changed or new file is first parsed (compiled), then tried: its routes are added under scratch ids, not started, so that
- * Camel resolves every endpoint and parses every expression, and removed again. Only a file that passes replaces
- * the routes it defined before: each old route is stopped through Camel's graceful shutdown (its consumer stops
- * taking events, in-flight exchanges finish on the old route and are acknowledged), removed, and the new routes
+ * A changed or new file is first parsed (compiled), then tried: its routes are added under scratch ids, not started,
+ * so that Camel resolves every endpoint and parses every expression, and removed again. Only a file that passes
+ * replaces the routes it defined before: each old route is stopped through Camel's graceful shutdown (its consumer
+ * stops taking events, in-flight exchanges finish on the old route and are acknowledged), removed, and the new routes
  * are started. A file that fails leaves the running routes untouched; the file, the line where known and the
  * reason go to the log and to {@link ReloadStatus}; for a Java file that does not compile, the line and message of the
  * compiler's first error ({@link JavaCompileError}). A deleted file's routes are stopped the same graceful way.
  * <p>
- * Every route in a reloadable file needs an explicit {@code id} ({@code routeId(...)} in Java), the key that tells which running route a new
- * definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes made from templates are added
- * after all files' own routes and templates, as Camel Main does, and are replaced with their file; route
- * configurations and templates themselves are read at start only.
+ * Every route in a reloadable file needs an explicit {@code id} ({@code routeId(...)} in Java), the key that tells
+ * which running route a new definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes
+ * made from templates are added after all files' own routes and templates, as Camel Main does, and are replaced with
+ * their file; route configurations and templates themselves are read at start only.
  * <p>
  * Once {@link #stop()} is called, or the context is stopping, a scan applies nothing more: a file whose routes are
  * already being replaced is finished, since stopping half-way would leave neither the old nor the new routes; the

@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The packaged jar as an integrator runs it: a broken route file written while it runs leaves it processing and is
  * reported; SIGTERM stops it gracefully; a Java DSL route file compiles from the jar (its class path is the jar), is
- * reloaded when it changes and refused with the compiler's message and line when it does not compile; the listings sample's health and metrics, fetched over HTTP, agree with
- * its summary line. Runs after {@code mvn package} built the jar.
+ * reloaded when it changes and refused with the compiler's message and line when it does not compile; the listings
+ * sample's health and metrics, fetched over HTTP, agree with its summary line. Runs after {@code mvn package} built the jar.
  */
 class EventBusJarIT {
 
