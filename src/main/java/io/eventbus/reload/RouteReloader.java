@@ -16,7 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.tools.ToolProvider;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
@@ -25,25 +28,33 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceAware;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hot reload of {@code <routes dir>/*.camel.yaml} that is safe while events flow, which Camel's own route reload
- * (a development aid that removes the old routes before it knows the new ones work) is not.
+ * Hot reload of {@code <routes dir>/*.camel.yaml} and {@code <routes dir>/*.java} that is safe while events flow,
+ * which Camel's own route reload (a development aid that removes the old routes before it knows the new ones work) is
+ * not.
  * <p>
- * A changed or new file is first parsed, then tried: its routes are added under scratch ids, not started, so that
- * Camel resolves every endpoint and parses every expression, and removed again. Only a file that passes replaces
- * the routes it defined before: each old route is stopped through Camel's graceful shutdown (its consumer stops
- * taking events, in-flight exchanges finish on the old route and are acknowledged), removed, and the new routes
+ * Both are read by Camel's own loader for their extension: YAML by the YAML DSL, Java (a class extending
+ * {@code RouteBuilder}, named like its file) by the Java DSL, which compiles the file with the JDK's compiler as it
+ * loads it, as Camel JBang does. Each compile defines its classes in a class loader of its own, so a changed file
+ * compiles again under the same class name without clashing with the classes its running routes still use.
+ * <p>
+ * A changed or new file is first parsed (compiled), then tried: its routes are added under scratch ids, not started,
+ * so that Camel resolves every endpoint and parses every expression, and removed again. Only a file that passes
+ * replaces the routes it defined before: each old route is stopped through Camel's graceful shutdown (its consumer
+ * stops taking events, in-flight exchanges finish on the old route and are acknowledged), removed, and the new routes
  * are started. A file that fails leaves the running routes untouched; the file, the line where known and the
- * reason go to the log and to {@link ReloadStatus}. A deleted file's routes are stopped the same graceful way.
+ * reason go to the log and to {@link ReloadStatus}; for a Java file that does not compile, the line and message of the
+ * compiler's first error ({@link JavaCompileError}). A deleted file's routes are stopped the same graceful way.
  * <p>
- * Every route in a reloadable file needs an explicit {@code id}, the key that tells which running route a new
- * definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes made from templates are added
- * after all files' own routes and templates, as Camel Main does, and are replaced with their file; route
- * configurations and templates themselves are read at start only.
+ * Every route in a reloadable file needs an explicit {@code id} ({@code routeId(...)} in Java), the key that tells
+ * which running route a new definition replaces, and so does every {@code templatedRoute} ({@code routeId}). Routes
+ * made from templates are added after all files' own routes and templates, as Camel Main does, and are replaced with
+ * their file; route configurations and templates themselves are read at start only.
  * <p>
  * Once {@link #stop()} is called, or the context is stopping, a scan applies nothing more: a file whose routes are
  * already being replaced is finished, since stopping half-way would leave neither the old nor the new routes; the
@@ -52,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteReloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReloader.class);
-    private static final String GLOB = "*.camel.yaml";
+    private static final String GLOB = "{*.camel.yaml,*.java}";
     private static final String TRIAL_PREFIX = "eventbus-reload-check-";
     private static final Pattern LINE = Pattern.compile("line[: ]+(\\d+)", Pattern.CASE_INSENSITIVE);
 
@@ -171,11 +182,12 @@ public final class RouteReloader {
         List<RouteDefinition> fresh;
         List<TemplatedRouteDefinition> templated;
         try {
-            FileRoutes parsed = routesOf(file);
+            Collection<RoutesBuilder> builders = parse(file);
+            FileRoutes parsed = routesOf(builders);
             fresh = parsed.routes();
             templated = parsed.templated();
             checkIds(file, fresh, templated);
-            tryOut(file);
+            tryOut(routesOf(again(file, builders)).routes());
         } catch (Exception e) {
             String reason = describe(file, e);
             LOG.error("Route file {} not applied, the running routes are unchanged: {}", relative(file), reason);
@@ -263,9 +275,11 @@ public final class RouteReloader {
         }
     }
 
-    /** Adds the file's routes under scratch ids without starting them, so Camel checks them, then removes them. */
-    private void tryOut(Path file) throws Exception {
-        List<RouteDefinition> trial = definitions(file);
+    /**
+     * Adds a file's routes (a set of their own: adding them changes them) under scratch ids without starting them, so
+     * Camel checks them, then removes them.
+     */
+    private void tryOut(List<RouteDefinition> trial) throws Exception {
         for (RouteDefinition definition : trial) {
             definition.setId(TRIAL_PREFIX + definition.getRouteId());
             definition.setAutoStartup("false");
@@ -297,7 +311,8 @@ public final class RouteReloader {
         for (RouteDefinition definition : definitions) {
             if (!definition.hasCustomIdAssigned()) {
                 throw new RouteFileException(definition.getLineNumber(), "a route without an id (from "
-                        + definition.getInput().getEndpointUri() + "): give every route an id so that a reload knows "
+                        + definition.getInput().getEndpointUri() + "): give every route an id"
+                        + (isJava(file) ? ", .routeId(\"...\") after from(...)," : "") + " so that a reload knows "
                         + "which running route it replaces");
             }
             checkId(file, definition.getRouteId(), definition.getLineNumber(), seen);
@@ -333,18 +348,14 @@ public final class RouteReloader {
         return ids;
     }
 
-    private List<RouteDefinition> definitions(Path file) throws Exception {
-        return routesOf(file).routes();
-    }
-
     /** The routes a file defines, and the routes it makes from templates ({@code templatedRoute}). */
     private record FileRoutes(List<RouteDefinition> routes, List<TemplatedRouteDefinition> templated) {
     }
 
-    private FileRoutes routesOf(Path file) throws Exception {
+    private FileRoutes routesOf(Collection<RoutesBuilder> builders) throws Exception {
         List<RouteDefinition> definitions = new ArrayList<>();
         List<TemplatedRouteDefinition> templated = new ArrayList<>();
-        for (RoutesBuilder builder : parse(file)) {
+        for (RoutesBuilder builder : builders) {
             if (builder instanceof RouteBuilder routeBuilder) {
                 definitions.addAll(routeBuilder.configureRoutes(context).getRoutes());
                 templated.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
@@ -353,9 +364,50 @@ public final class RouteReloader {
         return new FileRoutes(definitions, templated);
     }
 
+    /**
+     * The route builders of a file, by Camel's loader for its extension. A Java file is compiled: one that does not
+     * compile is refused with the line and message of the compiler's first error.
+     */
     private Collection<RoutesBuilder> parse(Path file) throws Exception {
+        if (isJava(file) && ToolProvider.getSystemJavaCompiler() == null) {
+            throw new RouteFileException(0, "a Java route file is compiled as it loads, and this Java runtime has no "
+                    + "compiler: run on a JDK, not a JRE, or write the routes in YAML");
+        }
         Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file);
-        return PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
+        try {
+            return PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
+        } catch (Exception e) {
+            JavaCompileError error = JavaCompileError.in(e).orElse(null);
+            if (error != null) {
+                throw new RouteFileException(error.line(), error.reason(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A second set of a file's routes, independent of the first one, for the trial. A YAML file is parsed again; the
+     * classes a Java file compiled to are instantiated again, as Camel's loader does, rather than compiled a second
+     * time: compiling takes the JDK's compiler a second or more.
+     */
+    private Collection<RoutesBuilder> again(Path file, Collection<RoutesBuilder> builders) throws Exception {
+        if (!isJava(file)) {
+            return parse(file);
+        }
+        List<RoutesBuilder> copies = new ArrayList<>();
+        for (RoutesBuilder builder : builders) {
+            RoutesBuilder copy = context.getInjector().newInstance(builder.getClass());
+            CamelContextAware.trySetCamelContext(copy, context);
+            if (builder instanceof ResourceAware aware) {
+                ResourceAware.trySetResource(copy, aware.getResource());
+            }
+            copies.add(copy);
+        }
+        return copies;
+    }
+
+    private static boolean isJava(Path file) {
+        return file.getFileName().toString().endsWith(".java");
     }
 
     private List<Path> routeFiles() throws IOException {

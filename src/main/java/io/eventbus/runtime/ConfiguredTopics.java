@@ -26,7 +26,10 @@ import io.eventbus.transport.DeadLetterTopics;
  * The topics an application uses, for {@code eventbus stats} without {@code --topic}: every {@code bus:} topic the
  * YAML routes of a directory consume from or publish to, with the consumer groups they declare (a consumer without
  * {@code group} is in the group named after its route), plus the topics named in {@code eventbus.topics.<topic>.*}
- * keys. Dead-letter topics are left out: {@code stats} reports each topic's DLQ beside it.
+ * keys. Dead-letter topics are left out: {@code stats} reports each topic's DLQ beside it. Java DSL route files
+ * ({@code *.java}) are not read: their topics are known only once the file is compiled and its routes built, which a
+ * tool that only looks at the brokers does not do; their topics are named with {@code --topic} or
+ * {@code eventbus.topics.<topic>.*}.
  * <p>
  * A {@code routeTemplate} names no topic of its own ({@code bus:{{stream}}}); each {@code templatedRoute} made from it,
  * in any of the files, does, with its parameters (or the template's defaults) in place of the placeholders.

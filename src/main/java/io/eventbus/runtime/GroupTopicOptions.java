@@ -21,7 +21,8 @@ final class GroupTopicOptions {
     List<String> topics;
 
     @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
-            description = "Route files whose bus: topics are looked at without --topic (default: ${DEFAULT-VALUE}).")
+            description = "Route files (*.camel.yaml) whose bus: topics are looked at without --topic; Java route "
+                    + "files are not read: name their topics with --topic (default: ${DEFAULT-VALUE}).")
     Path routes;
 
     /** Topic to the groups the routes declare for it (none for a topic of {@code --topic}). */

@@ -45,7 +45,8 @@ import io.eventbus.tracing.OpenTelemetrySetup;
 
 /**
  * {@code eventbus run}: the event bus as a standalone Camel Main application. Loads the configuration
- * ({@link RuntimeConfiguration}), the YAML routes of {@code --routes} (hot-reloaded, see {@link RouteReloader}),
+ * ({@link RuntimeConfiguration}), the routes of {@code --routes}, YAML and Java DSL files (hot-reloaded, see
+ * {@link RouteReloader}),
  * optionally publishes a JSONL feed at start, and with {@code --until-idle} stops once nothing has moved for
  * {@code --idle-seconds} and prints the run's summary as the last line of standard output (of the feed's topic, or
  * with {@code --topic} alone of that topic: what a run after a dead-letter replay processed). SIGTERM and SIGINT stop
@@ -68,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
     BusOptions bus;
 
     @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
-            description = "Directory of *.camel.yaml route files, hot-reloaded (default: ${DEFAULT-VALUE}).")
+            description = "Directory of route files, *.camel.yaml (YAML DSL) and *.java (Java DSL, a RouteBuilder "
+                    + "compiled as it loads: needs a JDK), hot-reloaded (default: ${DEFAULT-VALUE}).")
     Path routes;
 
     @Option(names = "--feed", paramLabel = "FILE.jsonl", description = "Publish each line of the file at start.")

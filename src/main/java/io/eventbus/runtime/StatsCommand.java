@@ -47,8 +47,8 @@ final class StatsCommand implements Callable<Integer> {
     List<String> topics;
 
     @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
-            description = "Route files whose bus: topics and groups are reported without --topic "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Route files (*.camel.yaml) whose bus: topics and groups are reported without --topic; "
+                    + "Java route files are not read: name their topics with --topic (default: ${DEFAULT-VALUE}).")
     Path routes;
 
     @Option(names = "--group", paramLabel = "GROUP",

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged jar as an integrator runs it: a broken route file written while it runs leaves it processing and is
- * reported; SIGTERM stops it gracefully; the listings sample's health and metrics, fetched over HTTP, agree with
- * its summary line. Runs after {@code mvn package} built the jar.
+ * reported; SIGTERM stops it gracefully; a Java DSL route file compiles from the jar (its class path is the jar), is
+ * reloaded when it changes and refused with the compiler's message and line when it does not compile; the listings
+ * sample's health and metrics, fetched over HTTP, agree with its summary line. Runs after {@code mvn package} built the jar.
  */
 class EventBusJarIT {
 
@@ -87,6 +89,58 @@ class EventBusJarIT {
         assertTrue(count(log, "JVM shutdown hook triggered by SIGTERM") == 1, String.join("\n", lines(log)));
         assertTrue(count(log, "Apache Camel (Main) 4.14.0 is shutdown") == 1, String.join("\n", lines(log)));
         assertTrue(count(log, "forcing shutdown") == 0, "nothing was forced:\n" + String.join("\n", lines(log)));
+    }
+
+    @Test
+    void aJavaRouteFileCompilesFromTheJarIsReloadedAndOneThatDoesNotCompileIsRefusedWithItsLine() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is built by mvn package before the integration tests");
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path file = routes.resolve("Ticks.java");
+        Files.writeString(file, ticks("v1"));
+        Path log = dir.resolve("stderr.log");
+        process = new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString(), "run", "--routes",
+                routes.toString(), "--http-port", "0")
+                .redirectError(log.toFile()).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(log, "processed tick v1 ") >= 5);
+
+        String broken = ticks("v2").replace(".log(", ".lg(");
+        Files.writeString(file, broken);
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(log, "Ticks.java not applied") == 1);
+        List<String> source = broken.lines().toList();
+        int line = 1 + IntStream.range(0, source.size()).filter(i -> source.get(i).contains(".lg(")).findFirst()
+                .orElseThrow();
+        assertTrue(lines(log).stream().anyMatch(l -> l.contains("Ticks.java:" + line + ": does not compile: cannot "
+                + "find symbol (symbol: method lg(")), "the error names file, line and the compiler's message:\n"
+                + String.join("\n", lines(log)));
+        int atError = count(log, "processed tick v1 ");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(log, "processed tick v1 ") >= atError + 5);
+
+        Files.writeString(file, ticks("v2"));
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(log, "processed tick v2 ") >= 5);
+        assertEquals(1, count(log, "Reloaded " + file), String.join("\n", lines(log)));
+
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stopped within the shutdown timeout");
+    }
+
+    /** A Java DSL route file, in a package: publishes an event every 100 ms and logs each one consumed. */
+    private static String ticks(String version) {
+        return """
+                package com.example.ticks;
+
+                import org.apache.camel.builder.RouteBuilder;
+
+                public class Ticks extends RouteBuilder {
+                    @Override
+                    public void configure() {
+                        from("timer:tick?period=100").routeId("ticker")
+                                .setBody(constant("{\\"event_type\\":\\"tick\\",\\"source\\":\\"jar-it\\",\\"data\\":{}}"))
+                                .to("bus:ticks");
+                        from("bus:ticks").routeId("tick-consumer")
+                                .log("processed tick %s ${header.EventId}");
+                    }
+                }
+                """.formatted(version);
     }
 
     @Test
