@@ -139,6 +139,10 @@ public final class SchemaRegistry {
                     loadDirectory(Paths.get(uri));
                 } else if ("jar".equals(uri.getScheme())) {
                     loadJar(uri);
+                } else {
+                    // an OSGi bundle's entries, say, which no file system walks: never skip them in silence
+                    throw new IllegalStateException("cannot list the JSON Schemas of classpath:" + dir + " at " + url
+                            + " (only directories and jars can be listed); set eventbus.schema.location to a directory");
                 }
             }
             return found;

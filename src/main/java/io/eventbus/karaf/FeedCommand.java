@@ -62,7 +62,9 @@ public final class FeedCommand implements Action {
             CountDownLatch quiet = new CountDownLatch(1);
             idle.start(context, quiet::countDown);
             quiet.await();
-            return summary.toJson();
+            // printed, not returned: a command's result is shown in an interactive shell only, not to bin/client
+            System.out.println(summary.toJson());
+            return null;
         } finally {
             context.getRouteController().stopRoute(RunSummary.COUNTER_ROUTE_ID);
             context.removeRoute(RunSummary.COUNTER_ROUTE_ID);

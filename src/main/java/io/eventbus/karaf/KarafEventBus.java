@@ -1,5 +1,8 @@
 package io.eventbus.karaf;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -49,6 +52,7 @@ public final class KarafEventBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(KarafEventBus.class);
     /** Keys Configuration Admin and Karaf's file install add to every configuration: not the bus's. */
+    private static final String SCHEMA_LOCATION = "eventbus.schema.location";
     private static final Set<String> NOT_OURS = Set.of("service.pid", "service.factoryPid", "felix.fileinstall.filename",
             "service.bundleLocation");
 
@@ -56,6 +60,8 @@ public final class KarafEventBus {
     private final ReloadStatus status = new ReloadStatus();
     private final SubscriberSwitches switches = new SubscriberSwitches(Set.of());
     private Map<String, String> configuration = Map.of();
+    /** What the bus adds to the configuration in Karaf: the schemas' folder, unless the configuration names one. */
+    private Map<String, String> karafDefaults = Map.of();
     private volatile CamelContext context;
 
     KarafEventBus(BundleContext bundle) {
@@ -77,8 +83,17 @@ public final class KarafEventBus {
         }
     }
 
-    private void start(Map<String, String> keys) {
-        configuration = keys;
+    private void start(Map<String, String> configured) {
+        configuration = configured;
+        Map<String, String> keys = new HashMap<>(configured);
+        try {
+            karafDefaults = Map.of(SCHEMA_LOCATION, shippedSchemasFolder().toString());
+            karafDefaults.forEach(keys::putIfAbsent);
+        } catch (IOException e) {
+            LOG.error("Event bus not started: cannot copy the shipped JSON Schemas to {}: {}", etc("schemas"),
+                    e.getMessage(), e);
+            return;
+        }
         OsgiDefaultCamelContext camel = new OsgiDefaultCamelContext(bundle);
         ClassLoader bundleLoader = bundle.getBundle().adapt(BundleWiring.class).getClassLoader();
         camel.setApplicationContextClassLoader(bundleLoader);
@@ -127,17 +142,48 @@ public final class KarafEventBus {
 
     private static Path routesDirectory(BusSettings settings) throws Exception {
         String configured = settings.getReloadDirectory();
-        Path routes = configured == null || configured.isBlank()
-                ? Path.of(System.getProperty("karaf.etc", "etc"), "eventbus", "routes")
-                : Path.of(configured.strip());
+        Path routes = configured == null || configured.isBlank() ? etc("routes") : Path.of(configured.strip());
         return Files.createDirectories(routes);
+    }
+
+    /** {@code <karaf etc>/eventbus/<name>}. */
+    private static Path etc(String name) {
+        return Path.of(System.getProperty("karaf.etc", "etc"), "eventbus", name);
+    }
+
+    /**
+     * {@code etc/eventbus/schemas}, the schemas' folder unless {@code eventbus.schema.location} names another: a
+     * bundle's entries cannot be listed as {@code classpath:schemas} is on a class path, so at the first start the
+     * schemas shipped in the bundle are copied there, where an operator also adds and edits schemas (read at start).
+     */
+    private Path shippedSchemasFolder() throws IOException {
+        Path folder = etc("schemas");
+        if (Files.isDirectory(folder)) {
+            return folder;
+        }
+        Enumeration<URL> shipped = bundle.getBundle().findEntries("schemas", "*.json", true);
+        while (shipped != null && shipped.hasMoreElements()) {
+            URL entry = shipped.nextElement();
+            Path target = folder.resolve(entry.getPath().replaceFirst("^/?schemas/", ""));
+            Files.createDirectories(target.getParent());
+            try (InputStream in = entry.openStream()) {
+                Files.copy(in, target);
+            }
+        }
+        Files.createDirectories(folder);
+        LOG.info("Copied the shipped JSON Schemas to {} (eventbus.schema.location)", folder);
+        return folder;
     }
 
     /** A later configuration: the switches at once; what else changed, at the next start, as a log line says. */
     private void apply(Map<String, String> next) {
         ConfigChange change = ConfigChange.between(configuration, next);
-        Properties previous = asProperties(configuration);
-        context.getPropertiesComponent().setOverrideProperties(asProperties(next));
+        Map<String, String> before = new HashMap<>(configuration);
+        karafDefaults.forEach(before::putIfAbsent);
+        Properties previous = asProperties(before);
+        Map<String, String> effective = new HashMap<>(next);
+        karafDefaults.forEach(effective::putIfAbsent);
+        context.getPropertiesComponent().setOverrideProperties(asProperties(effective));
         try {
             context.getComponent("bus", BusComponent.class).getPublisherSwitches().refresh(context);
             switches.apply(context);

@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.util.ArrayList;
 import java.util.List;

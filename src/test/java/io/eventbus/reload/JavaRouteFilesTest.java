@@ -1,4 +1,4 @@
-package io.eventbus.runtime;
+package io.eventbus.reload;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
