@@ -104,13 +104,62 @@ public final class RedisBenchmark implements Benchmark {
             "this JVM + redis-server (its INFO cpu)");
     private static StatefulRedisConnection<String, String> info;
 
+    static final String LETTUCE = "lettuce";
+    static final String BYTES_ONLY = "lettuce-bytes";
+    static final String ENVELOPE_TOPIC = "bus-envelope-topic";
+    private static final String WARMUP = "warm-up";
+
     @Override
-    public String cpuScope() {
-        return CPU.scope();
+    public CpuClock cpuClock() {
+        return CPU;
+    }
+
+    /** {@code --rate}: raw Lettuce ({@link LettucePipeline}), then the bus with the full-speed bus side's settings. */
+    @Override
+    public List<java.util.function.Supplier<EventPipeline>> fixedRateRows(BenchOptions options) {
+        int retention = Math.max(10_000, Math.max(options.events(), options.warmup()));
+        return List.of(() -> new LettucePipeline(URI, retention), () -> {
+            Properties props = new Properties();
+            props.put("eventbus.transport", "redis");
+            props.put("eventbus.redis.uri", URI);
+            props.put("eventbus.redis.max-len", String.valueOf(MAX_LEN > 0 ? MAX_LEN : retention));
+            return new BusPipeline("bus: over redis-streams (concurrency " + BUS_CONCURRENCY + ")", props,
+                    BUS_CONCURRENCY, BUS_PUBLISHERS, MAX_IN_FLIGHT, BusPipeline.TopicHook.NONE,
+                    (topic, group) -> deleteStream(topic));
+        });
+    }
+
+    @Override
+    public String fixedRateRawKey() {
+        return LETTUCE;
+    }
+
+    @Override
+    public double fixedRateP99LimitMillis() {
+        return 10;
+    }
+
+    private static void deleteStream(String stream) {
+        RedisClient client = RedisClient.create(URI);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().del(stream);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public List<Peer> peers() {
+        return formatRun
+                ? List.of(new Peer(LETTUCE, "raw client", 0.9), Peer.untargeted(ENVELOPE_TOPIC, "the envelope topic"),
+                        Peer.untargeted(BYTES_ONLY, "floor"))
+                : List.of(new Peer(LETTUCE, "raw client", 0.9), Peer.untargeted(BYTES_ONLY, "floor"));
     }
 
     /** {@code --format} rounds run so far: which topic's runs come first and last alternates. */
     private int round;
+    /** Whether the rounds compare a wire format with the envelope: the envelope topic is then a row of its own. */
+    private boolean formatRun;
 
     @Override
     public boolean supportsFormat() {
@@ -119,19 +168,20 @@ public final class RedisBenchmark implements Benchmark {
 
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
-        if (options.format() != null) {
+        formatRun = options.format() != null;
+        if (formatRun) {
             return runWithFormat(options, options.format());
         }
         List<Envelope> warmup = events(options.warmup(), options.payloadBytes());
         List<Envelope> events = events(options.events(), options.payloadBytes());
         RawFormat envelope = RawFormat.envelope();
-        raw("raw Lettuce (warm-up)", warmup, envelope, true);
-        raw("raw Lettuce, bytes only (warm-up)", warmup, envelope, false);
-        bus("bus: (warm-up)", warmup, null);
-        Measurement raw = raw("raw Lettuce", events, envelope, true);
-        Measurement bus = bus("bus: over redis-streams (" + BUS_PUBLISHERS + " publishers, concurrency "
+        raw(WARMUP, "raw Lettuce (warm-up)", warmup, envelope, true);
+        raw(WARMUP, "raw Lettuce, bytes only (warm-up)", warmup, envelope, false);
+        bus(WARMUP, "bus: (warm-up)", warmup, null);
+        Measurement raw = raw(LETTUCE, "raw Lettuce", events, envelope, true);
+        Measurement bus = bus(BUS, "bus: over redis-streams (" + BUS_PUBLISHERS + " publishers, concurrency "
                 + BUS_CONCURRENCY + ")", events, null);
-        Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, envelope, false);
+        Measurement bytesOnly = raw(BYTES_ONLY, "raw Lettuce, bytes only (floor)", events, envelope, false);
         return List.of(raw, bus, bytesOnly);
     }
 
@@ -144,11 +194,11 @@ public final class RedisBenchmark implements Benchmark {
         int n = options.events();
         int payload = options.payloadBytes();
         List<Envelope> events = events(n, payload);
-        raw("raw Lettuce, " + format + " JSON (warm-up)", events(options.warmup(), payload), mapped, true);
-        raw("raw Lettuce, bytes only (warm-up)", events(options.warmup(), payload), mapped, false);
-        bus("bus: " + format + " topic (warm-up)", events(options.warmup(), payload), format);
-        bus("bus: envelope topic (warm-up)", events(options.warmup(), payload), null);
-        Measurement raw = raw("raw Lettuce, " + format + " JSON", events, mapped, true);
+        raw(WARMUP, "raw Lettuce, " + format + " JSON (warm-up)", events(options.warmup(), payload), mapped, true);
+        raw(WARMUP, "raw Lettuce, bytes only (warm-up)", events(options.warmup(), payload), mapped, false);
+        bus(WARMUP, "bus: " + format + " topic (warm-up)", events(options.warmup(), payload), format);
+        bus(WARMUP, "bus: envelope topic (warm-up)", events(options.warmup(), payload), null);
+        Measurement raw = raw(LETTUCE, "raw Lettuce, " + format + " JSON", events, mapped, true);
         String mappedLabel = "bus: redis-streams, " + format + " topic";
         String envelopeLabel = "bus: redis-streams, envelope topic";
         // A B B A, the outer pair's topic alternating from round to round: with one run each, the round's first bus
@@ -158,15 +208,17 @@ public final class RedisBenchmark implements Benchmark {
         String inner = envelopeOutside ? format : null;
         String outerLabel = envelopeOutside ? envelopeLabel : mappedLabel;
         String innerLabel = envelopeOutside ? mappedLabel : envelopeLabel;
-        Measurement outerFirst = bus(outerLabel, events(n, payload), outer);
-        Measurement innerFirst = bus(innerLabel, events(n, payload), inner);
-        Measurement innerSecond = bus(innerLabel, events(n, payload), inner);
-        Measurement outerSecond = bus(outerLabel, events(n, payload), outer);
+        String outerKey = envelopeOutside ? ENVELOPE_TOPIC : BUS;
+        String innerKey = envelopeOutside ? BUS : ENVELOPE_TOPIC;
+        Measurement outerFirst = bus(outerKey, outerLabel, events(n, payload), outer);
+        Measurement innerFirst = bus(innerKey, innerLabel, events(n, payload), inner);
+        Measurement innerSecond = bus(innerKey, innerLabel, events(n, payload), inner);
+        Measurement outerSecond = bus(outerKey, outerLabel, events(n, payload), outer);
         Measurement onOuter = Measurement.combine(outerLabel, outerFirst, outerSecond);
         Measurement onInner = Measurement.combine(innerLabel, innerFirst, innerSecond);
         Measurement onMapped = envelopeOutside ? onInner : onOuter;
         Measurement onEnvelope = envelopeOutside ? onOuter : onInner;
-        Measurement bytesOnly = raw("raw Lettuce, bytes only (not in the ratio)", events, mapped, false);
+        Measurement bytesOnly = raw(BYTES_ONLY, "raw Lettuce, bytes only (floor)", events, mapped, false);
         return List.of(raw, onMapped, onEnvelope, bytesOnly);
     }
 
@@ -322,7 +374,8 @@ public final class RedisBenchmark implements Benchmark {
      * @param codec  whether the messages are written to JSON as they are published and read back as they are
      *               consumed (an application's work), or sent as bytes encoded before the clock starts and never read
      */
-    private static Measurement raw(String label, List<Envelope> events, RawFormat format, boolean codec)
+    private static Measurement raw(String key, String label, List<Envelope> events, RawFormat format,
+            boolean codec)
             throws Exception {
         format.prepare(events);
         List<byte[]> encoded = new ArrayList<>(codec ? 0 : events.size());
@@ -395,7 +448,7 @@ public final class RedisBenchmark implements Benchmark {
             }
             cpu = CPU.now() - cpu;
             consumer.join();
-            Measurement m = new Measurement(label, events.size(), lastDone[0] - start, latencies, cpu);
+            Measurement m = new Measurement(key, label, events.size(), lastDone[0] - start, latencies, cpu);
             publisher.sync().del(stream);
             return m;
         } finally {
@@ -405,7 +458,8 @@ public final class RedisBenchmark implements Benchmark {
     }
 
     /** @param format the topic's wire format, or null for the envelope */
-    private static Measurement bus(String label, List<Envelope> events, String format) throws Exception {
+    private static Measurement bus(String key, String label, List<Envelope> events, String format)
+            throws Exception {
         String topic = "bench-bus-" + UUID.randomUUID();
         long[] sentAt = new long[events.size()];
         LatencyRecorder latencies = new LatencyRecorder(events.size());
@@ -467,16 +521,11 @@ public final class RedisBenchmark implements Benchmark {
             }
             cpu = CPU.now() - cpu;
             synchronized (lastDone) {
-                return new Measurement(label, events.size(), lastDone[0] - start, latencies, cpu);
+                return new Measurement(key, label, events.size(), lastDone[0] - start, latencies, cpu);
             }
         } finally {
             context.stop();
-            RedisClient client = RedisClient.create(URI);
-            try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                connection.sync().del(topic);
-            } finally {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
+            deleteStream(topic);
         }
     }
 }
