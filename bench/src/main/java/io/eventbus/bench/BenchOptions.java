@@ -99,7 +99,8 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
             long count = events != null ? events
                     : (long) rate * (duration != null ? duration : DEFAULT_FIXED_RATE_DURATION).toSeconds();
             if (count > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("--rate " + rate + " for that long is more events than one run holds");
+                throw new IllegalArgumentException("--rate " + rate + " for that long is more events than a run "
+                        + "holds");
             }
             events = (int) count;
             warmup = warmup != null ? warmup : Math.min(20_000, rate * 10);

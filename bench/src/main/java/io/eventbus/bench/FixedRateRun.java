@@ -26,9 +26,9 @@ import io.eventbus.envelope.Envelope;
  * recorded too, to show how much the correction changes. Both go into HdrHistogram recorders (3 significant digits,
  * nanoseconds).
  * <p>
- * {@value #DEFAULT_SENDERS} sender threads ({@code -Dbench.rate-senders}) take the due events in turn, each parked until
- * its event is due: a row whose publish waits for the broker's confirmation on the calling thread blocks one sender,
- * not the schedule, as concurrent requests of a server would each wait on their own thread.
+ * {@value #DEFAULT_SENDERS} sender threads ({@code -Dbench.rate-senders}) take the due events in turn, each parked
+ * until its event is due: a row whose publish waits for the broker's confirmation on the calling thread blocks one
+ * sender, not the schedule, as concurrent requests of a server would each wait on their own thread.
  */
 final class FixedRateRun {
 

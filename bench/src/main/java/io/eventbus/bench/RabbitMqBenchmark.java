@@ -51,7 +51,7 @@ public final class RabbitMqBenchmark implements Benchmark {
     private static final Pattern RATE = Pattern.compile("receiving rate avg: (\\d+) msg/s");
     private static final Pattern LATENCY = Pattern.compile(
             "consumer latency min/median/75th/95th/99th (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\d+) (µs|ms)");
-    private static final CpuClock CPU = CpuClock.jvm("this JVM, PerfTest included (not the RabbitMQ server)");
+    private static final CpuClock CPU = CpuClock.jvm("this JVM, where PerfTest runs too (not the RabbitMQ server)");
 
     /** Rounds run so far: the pipelines' order rotates with them. */
     private int round;

@@ -221,7 +221,8 @@ final class Soak {
     }
 
     private int recorderCapacity() {
-        return (int) Math.min(Integer.MAX_VALUE - 8, options.soakRate() * options.reportEvery().toSeconds() * 2 + 1024);
+        return (int) Math.min(Integer.MAX_VALUE - 8,
+                options.soakRate() * options.reportEvery().toSeconds() * 2 + 1024);
     }
 
     /**
