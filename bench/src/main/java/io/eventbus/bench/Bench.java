@@ -3,18 +3,18 @@ package io.eventbus.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Runs one benchmark pair by name:
- * {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N]} ({@code redis} also
- * {@code [--format <envelope|mapping>]}), or a soak of one transport:
- * {@code bench/run <name> --soak 30m --rate 1000} ({@link Soak}).
- * Never run by the tests: throughput and latency are measured here, as ratios against the raw client in the same
- * run, and nowhere else.
+ * Runs one benchmark by name:
+ * {@code bench/run <name> [--events N] [--warmup N] [--payload-bytes N] [--rounds N] [--json]} ({@code redis} also
+ * {@code [--format <envelope|mapping>]}): the bus and its peer rows at full speed ({@link BenchReport});
+ * {@code bench/run <name> --rate N [--events N | --duration D]}: their latency at a fixed rate
+ * ({@link FixedRateBench}); or a soak of one transport: {@code bench/run <name> --soak 30m --rate 1000}
+ * ({@link Soak}: {@code --soak} decides the mode). Never run by the tests: throughput and latency are measured here,
+ * as ratios against the peers in the same run, and nowhere else.
  */
 public final class Bench {
 
@@ -50,22 +50,36 @@ public final class Bench {
         }
         Benchmark benchmark = BENCHMARKS.get(args[0]).get();
         if (options.format() != null && !benchmark.supportsFormat()) {
-            System.err.println("--format is taken by the redis pair only");
+            System.err.println("--format is taken by the redis benchmark only");
             System.exit(2);
+        }
+        if (options.fixedRate()) {
+            if (benchmark.fixedRateRows(options).isEmpty()) {
+                System.err.println("--rate measures latency at a fixed rate on redis, rabbitmq and kafka; "
+                        + benchmark.name() + " has no fixed-rate rows");
+                System.exit(2);
+            }
+            FixedRateBench fixedRate = new FixedRateBench(benchmark, options);
+            fixedRate.run(System.out);
+            fixedRate.print(System.out);
+            if (options.json()) {
+                System.out.println(BenchJson.line(fixedRate.toJson()));
+            }
+            System.exit(0);
         }
         List<List<Measurement>> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
-            List<Measurement> pair = benchmark.run(options);
-            rounds.add(pair);
-            System.out.printf(Locale.ROOT, "round %d of %d: raw %.0f events/s, bus %.0f events/s, ratio %.2f%s%s%n",
-                    round, options.rounds(), pair.get(0).eventsPerSecond(), pair.get(1).eventsPerSecond(),
-                    BenchReport.throughputRatio(pair), Double.isNaN(pair.get(1).cpuMicrosPerEvent()) ? ""
-                            : String.format(Locale.ROOT, "; cpu per event raw %.1f µs, bus %.1f µs",
-                                    pair.get(0).cpuMicrosPerEvent(), pair.get(1).cpuMicrosPerEvent()),
-                    benchmark.roundNote(pair));
+            List<Measurement> measured = benchmark.run(options);
+            rounds.add(measured);
+            System.out.println(BenchReport.roundLine(benchmark, round, options.rounds(), measured));
         }
-        BenchReport.print(benchmark, options, rounds, System.out);
+        BenchReport report = new BenchReport(benchmark, options, rounds);
+        report.print(System.out);
         benchmark.printSummary(options, rounds, System.out);
+        if (options.json()) {
+            // last, on one line: what a script comparing runs reads
+            System.out.println(BenchJson.line(report.toJson()));
+        }
         System.exit(0);
     }
 }

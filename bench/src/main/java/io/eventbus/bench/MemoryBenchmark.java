@@ -54,6 +54,7 @@ public final class MemoryBenchmark implements Benchmark {
     private static final String TOPIC = "listings.raw";
     private static final int WORKERS = 4; // the route's eventbus.listings.concurrency default
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+    private static final String RAW = "raw";
 
     @Override
     public String name() {
@@ -64,6 +65,19 @@ public final class MemoryBenchmark implements Benchmark {
     public String description() {
         return "listings pipeline through bus: on the memory transport vs an ArrayBlockingQueue hand-off with the same "
                 + "Jackson decode/encode and stage code, " + WORKERS + " workers";
+    }
+
+    /** The in-memory transport runs in this JVM: its CPU is all there is. */
+    private static final CpuClock CPU = CpuClock.jvm("this JVM (the in-memory transport included)");
+
+    @Override
+    public CpuClock cpuClock() {
+        return CPU;
+    }
+
+    @Override
+    public List<Peer> peers() {
+        return List.of(new Peer(RAW, "the same work by hand", 0.8));
     }
 
     @Override
@@ -161,6 +175,7 @@ public final class MemoryBenchmark implements Benchmark {
             worker.start();
             workers.add(worker);
         }
+        long cpu = CPU.now();
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             published[i] = System.nanoTime();
@@ -170,6 +185,7 @@ public final class MemoryBenchmark implements Benchmark {
             throw new IllegalStateException("raw baseline: " + done.getCount() + " events never completed");
         }
         long elapsed = System.nanoTime() - start;
+        cpu = CPU.now() - cpu;
         for (int w = 0; w < WORKERS; w++) {
             queue.put(new byte[0]);
         }
@@ -177,7 +193,7 @@ public final class MemoryBenchmark implements Benchmark {
             worker.join();
         }
         context.stop();
-        return new Measurement("raw: queue + Jackson + stages", events.size(), elapsed, latencies);
+        return new Measurement(RAW, "raw: queue + Jackson + stages", events.size(), elapsed, latencies, cpu);
     }
 
     private Measurement bus(List<byte[]> events) throws Exception {
@@ -218,6 +234,7 @@ public final class MemoryBenchmark implements Benchmark {
                 PluginHelper.getResourceLoader(context).resolveResource("file:routes/listings.camel.yaml"));
         context.start();
         ProducerTemplate template = context.createProducerTemplate();
+        long cpu = CPU.now();
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             published[i] = System.nanoTime();
@@ -227,11 +244,12 @@ public final class MemoryBenchmark implements Benchmark {
             throw new IllegalStateException("bus: " + done.getCount() + " events never completed");
         }
         long elapsed = System.nanoTime() - start;
+        cpu = CPU.now() - cpu;
         context.stop();
         if (notProcessed.get() > 0) {
             throw new IllegalStateException("bus: " + notProcessed.get() + " events were not processed (failed, "
                     + "duplicate or dead-lettered): the comparison would be unfair");
         }
-        return new Measurement("bus: on memory, listings route", events.size(), elapsed, latencies);
+        return new Measurement(BUS, "bus: on memory, listings route", events.size(), elapsed, latencies, cpu);
     }
 }

@@ -102,7 +102,7 @@ final class Soak {
         String filler = "x".repeat(options.payloadBytes());
         List<Sample> samples = new ArrayList<>();
         System.out.printf(Locale.ROOT, "soak of bus: over %s: %d events/s for %s, a line every %s%s%n", transport,
-                options.rate(), text(options.soak()), text(options.reportEvery()),
+                options.soakRate(), text(options.soak()), text(options.reportEvery()),
                 brokerPort > 0 ? ", connections counted to port " + brokerPort : "");
         System.out.printf(Locale.ROOT, "%8s %12s %12s %10s %8s %12s %9s %9s%n", "minute", "published", "processed",
                 "heap MB", "threads", "connections", "p50 ms", "p99 ms");
@@ -112,7 +112,7 @@ final class Soak {
             long end = start + options.soak().toNanos();
             long nextReport = start + reportNanos;
             while (System.nanoTime() < end) {
-                long due = (long) ((System.nanoTime() - start) / 1e9 * options.rate());
+                long due = (long) ((System.nanoTime() - start) / 1e9 * options.soakRate());
                 while (seq < due) {
                     ObjectNode data = MAPPER.createObjectNode().put("seq", seq).put("sent_nanos", System.nanoTime())
                             .put("filler", filler);
@@ -221,7 +221,8 @@ final class Soak {
     }
 
     private int recorderCapacity() {
-        return (int) Math.min(Integer.MAX_VALUE - 8, options.rate() * options.reportEvery().toSeconds() * 2 + 1024);
+        return (int) Math.min(Integer.MAX_VALUE - 8,
+                options.soakRate() * options.reportEvery().toSeconds() * 2 + 1024);
     }
 
     /**
