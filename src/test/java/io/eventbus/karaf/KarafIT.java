@@ -111,12 +111,12 @@ class KarafIT {
     @Test
     @Order(2)
     void aRouteOnRedisNeedsOnlyTheRedisFeatureAndLosesNothing() throws Exception {
-        Files.writeString(redisRoute, relay(1));
+        write(redisRoute, relay(1));
         await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("feature:install camel-eventbus-redis") >= 1);
         assertTrue(karaf.log().contains("relay.camel.yaml"), "the refusal names the route file");
 
         karaf.shell("feature:install camel-eventbus-redis");
-        Files.writeString(redisRoute, relay(1) + "# installed the redis feature\n"); // tried again
+        write(redisRoute, relay(1) + "# installed the redis feature\n"); // tried again
         await().atMost(Duration.ofSeconds(90)).until(() -> karaf.count("routes [karaf-redis-relay] replace") >= 1);
         String bundles = karaf.shell("bundle:list -t 0 -s");
         assertTrue(bundles.contains("io.lettuce.lettuce-core"), bundles);
@@ -133,17 +133,14 @@ class KarafIT {
         long reloadsBefore = karaf.count("routes [karaf-redis-relay] replace [karaf-redis-relay]");
         CompletableFuture<Set<String>> publishing = CompletableFuture.supplyAsync(() -> publish(REDIS_EVENTS, "b"));
         Thread.sleep(300);
-        Files.writeString(redisRoute, relay(2));
+        write(redisRoute, relay(2));
         Set<String> published = publishing.join();
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> karaf.count("routes [karaf-redis-relay] replace [karaf-redis-relay]") > reloadsBefore);
         assertEquals(published, relayed(published.size()), "nothing lost across the reload");
 
-        long refusalsBefore = karaf.count("relay.camel.yaml not applied");
-        Files.writeString(redisRoute, "- route:\n    id: karaf-redis-relay\n    from: [unclosed\n");
-        await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("relay.camel.yaml not applied") > refusalsBefore);
-        assertTrue(karaf.log().lines().anyMatch(l -> l.contains("relay.camel.yaml:3")),
-                "the refusal names file and line");
+        write(redisRoute, "- route:\n    id: karaf-redis-relay\n    from: [unclosed\n");
+        await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("relay.camel.yaml:3: Error pre-parsing") == 1);
         Set<String> afterBroken = publish(100, "c");
         assertEquals(afterBroken, relayed(afterBroken.size()), "the old route kept running");
     }
@@ -155,6 +152,17 @@ class KarafIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> karaf.processes().isEmpty());
         assertFalse(KarafInstance.portOpen(karaf.sshPort), "the shell's port is closed");
         assertFalse(KarafInstance.portOpen(karaf.httpPort), "the HTTP port is closed");
+    }
+
+    /**
+     * Replaces a route file as editors and deployment tools do, whole (written beside it, then renamed): a file
+     * rewritten in place can be read half-written, which the bus rightly refuses ("Resource is empty").
+     */
+    private static void write(Path file, String content) throws java.io.IOException {
+        Path next = file.resolveSibling("." + file.getFileName() + ".next");
+        Files.writeString(next, content);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The relay route: consumes the topic in Karaf and republishes each event, same id, to {@code <topic>.done}. */
