@@ -85,10 +85,8 @@ public final class KarafEventBus {
 
     private void start(Map<String, String> configured) {
         configuration = configured;
-        Map<String, String> keys = new HashMap<>(configured);
         try {
             karafDefaults = Map.of(SCHEMA_LOCATION, shippedSchemasFolder().toString());
-            karafDefaults.forEach(keys::putIfAbsent);
         } catch (IOException e) {
             LOG.error("Event bus not started: cannot copy the shipped JSON Schemas to {}: {}", etc("schemas"),
                     e.getMessage(), e);
@@ -102,7 +100,7 @@ public final class KarafEventBus {
         try {
             camel.getCamelContextExtension().setName("camel-eventbus");
             camel.getPropertiesComponent().setLocation("classpath:application.properties");
-            camel.getPropertiesComponent().setOverrideProperties(asProperties(keys));
+            camel.getPropertiesComponent().setOverrideProperties(overrides(configured));
             camel.getShutdownStrategy().setTimeout(Long.parseLong(camel.getPropertiesComponent()
                     .resolveProperty("camel.main.shutdown-timeout").orElse("30").strip()));
             HealthCheckRegistry health = new DefaultHealthCheckRegistry();
@@ -178,12 +176,8 @@ public final class KarafEventBus {
     /** A later configuration: the switches at once; what else changed, at the next start, as a log line says. */
     private void apply(Map<String, String> next) {
         ConfigChange change = ConfigChange.between(configuration, next);
-        Map<String, String> before = new HashMap<>(configuration);
-        karafDefaults.forEach(before::putIfAbsent);
-        Properties previous = asProperties(before);
-        Map<String, String> effective = new HashMap<>(next);
-        karafDefaults.forEach(effective::putIfAbsent);
-        context.getPropertiesComponent().setOverrideProperties(asProperties(effective));
+        Properties previous = overrides(configuration);
+        context.getPropertiesComponent().setOverrideProperties(overrides(next));
         try {
             context.getComponent("bus", BusComponent.class).getPublisherSwitches().refresh(context);
             switches.apply(context);
@@ -225,9 +219,11 @@ public final class KarafEventBus {
         return keys;
     }
 
-    private static Properties asProperties(Map<String, String> keys) {
+    /** The configuration as Camel's override properties, with what the bus adds in Karaf wherever it is not set. */
+    private Properties overrides(Map<String, String> configured) {
         Properties properties = new Properties();
-        properties.putAll(keys);
+        properties.putAll(karafDefaults);
+        properties.putAll(configured);
         return properties;
     }
 }
