@@ -24,7 +24,8 @@ public final class EnvelopeValidator {
     private static final Logger LOG = LoggerFactory.getLogger(EnvelopeValidator.class);
 
     private final EnvelopeCodec codec;
-    private final SchemaRegistry registry;
+    /** Replaced whole when the schemas' folder is reloaded: an event is checked against one set or the next. */
+    private volatile SchemaRegistry registry;
     private final ValidationSettings settings;
     private final Set<String> warnedVersions = ConcurrentHashMap.newKeySet();
 
@@ -32,6 +33,11 @@ public final class EnvelopeValidator {
         this.codec = codec;
         this.registry = registry;
         this.settings = settings;
+    }
+
+    /** The schemas events are checked against from now on (hot reload of the schemas' folder). */
+    public void useSchemas(SchemaRegistry schemas) {
+        this.registry = schemas;
     }
 
     /** Decodes and validates wire bytes; throws with every violation found. */
@@ -58,6 +64,7 @@ public final class EnvelopeValidator {
             throw new InvalidEnvelopeException("event_type", "required field is missing");
         }
         int major = envelope.schemaMajor();
+        SchemaRegistry registry = this.registry; // one set of schemas for the whole check, though a reload swaps it
         if (!registry.isRegistered(type)) {
             if (settings.requireRegistered()) {
                 throw new InvalidEnvelopeException("event_type", "no JSON Schema is registered for \"" + type

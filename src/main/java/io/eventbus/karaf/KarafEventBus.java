@@ -31,6 +31,7 @@ import io.eventbus.reload.HotReload;
 import io.eventbus.reload.ReloadHealthCheck;
 import io.eventbus.reload.ReloadStatus;
 import io.eventbus.reload.RouteReloader;
+import io.eventbus.reload.SchemaReloader;
 import io.eventbus.reload.SubscriberSwitches;
 
 /**
@@ -44,9 +45,11 @@ import io.eventbus.reload.SubscriberSwitches;
  * bundle, as {@code eventbus run} does for its {@code --config} file ({@link ConfigChange}). A configuration the bus
  * cannot start with (a wrong value) is logged with its key, and the bus waits for the next one; Karaf runs on.
  * <p>
- * Routes: every {@code *.camel.yaml} of {@code eventbus.reload.directory} (default {@code etc/eventbus/routes}), each
- * file tried before it replaces the routes it defined ({@link RouteReloader}); at start too, a broken file is refused
- * with its file and line and the others run, since here, unlike {@code eventbus run}, nobody sees a failed start.
+ * Routes: every {@code *.camel.yaml} and {@code *.java} of {@code eventbus.reload.directory} (default
+ * {@code etc/eventbus/routes}), each file tried before it replaces the routes it defined ({@link RouteReloader}); at
+ * start too, a broken file is refused with its file and line and the others run, since here, unlike
+ * {@code eventbus run}, nobody sees a failed start. Java files are compiled against the bundles' exports
+ * ({@link BundleJavaRoutesLoader}).
  */
 public final class KarafEventBus {
 
@@ -112,13 +115,18 @@ public final class KarafEventBus {
             BusComponent bus = new BusComponent();
             camel.addComponent("bus", bus);
             camel.start();
+            BundleJavaRoutesLoader javaRoutes = new BundleJavaRoutesLoader(new BundleJavaCompiler(bundle, bundleLoader));
+            javaRoutes.setCamelContext(camel);
+            camel.addService(javaRoutes, true, true);
+            camel.getRegistry().bind(BundleJavaRoutesLoader.REGISTRY_NAME, javaRoutes);
             BusSettings settings = bus.startedSettings();
             status.registerMeters(BusObservability.of(bus).metrics());
             Path routes = routesDirectory(settings);
             RouteReloader reloader = new RouteReloader(camel, routes, status, switches);
             reloader.scan();
             if (settings.isReloadEnabled()) {
-                HotReload reload = new HotReload(camel, reloader, null, settings.getReloadInterval());
+                HotReload reload = new HotReload(camel, reloader, null, SchemaReloader.of(bus, status),
+                        settings.getReloadInterval());
                 camel.addService(reload, true, true);
                 camel.addLifecycleStrategy(reload.stopFirst());
             }

@@ -73,6 +73,7 @@ public final class BusMetrics implements BusObserver {
     public static final String RELOADS = "eventbus.routes.reloads";
     public static final String RELOAD_FAILURES = "eventbus.routes.reload.failures";
     public static final String CONFIG_RELOADS = "eventbus.config.reloads";
+    public static final String SCHEMA_RELOADS = "eventbus.schemas.reloads";
 
     /** Per circuit breaker and state ({@code closed}, {@code open}, {@code half_open}): 1 for its state now, else 0. */
     public static final String BREAKER_STATE = "eventbus.breaker.state";

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls the route directory and the configuration file every {@code eventbus.reload.interval} milliseconds while the
+ * Polls the route directory, the JSON Schemas' folder and the configuration file every {@code eventbus.reload.interval} milliseconds while the
  * context runs. Polling rather than file-system events: it behaves the same on every file system, including the
  * mounted volumes and config maps integrators edit, and it sees a file replaced by rename.
  * <p>
@@ -30,16 +30,22 @@ public final class HotReload extends ServiceSupport {
     private final CamelContext context;
     private final RouteReloader routes;
     private final ConfigReloader config;
+    private final SchemaReloader schemas;
     private final long intervalMillis;
     /** Once set, never cleared: the run is ending (a stopped context is not started again by {@code eventbus run}). */
     private volatile boolean stopping;
     private ScheduledExecutorService executor;
 
-    /** @param config the configuration file's reloader, or null when the run has no {@code --config} file */
-    public HotReload(CamelContext context, RouteReloader routes, ConfigReloader config, long intervalMillis) {
+    /**
+     * @param config  the configuration file's reloader, or null when the run has no {@code --config} file
+     * @param schemas the schemas' folder's reloader, or null when the schemas are the jar's
+     */
+    public HotReload(CamelContext context, RouteReloader routes, ConfigReloader config, SchemaReloader schemas,
+            long intervalMillis) {
         this.context = context;
         this.routes = routes;
         this.config = config;
+        this.schemas = schemas;
         this.intervalMillis = intervalMillis;
     }
 
@@ -72,6 +78,10 @@ public final class HotReload extends ServiceSupport {
             Thread.currentThread().setContextClassLoader(application);
         }
         try {
+            // schemas first: a route file and the schema of the events it publishes are often changed together
+            if (schemas != null && !stopping) {
+                schemas.scan();
+            }
             routes.scan();
             if (config != null && !stopping) {
                 config.scan();

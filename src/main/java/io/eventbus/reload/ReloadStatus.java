@@ -16,6 +16,7 @@ public final class ReloadStatus {
     private long reloads;
     private long failures;
     private long configReloads;
+    private long schemaReloads;
     private String lastError;
     private String lastErrorFile;
     private Integer lastErrorLine;
@@ -29,6 +30,8 @@ public final class ReloadStatus {
                 "Route file and configuration changes refused (the previous ones kept running)", this::failures);
         metrics.functionCounter(BusMetrics.CONFIG_RELOADS, "Configuration file changes applied after start",
                 this::configReloads);
+        metrics.functionCounter(BusMetrics.SCHEMA_RELOADS, "JSON Schema folder changes applied after start",
+                this::schemaReloads);
     }
 
     synchronized void reloaded() {
@@ -38,6 +41,11 @@ public final class ReloadStatus {
 
     public synchronized void configReloaded() {
         configReloads++;
+        lastReloadAt = Instant.now();
+    }
+
+    synchronized void schemasReloaded() {
+        schemaReloads++;
         lastReloadAt = Instant.now();
     }
 
@@ -52,6 +60,11 @@ public final class ReloadStatus {
     /** Route files (re)loaded or removed after start. */
     public synchronized long reloads() {
         return reloads;
+    }
+
+    /** JSON Schema folder changes applied after start. */
+    public synchronized long schemaReloads() {
+        return schemaReloads;
     }
 
     /** Configuration file changes applied after start. */
@@ -77,6 +90,7 @@ public final class ReloadStatus {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reloads", reloads);
         details.put("config_reloads", configReloads);
+        details.put("schema_reloads", schemaReloads);
         details.put("reload_failures", failures);
         if (lastReloadAt != null) {
             details.put("last_reload_at", lastReloadAt.toString());

@@ -40,6 +40,7 @@ import io.eventbus.reload.HotReload;
 import io.eventbus.reload.ReloadHealthCheck;
 import io.eventbus.reload.ReloadStatus;
 import io.eventbus.reload.RouteReloader;
+import io.eventbus.reload.SchemaReloader;
 import io.eventbus.reload.SubscriberSwitches;
 import io.eventbus.tracing.OpenTelemetrySetup;
 
@@ -341,8 +342,8 @@ final class RunCommand implements Callable<Integer> {
                 if (settings.isReloadEnabled()) {
                     ConfigReloader config = configuration.configFile() == null ? null
                             : new ConfigReloader(context, configuration.configFile(), status, switches);
-                    HotReload reload = new HotReload(context, reloader, config,
-                            settings.getReloadInterval());
+                    HotReload reload = new HotReload(context, reloader, config, SchemaReloader.of(
+                            context.getComponent("bus", BusComponent.class), status), settings.getReloadInterval());
                     context.addService(reload, true, true);
                     context.addLifecycleStrategy(reload.stopFirst());
                 }

@@ -70,7 +70,8 @@ class KarafIT {
                 "eventbus.redis.uri = " + RedisService.URI,
                 "eventbus.redis.stream-prefix = " + prefix,
                 "eventbus.topics." + topic + ".transport = redis",
-                "eventbus.topics." + topic + ".done.transport = redis", ""));
+                "eventbus.topics." + topic + ".done.transport = redis",
+                "eventbus.topics." + topic + ".java.transport = redis", ""));
         cliConfig = Files.writeString(karaf.home.resolve("cli.properties"), String.join("\n",
                 "eventbus.transport = redis", "eventbus.redis.uri = " + RedisService.URI,
                 "eventbus.redis.stream-prefix = " + prefix, ""));
@@ -147,6 +148,38 @@ class KarafIT {
 
     @Test
     @Order(4)
+    void aJavaRouteFileCompilesInKarafAndOneThatDoesNotIsRefusedWithItsLine() throws Exception {
+        Path javaRoute = routes.resolve("JavaRelay.java");
+        write(javaRoute, javaRelay().replace(".to(target);", ".to(target)"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("JavaRelay.java:") >= 1);
+        String log = karaf.log();
+        assertTrue(log.contains("JavaRelay.java:21: does not compile: ';' expected"), log.lines()
+                .filter(l -> l.contains("JavaRelay.java")).toList().toString());
+
+        write(javaRoute, javaRelay());
+        await().atMost(Duration.ofSeconds(90)).until(() -> karaf.count("routes [karaf-java-relay] replace []") == 1);
+        Set<String> published = publish(200, "java");
+        assertEquals(published, relayed(topic + ".java", published.size()),
+                "every event relayed by the Java route compiled in Karaf");
+    }
+
+    @Test
+    @Order(5)
+    void aSchemaFolderChangeIsAppliedAndABrokenSchemaRefused() throws Exception {
+        Path schema = Files.createDirectories(karaf.home.resolve("etc/eventbus/schemas/karaf_it_event"))
+                .resolve("1.json");
+        write(schema, "{\"type\": \"object\", \"required\": [");
+        await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("not reloaded, the schemas loaded before "
+                + "keep validating: invalid JSON Schema") == 1);
+        assertTrue(karaf.log().contains("karaf_it_event/1.json"), "the refusal names the file");
+
+        write(schema, "{\"type\": \"object\", \"required\": [\"n\"]}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> karaf.count("JSON Schemas in ") == 2
+                && karaf.log().contains("reloaded: "));
+    }
+
+    @Test
+    @Order(6)
     void stoppingKarafLeavesNoProcessBehind() throws Exception {
         assertTrue(karaf.stop(Duration.ofSeconds(90)), "Karaf stopped within 90 s");
         await().atMost(Duration.ofSeconds(30)).until(() -> karaf.processes().isEmpty());
@@ -180,6 +213,43 @@ class KarafIT {
                 """.formatted(version, topic, topic);
     }
 
+    /**
+     * A Java DSL route relaying the topic, in group {@code java}, to {@code <topic>.java}; it uses a Camel class, a
+     * class of the bus and a nested class, all of which the compiler must find in Karaf's bundles. Line 21 is the
+     * {@code .to(target);} line.
+     */
+    private String javaRelay() {
+        return """
+                package it.karaf;
+
+                import org.apache.camel.Exchange;
+                import org.apache.camel.builder.RouteBuilder;
+
+                import io.eventbus.envelope.Envelope;
+
+                public class JavaRelay extends RouteBuilder {
+
+                    record Hop(String id) {
+                    }
+
+                    @Override
+                    public void configure() {
+                        String source = "bus:%s?group=java";
+                        String target = "bus:%s.java";
+                        from(source)
+                                .routeId("karaf-java-relay")
+                                .process(this::mark)
+                                .log("java relay ${header.Hop}")
+                                .to(target);
+                    }
+
+                    private void mark(Exchange exchange) {
+                        exchange.getIn().setHeader("Hop", new Hop(exchange.getIn().getBody(Envelope.class).getEventId()));
+                    }
+                }
+                """.formatted(topic, topic);
+    }
+
     /** Publishes {@code count} events to the topic with the eventbus command line; returns their ids. */
     private Set<String> publish(int count, String batch) {
         try {
@@ -203,8 +273,13 @@ class KarafIT {
 
     /** The distinct ids of {@code expected} events read from {@code <topic>.done} (a duplicate is allowed). */
     private Set<String> relayed(int expected) throws Exception {
+        return relayed(topic + ".done", expected);
+    }
+
+    /** The distinct ids of {@code expected} events read from {@code target} (a duplicate is allowed). */
+    private Set<String> relayed(String target, int expected) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
-        CliRun run = CliRun.of("consume", "--config", cliConfig.toString(), "--topic", topic + ".done", "--group", "it",
+        CliRun run = CliRun.of("consume", "--config", cliConfig.toString(), "--topic", target, "--group", "it",
                 "--max", String.valueOf(expected), "--idle-timeout", "60");
         assertEquals(0, run.exitCode(), run.err());
         for (String line : run.out().strip().split("\n")) {

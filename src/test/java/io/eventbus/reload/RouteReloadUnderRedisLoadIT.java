@@ -93,7 +93,7 @@ class RouteReloadUnderRedisLoadIT {
         ReloadStatus status = new ReloadStatus();
         RouteReloader reloader = new RouteReloader(context, routes, status, new SubscriberSwitches(Set.of()));
         reloader.loadAll();
-        HotReload reload = new HotReload(context, reloader, null, 100);
+        HotReload reload = new HotReload(context, reloader, null, null, 100);
         context.addService(reload, true, false);
         context.addLifecycleStrategy(reload.stopFirst());
         context.start();
