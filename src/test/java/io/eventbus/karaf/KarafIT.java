@@ -234,7 +234,7 @@ class KarafIT {
 
                     @Override
                     public void configure() {
-                        String source = "bus:%s?group=java";
+                        String source = "bus:%s?group=java&startFrom=LATEST";
                         String target = "bus:%s.java";
                         from(source)
                                 .routeId("karaf-java-relay")
