@@ -205,6 +205,16 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisStreamPrefix": getOrCreateRedis(target).setRedisStreamPrefix(property(camelContext, java.lang.String.class, value)); return true;
         case "redistls":
         case "redisTls": getOrCreateRedis(target).setRedisTls(property(camelContext, boolean.class, value)); return true;
+        case "redistlskeystore":
+        case "redisTlsKeyStore": getOrCreateRedis(target).setRedisTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "redistlskeystorepassword":
+        case "redisTlsKeyStorePassword": getOrCreateRedis(target).setRedisTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "redistlstruststore":
+        case "redisTlsTrustStore": getOrCreateRedis(target).setRedisTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "redistlstruststorepassword":
+        case "redisTlsTrustStorePassword": getOrCreateRedis(target).setRedisTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "redistlsverify":
+        case "redisTlsVerify": getOrCreateRedis(target).setRedisTlsVerify(property(camelContext, io.eventbus.transport.redis.streams.TlsVerification.class, value)); return true;
         case "redisuri":
         case "redisUri": getOrCreateRedis(target).setRedisUri(property(camelContext, java.lang.String.class, value)); return true;
         case "redisusername":
@@ -384,6 +394,16 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisStreamPrefix": return java.lang.String.class;
         case "redistls":
         case "redisTls": return boolean.class;
+        case "redistlskeystore":
+        case "redisTlsKeyStore": return java.lang.String.class;
+        case "redistlskeystorepassword":
+        case "redisTlsKeyStorePassword": return java.lang.String.class;
+        case "redistlstruststore":
+        case "redisTlsTrustStore": return java.lang.String.class;
+        case "redistlstruststorepassword":
+        case "redisTlsTrustStorePassword": return java.lang.String.class;
+        case "redistlsverify":
+        case "redisTlsVerify": return io.eventbus.transport.redis.streams.TlsVerification.class;
         case "redisuri":
         case "redisUri": return java.lang.String.class;
         case "redisusername":
@@ -564,6 +584,16 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "redisStreamPrefix": return getOrCreateRedis(target).getRedisStreamPrefix();
         case "redistls":
         case "redisTls": return getOrCreateRedis(target).isRedisTls();
+        case "redistlskeystore":
+        case "redisTlsKeyStore": return getOrCreateRedis(target).getRedisTlsKeyStore();
+        case "redistlskeystorepassword":
+        case "redisTlsKeyStorePassword": return getOrCreateRedis(target).getRedisTlsKeyStorePassword();
+        case "redistlstruststore":
+        case "redisTlsTrustStore": return getOrCreateRedis(target).getRedisTlsTrustStore();
+        case "redistlstruststorepassword":
+        case "redisTlsTrustStorePassword": return getOrCreateRedis(target).getRedisTlsTrustStorePassword();
+        case "redistlsverify":
+        case "redisTlsVerify": return getOrCreateRedis(target).getRedisTlsVerify();
         case "redisuri":
         case "redisUri": return getOrCreateRedis(target).getRedisUri();
         case "redisusername":

@@ -210,16 +210,24 @@ final class KafkaGroupMember implements TransportConsumer {
     // ------------------------------------------------------------------ the consumer loop
 
     /**
-     * Creates the topic, trying again every second (the transport says once that Kafka is out of reach); false
-     * when the member was stopped meanwhile.
+     * Creates the topic, trying again every second (the transport says once that Kafka is out of reach, this member
+     * once that Kafka refuses it); false when the member was stopped meanwhile.
      */
     private boolean awaitTopic() {
+        boolean refusalReported = false;
         while (running && !topicReady) {
             try {
                 transport.ensureTopic(topic);
                 topicReady = true;
                 LOG.info("Consuming topic {} as group {}", topic, binding.group());
-            } catch (RetryableException unreachable) {
+            } catch (RetryableException | IllegalStateException unreachableOrRefused) {
+                // a refusal (credentials, certificates) after a start without Kafka: said once, tried on, so that
+                // the member attaches once the broker accepts it (a user created, a certificate renewed)
+                if (unreachableOrRefused instanceof IllegalStateException && !refusalReported) {
+                    LOG.error("Kafka consumer {} of topic {} in group {} cannot attach: {}", binding.consumerName(),
+                            topic, binding.group(), unreachableOrRefused.getMessage());
+                    refusalReported = true;
+                }
                 try {
                     Thread.sleep(TOPIC_RETRY_MILLIS);
                 } catch (InterruptedException e) {

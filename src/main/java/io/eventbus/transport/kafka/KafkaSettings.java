@@ -241,6 +241,12 @@ public class KafkaSettings {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
+    /** Whether the client speaks TLS or SASL, whose refusals (credentials, certificates) the start should report. */
+    boolean secured() {
+        return !"PLAINTEXT".equals(client.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
+                .toUpperCase(Locale.ROOT));
+    }
+
     String bootstrapServers() {
         return kafkaBootstrapServers;
     }

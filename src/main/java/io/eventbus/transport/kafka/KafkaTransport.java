@@ -1,6 +1,7 @@
 package io.eventbus.transport.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,10 +38,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -81,6 +84,11 @@ public final class KafkaTransport implements Transport {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** How long a transport that has not reached Kafka yet waits for it to answer a probe (health, publish). */
     private static final long PROBE_TIMEOUT = 1_000;
+    /**
+     * How long a transport with TLS or SASL waits at its creation for Kafka to accept or refuse it: a TLS handshake
+     * and a SCRAM exchange take a few round trips, more in a cold JVM.
+     */
+    private static final long START_PROBE_TIMEOUT = 3_000;
 
     private final CamelContext context;
     private final KafkaSettings settings;
@@ -108,6 +116,15 @@ public final class KafkaTransport implements Transport {
             throw e;
         }
         this.producer = created;
+        if (settings.secured()) {
+            try {
+                probeCredentials();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                admin.close(Duration.ZERO);
+                throw e;
+            }
+        }
         this.confirmations = new ConfirmationExecutor(context, this, "bus-kafka-confirmed");
         LOG.info("Kafka transport on {}", settings);
     }
@@ -210,7 +227,8 @@ public final class KafkaTransport implements Transport {
     /**
      * Returns at once when Kafka has been reached since the transport was created; else asks it for its brokers,
      * waiting {@link #PROBE_TIMEOUT} at most, and throws a {@link RetryableException} naming the bootstrap servers
-     * when it does not answer. Says once at WARN that Kafka is out of reach, and at INFO when it answers again.
+     * when it does not answer, or an {@link IllegalStateException} when it refuses the client (credentials,
+     * certificates). Says once at WARN that Kafka is out of reach, and at INFO when it answers again.
      */
     private void requireReachable() {
         if (reached) {
@@ -227,6 +245,9 @@ public final class KafkaTransport implements Transport {
             return;
         } catch (ExecutionException e) {
             failure = e.getCause();
+            if (failure instanceof AuthenticationException refused) {
+                throw refusal(refused);
+            }
         } catch (TimeoutException e) {
             failure = e;
         } catch (InterruptedException e) {
@@ -242,6 +263,46 @@ public final class KafkaTransport implements Transport {
         }
         throw new RetryableException("Kafka at " + settings.bootstrapServers() + " is not reachable (" + why + ")",
                 failure);
+    }
+
+    /**
+     * Asks Kafka for its brokers, waiting {@link #START_PROBE_TIMEOUT} at most, so that credentials or a certificate
+     * it refuses fail the start instead of every later publish and poll. No answer is not a refusal: the transport
+     * starts without Kafka, as it does without TLS or SASL, and {@link #requireReachable()} says so when first asked.
+     */
+    private void probeCredentials() {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) START_PROBE_TIMEOUT)).nodes()
+                    .get(START_PROBE_TIMEOUT + 500, TimeUnit.MILLISECONDS);
+            reached = true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException refused) {
+                throw refusal(refused);
+            }
+        } catch (TimeoutException e) {
+            // not reached yet: see requireReachable
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Kafka refused the client: the SASL credentials, the server's certificate (not trusted, or not naming the
+     * host) or the client's. Configuration, not an outage: retrying would not mend it. The message names the cause
+     * as Kafka's client words it, which never includes the password.
+     */
+    private IllegalStateException refusal(AuthenticationException refused) {
+        StringBuilder why = new StringBuilder(String.valueOf(refused.getMessage()));
+        Throwable root = refused;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != refused && root.getMessage() != null) {
+            why.append(": ").append(root.getMessage());
+        }
+        String what = refused instanceof SslAuthenticationException ? "TLS handshake failed" : "authentication failed";
+        return new IllegalStateException("cannot connect to Kafka at " + settings.bootstrapServers() + ": " + what
+                + " (" + why + ")", refused);
     }
 
     /**
@@ -314,7 +375,7 @@ public final class KafkaTransport implements Transport {
     public TransportHealth health() {
         try {
             requireReachable();
-        } catch (RetryableException e) {
+        } catch (RetryableException | IllegalStateException e) {
             return new TransportHealth(false, -1, e.getMessage(), Map.of("bootstrap_servers",
                     settings.bootstrapServers()));
         }

@@ -121,7 +121,8 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
                 settings.redelivery().name().toLowerCase(), settings.maxInFlight());
     }
 
-    private static CachingConnectionFactory connectionFactory(RabbitMqSettings settings) throws Exception {
+    /** Package-private for RabbitMqSettingsTest, which checks what TLS and credentials reach the client. */
+    static CachingConnectionFactory connectionFactory(RabbitMqSettings settings) throws Exception {
         com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
         try {
             rabbit.setUri(settings.uri());

@@ -1,11 +1,14 @@
 package io.eventbus.transport.redis;
 
+import java.util.Locale;
+
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
 import io.eventbus.transport.ConfigKey;
 import io.eventbus.transport.redis.streams.RedisStreamsConfiguration;
 import io.eventbus.transport.redis.streams.RetentionMode;
+import io.eventbus.transport.redis.streams.TlsVerification;
 
 /**
  * The Redis Streams transport's {@code eventbus.redis.*} settings, options of the {@code bus} component; they become
@@ -54,6 +57,41 @@ public class RedisSettings {
     @UriParam(label = "redis,security", defaultValue = "false")
     @ConfigKey("eventbus.redis.tls")
     private boolean redisTls;
+
+    /**
+     * With TLS, the certificates to trust (default: the JVM's trust store): a PEM file of CA (or server) certificates,
+     * or a PKCS12 or JKS trust store with tls-trust-store-password.
+     */
+    @UriParam(label = "redis,security")
+    @ConfigKey("eventbus.redis.tls-trust-store")
+    private String redisTlsTrustStore;
+
+    /** The password of a PKCS12 or JKS tls-trust-store. Never logged. */
+    @UriParam(label = "redis,security", secret = true)
+    @ConfigKey("eventbus.redis.tls-trust-store-password")
+    private String redisTlsTrustStorePassword;
+
+    /**
+     * With TLS, the client certificate and its key as a PKCS12 or JKS key store (default none), for a server that
+     * authenticates its clients (Redis's tls-auth-clients, on by default).
+     */
+    @UriParam(label = "redis,security")
+    @ConfigKey("eventbus.redis.tls-key-store")
+    private String redisTlsKeyStore;
+
+    /** The password of tls-key-store and of the key in it. Never logged. */
+    @UriParam(label = "redis,security", secret = true)
+    @ConfigKey("eventbus.redis.tls-key-store-password")
+    private String redisTlsKeyStorePassword;
+
+    /**
+     * How the server's certificate is checked. FULL: its chain up to a trusted certificate and that it names the
+     * uri's host. CA: its chain only, for a server reached by an address its certificate does not name (any holder of
+     * a certificate from the same authority can then pose as the server).
+     */
+    @UriParam(label = "redis,security", defaultValue = "FULL", enums = "FULL,CA")
+    @ConfigKey("eventbus.redis.tls-verify")
+    private TlsVerification redisTlsVerify = TlsVerification.FULL;
 
     /** Prepended to every topic to name its stream (default none: the stream is the topic). */
     @UriParam(label = "redis")
@@ -152,6 +190,11 @@ public class RedisSettings {
         c.setSentinelPassword(redisSentinelPassword);
         c.setDatabase(redisDatabase);
         c.setTls(redisTls);
+        c.setTlsTrustStore(redisTlsTrustStore);
+        c.setTlsTrustStorePassword(redisTlsTrustStorePassword);
+        c.setTlsKeyStore(redisTlsKeyStore);
+        c.setTlsKeyStorePassword(redisTlsKeyStorePassword);
+        c.setTlsVerify(redisTlsVerify);
         c.setMaxLen(redisMaxLen);
         c.setMaxAge(redisMaxAge);
         c.setApproximateTrimming(redisApproximateTrimming);
@@ -171,9 +214,19 @@ public class RedisSettings {
         try {
             c.validate();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("eventbus.redis." + e.getMessage(), e);
+            throw new IllegalArgumentException("eventbus.redis." + kebab(e.getMessage()), e);
         }
         return c;
+    }
+
+    /** {@code claimMinIdle: must be > 0} → {@code claim-min-idle: must be > 0}: the option named as its key. */
+    private static String kebab(String message) {
+        int colon = message.indexOf(':');
+        if (colon < 0) {
+            return message;
+        }
+        String option = message.substring(0, colon).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return option + message.substring(colon);
     }
 
     public String getRedisUri() {
@@ -222,6 +275,46 @@ public class RedisSettings {
 
     public void setRedisTls(boolean redisTls) {
         this.redisTls = redisTls;
+    }
+
+    public String getRedisTlsTrustStore() {
+        return redisTlsTrustStore;
+    }
+
+    public void setRedisTlsTrustStore(String redisTlsTrustStore) {
+        this.redisTlsTrustStore = redisTlsTrustStore;
+    }
+
+    public String getRedisTlsTrustStorePassword() {
+        return redisTlsTrustStorePassword;
+    }
+
+    public void setRedisTlsTrustStorePassword(String redisTlsTrustStorePassword) {
+        this.redisTlsTrustStorePassword = redisTlsTrustStorePassword;
+    }
+
+    public String getRedisTlsKeyStore() {
+        return redisTlsKeyStore;
+    }
+
+    public void setRedisTlsKeyStore(String redisTlsKeyStore) {
+        this.redisTlsKeyStore = redisTlsKeyStore;
+    }
+
+    public String getRedisTlsKeyStorePassword() {
+        return redisTlsKeyStorePassword;
+    }
+
+    public void setRedisTlsKeyStorePassword(String redisTlsKeyStorePassword) {
+        this.redisTlsKeyStorePassword = redisTlsKeyStorePassword;
+    }
+
+    public TlsVerification getRedisTlsVerify() {
+        return redisTlsVerify;
+    }
+
+    public void setRedisTlsVerify(TlsVerification redisTlsVerify) {
+        this.redisTlsVerify = redisTlsVerify;
     }
 
     public String getRedisStreamPrefix() {

@@ -41,6 +41,29 @@ class RabbitMqSettingsTest {
         }).getMessage();
     }
 
+    /**
+     * What reaches the RabbitMQ client: TLS for amqps:// (the JVM's trust store, host names checked), the port 5671,
+     * the credentials of the settings over the URI's. No test runs a TLS listener: the machine's broker is shared
+     * and is not reconfigured, so this is how TLS is checked for RabbitMQ.
+     */
+    @Test
+    void amqpsGivesTheClientTlsAndTheCredentialsOfTheSettings() throws Exception {
+        com.rabbitmq.client.ConnectionFactory tls = RabbitMqTransport.connectionFactory(settings(Map.of(
+                "eventbus.rabbitmq.uri", "amqps://app:uri-pass@rabbit.internal/prod",
+                "eventbus.rabbitmq.password", "settings-pass"))).getRabbitConnectionFactory();
+        assertTrue(tls.isSSL(), "amqps:// speaks TLS");
+        assertEquals(5671, tls.getPort());
+        assertEquals("rabbit.internal", tls.getHost());
+        assertEquals("app", tls.getUsername());
+        assertEquals("settings-pass", tls.getPassword());
+        assertEquals("prod", tls.getVirtualHost());
+        com.rabbitmq.client.ConnectionFactory forced = RabbitMqTransport.connectionFactory(settings(Map.of(
+                "eventbus.rabbitmq.uri", "amqp://app:p@127.0.0.1:5671", "eventbus.rabbitmq.tls", "true")))
+                .getRabbitConnectionFactory();
+        assertTrue(forced.isSSL(), "eventbus.rabbitmq.tls = true");
+        assertFalse(RabbitMqTransport.connectionFactory(settings(Map.of())).getRabbitConnectionFactory().isSSL());
+    }
+
     @Test
     void defaultsConnectToTheLocalBrokerWithClassicQueuesAndExactRedeliveryCounts() {
         RabbitMqSettings settings = settings(Map.of());

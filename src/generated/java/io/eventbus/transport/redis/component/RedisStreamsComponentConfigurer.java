@@ -71,6 +71,16 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "startfrom":
         case "startFrom": getOrCreateConfiguration(target).setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": getOrCreateConfiguration(target).setTls(property(camelContext, boolean.class, value)); return true;
+        case "tlskeystore":
+        case "tlsKeyStore": getOrCreateConfiguration(target).setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": getOrCreateConfiguration(target).setTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststore":
+        case "tlsTrustStore": getOrCreateConfiguration(target).setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": getOrCreateConfiguration(target).setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlsverify":
+        case "tlsVerify": getOrCreateConfiguration(target).setTlsVerify(property(camelContext, io.eventbus.transport.redis.streams.TlsVerification.class, value)); return true;
         case "uri": getOrCreateConfiguration(target).setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "waitforreplicas":
@@ -125,6 +135,16 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "startfrom":
         case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
+        case "tlskeystore":
+        case "tlsKeyStore": return java.lang.String.class;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return java.lang.String.class;
+        case "tlstruststore":
+        case "tlsTrustStore": return java.lang.String.class;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return java.lang.String.class;
+        case "tlsverify":
+        case "tlsVerify": return io.eventbus.transport.redis.streams.TlsVerification.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
         case "waitforreplicas":
@@ -180,6 +200,16 @@ public class RedisStreamsComponentConfigurer extends PropertyConfigurerSupport i
         case "startfrom":
         case "startFrom": return getOrCreateConfiguration(target).getStartFrom();
         case "tls": return getOrCreateConfiguration(target).isTls();
+        case "tlskeystore":
+        case "tlsKeyStore": return getOrCreateConfiguration(target).getTlsKeyStore();
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return getOrCreateConfiguration(target).getTlsKeyStorePassword();
+        case "tlstruststore":
+        case "tlsTrustStore": return getOrCreateConfiguration(target).getTlsTrustStore();
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return getOrCreateConfiguration(target).getTlsTrustStorePassword();
+        case "tlsverify":
+        case "tlsVerify": return getOrCreateConfiguration(target).getTlsVerify();
         case "uri": return getOrCreateConfiguration(target).getUri();
         case "username": return getOrCreateConfiguration(target).getUsername();
         case "waitforreplicas":

@@ -61,6 +61,16 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "startfrom":
         case "startFrom": target.getConfiguration().setStartFrom(property(camelContext, io.eventbus.transport.StartPosition.class, value)); return true;
         case "tls": target.getConfiguration().setTls(property(camelContext, boolean.class, value)); return true;
+        case "tlskeystore":
+        case "tlsKeyStore": target.getConfiguration().setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": target.getConfiguration().setTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststore":
+        case "tlsTrustStore": target.getConfiguration().setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": target.getConfiguration().setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlsverify":
+        case "tlsVerify": target.getConfiguration().setTlsVerify(property(camelContext, io.eventbus.transport.redis.streams.TlsVerification.class, value)); return true;
         case "uri": target.getConfiguration().setUri(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "waitforreplicas":
@@ -112,6 +122,16 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "startfrom":
         case "startFrom": return io.eventbus.transport.StartPosition.class;
         case "tls": return boolean.class;
+        case "tlskeystore":
+        case "tlsKeyStore": return java.lang.String.class;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return java.lang.String.class;
+        case "tlstruststore":
+        case "tlsTrustStore": return java.lang.String.class;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return java.lang.String.class;
+        case "tlsverify":
+        case "tlsVerify": return io.eventbus.transport.redis.streams.TlsVerification.class;
         case "uri": return java.lang.String.class;
         case "username": return java.lang.String.class;
         case "waitforreplicas":
@@ -164,6 +184,16 @@ public class RedisStreamsEndpointConfigurer extends PropertyConfigurerSupport im
         case "startfrom":
         case "startFrom": return target.getConfiguration().getStartFrom();
         case "tls": return target.getConfiguration().isTls();
+        case "tlskeystore":
+        case "tlsKeyStore": return target.getConfiguration().getTlsKeyStore();
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return target.getConfiguration().getTlsKeyStorePassword();
+        case "tlstruststore":
+        case "tlsTrustStore": return target.getConfiguration().getTlsTrustStore();
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return target.getConfiguration().getTlsTrustStorePassword();
+        case "tlsverify":
+        case "tlsVerify": return target.getConfiguration().getTlsVerify();
         case "uri": return target.getConfiguration().getUri();
         case "username": return target.getConfiguration().getUsername();
         case "waitforreplicas":

@@ -23,7 +23,7 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(29);
+        Set<String> props = new HashSet<>(34);
         props.add("approximateTrimming");
         props.add("block");
         props.add("bodyField");
@@ -49,14 +49,21 @@ public class RedisStreamsEndpointUriFactory extends org.apache.camel.support.com
         props.add("startFrom");
         props.add("stream");
         props.add("tls");
+        props.add("tlsKeyStore");
+        props.add("tlsKeyStorePassword");
+        props.add("tlsTrustStore");
+        props.add("tlsTrustStorePassword");
+        props.add("tlsVerify");
         props.add("uri");
         props.add("username");
         props.add("waitForReplicas");
         props.add("waitTimeout");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(3);
+        Set<String> secretProps = new HashSet<>(5);
         secretProps.add("password");
         secretProps.add("sentinelPassword");
+        secretProps.add("tlsKeyStorePassword");
+        secretProps.add("tlsTrustStorePassword");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptySet();

@@ -1,5 +1,11 @@
 package io.eventbus.transport.redis.streams;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
@@ -27,6 +35,8 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -164,12 +174,14 @@ public final class RedisStreamsClient implements AutoCloseable {
                 })
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        SslOptions ssl = sslOptions(configuration);
         RedisStreamsClient connected;
         if (seeds != null) {
             RedisClusterClient client = RedisClusterClient.create(resources, seeds);
             client.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     .socketOptions(socket)
+                    .sslOptions(ssl)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(TOPOLOGY_REFRESH_SECONDS))
                             .enableAllAdaptiveRefreshTriggers()
@@ -181,17 +193,24 @@ public final class RedisStreamsClient implements AutoCloseable {
                     clusterEndpoint(seeds));
         } else {
             RedisClient client = RedisClient.create(resources, uri);
-            client.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).build());
+            client.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).sslOptions(ssl)
+                    .build());
             connected = new RedisStreamsClient(resources, client, () -> client.connect(CODEC), false, endpoint(uri));
         }
         try {
             connected.open(false);
         } catch (RedisConnectionException e) {
             if (answered(e)) {
-                // Redis is there and refused us (password, database, TLS): configuration, not an outage
+                // Redis is there and refused us (password, database): configuration, not an outage
                 connected.close();
                 throw new IllegalStateException("cannot connect to Redis at " + connected.endpoint + ": "
                         + reason(e), e);
+            }
+            if (refusedTls(e)) {
+                // a certificate is not trusted, or not accepted: configuration too, waiting would not mend it
+                connected.close();
+                throw new IllegalStateException("cannot connect to Redis at " + connected.endpoint
+                        + ": TLS handshake failed: " + reason(e), e);
             }
             connected.unreachable = reason(e);
             LOG.warn("Cannot reach Redis at {} ({}); starting without it and connecting in the background: "
@@ -258,6 +277,57 @@ public final class RedisStreamsClient implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the TLS handshake failed on a certificate: the server's not trusted (or not naming the host), or the
+     * client's refused by the server. A connection dropped during the handshake is an outage, not this.
+     */
+    private static boolean refusedTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The TLS options of the configuration's trust store and key store; without them Lettuce's defaults (the JVM's
+     * trust store, no client certificate). A trust store that is a PEM file is read as certificates.
+     */
+    static SslOptions sslOptions(RedisStreamsConfiguration configuration) {
+        String trust = trimmed(configuration.getTlsTrustStore());
+        String key = trimmed(configuration.getTlsKeyStore());
+        if (trust == null && key == null) {
+            return SslOptions.create();
+        }
+        SslOptions.Builder ssl = SslOptions.builder();
+        if (trust != null) {
+            File file = new File(trust);
+            if (isPem(file)) {
+                ssl.trustManager(file);
+            } else {
+                ssl.truststore(file, configuration.getTlsTrustStorePassword());
+            }
+        }
+        if (key != null) {
+            String password = configuration.getTlsKeyStorePassword();
+            ssl.keystore(new File(key), password == null ? new char[0] : password.toCharArray());
+        }
+        return ssl.build();
+    }
+
+    private static boolean isPem(File file) {
+        try (InputStream in = new FileInputStream(file)) {
+            return new String(in.readNBytes(512), StandardCharsets.US_ASCII).contains("-----BEGIN ");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tlsTrustStore: cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** The innermost message: Lettuce's own is only "Unable to connect to host:port". */
@@ -357,6 +427,7 @@ public final class RedisStreamsClient implements AutoCloseable {
             if (configuration.isTls()) {
                 seed.setSsl(true);
             }
+            applyVerification(configuration, seed);
         }
         return seeds;
     }
@@ -392,7 +463,15 @@ public final class RedisStreamsClient implements AutoCloseable {
         if (configuration.isTls()) {
             uri.setSsl(true);
         }
+        applyVerification(configuration, uri);
         return uri;
+    }
+
+    /** Lettuce verifies the peer fully by default; {@link TlsVerification#CA} leaves out the host name. */
+    private static void applyVerification(RedisStreamsConfiguration configuration, RedisURI uri) {
+        if (configuration.getTlsVerify() == TlsVerification.CA) {
+            uri.setVerifyPeer(SslVerifyMode.CA);
+        }
     }
 
     /** The configuration's password (and username), when set, on the URI. */

@@ -51,6 +51,36 @@ public class RedisStreamsConfiguration implements Cloneable {
     @UriParam(label = "security", defaultValue = "false")
     private boolean tls;
 
+    /**
+     * With TLS, the certificates to trust (default none: the JVM's trust store): a PEM file of CA (or server)
+     * certificates, or a PKCS12 or JKS trust store (then with tlsTrustStorePassword).
+     */
+    @UriParam(label = "security")
+    private String tlsTrustStore;
+
+    /** The password of a PKCS12 or JKS tlsTrustStore (default none); never logged. */
+    @UriParam(label = "security", secret = true)
+    private String tlsTrustStorePassword;
+
+    /**
+     * With TLS, the client's key and certificate chain as a PKCS12 or JKS key store (default none: no client
+     * certificate), for a server that authenticates its clients (Redis's tls-auth-clients, on by default).
+     */
+    @UriParam(label = "security")
+    private String tlsKeyStore;
+
+    /** The password of tlsKeyStore and of the key in it (default none); never logged. */
+    @UriParam(label = "security", secret = true)
+    private String tlsKeyStorePassword;
+
+    /**
+     * How the server's certificate is checked (default FULL): FULL, its chain up to a trusted certificate and that it
+     * names the host of the uri; CA, its chain only (for servers reached by an address their certificate does not
+     * name; anyone holding a certificate from the same authority can then pose as the server).
+     */
+    @UriParam(label = "security", defaultValue = "FULL", enums = "FULL,CA")
+    private TlsVerification tlsVerify = TlsVerification.FULL;
+
     /** The stream field holding the message body (default envelope, the event bus wire format). */
     @UriParam(label = "common", defaultValue = "envelope")
     private String bodyField = "envelope";
@@ -242,6 +272,18 @@ public class RedisStreamsConfiguration implements Cloneable {
         if (retention == RetentionMode.CAP && maxLen == 0) {
             throw new IllegalArgumentException("retention: CAP needs maxLen above 0, the cap");
         }
+        requireReadableFile("tlsTrustStore", tlsTrustStore);
+        requireReadableFile("tlsKeyStore", tlsKeyStore);
+        if (tlsVerify == null) {
+            throw new IllegalArgumentException("tlsVerify: must be FULL or CA");
+        }
+    }
+
+    /** Checked here, or Lettuce would only say so at the first connection, without naming the option. */
+    private static void requireReadableFile(String option, String file) {
+        if (file != null && !file.isBlank() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file.trim()))) {
+            throw new IllegalArgumentException(option + ": no readable file at " + file.trim());
+        }
     }
 
     private static void requirePositive(String option, long value) {
@@ -294,6 +336,46 @@ public class RedisStreamsConfiguration implements Cloneable {
 
     public void setTls(boolean tls) {
         this.tls = tls;
+    }
+
+    public String getTlsTrustStore() {
+        return tlsTrustStore;
+    }
+
+    public void setTlsTrustStore(String tlsTrustStore) {
+        this.tlsTrustStore = tlsTrustStore;
+    }
+
+    public String getTlsTrustStorePassword() {
+        return tlsTrustStorePassword;
+    }
+
+    public void setTlsTrustStorePassword(String tlsTrustStorePassword) {
+        this.tlsTrustStorePassword = tlsTrustStorePassword;
+    }
+
+    public String getTlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    public void setTlsKeyStore(String tlsKeyStore) {
+        this.tlsKeyStore = tlsKeyStore;
+    }
+
+    public String getTlsKeyStorePassword() {
+        return tlsKeyStorePassword;
+    }
+
+    public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
+        this.tlsKeyStorePassword = tlsKeyStorePassword;
+    }
+
+    public TlsVerification getTlsVerify() {
+        return tlsVerify;
+    }
+
+    public void setTlsVerify(TlsVerification tlsVerify) {
+        this.tlsVerify = tlsVerify;
     }
 
     public String getBodyField() {
