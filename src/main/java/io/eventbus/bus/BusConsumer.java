@@ -93,7 +93,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
 
     private void subscribe() {
         ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
-                endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
+                endpoint.getRedeliveryDelay(), endpoint.getStartFrom(), endpoint.getBindingKeys());
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());
