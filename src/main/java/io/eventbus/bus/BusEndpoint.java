@@ -102,9 +102,6 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
 
     @Override
     public Producer createProducer() {
-        if (priority != null && !DeadLetterTopics.OF_SOURCE.equals(topic)) {
-            refuseUnlessHonoured(TransportOption.PRIORITY);
-        }
         return new BusProducer(this);
     }
 
@@ -114,19 +111,16 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             throw new IllegalArgumentException("bus:dlq is reserved for dead-letter channels and cannot be consumed; "
                     + "consume bus:<topic>.dlq instead");
         }
-        if (bindingKey != null) {
-            refuseUnlessHonoured(TransportOption.BINDING_KEY);
-        }
         BusConsumer consumer = new BusConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
     }
 
     /**
-     * Refuses an option the topic's transport would ignore, so that a route never starts believing it has, say,
-     * priorities it does not get.
+     * Refuses, when the producer or consumer starts, an option the topic's transport would ignore, so that a route
+     * never runs believing it has, say, priorities it does not get.
      */
-    private void refuseUnlessHonoured(TransportOption option) {
+    void refuseUnlessHonoured(TransportOption option) {
         Transport transport = getComponent().transportFor(topic);
         if (!transport.honours(option)) {
             throw new IllegalArgumentException("the " + transport.name() + " transport does not honour "

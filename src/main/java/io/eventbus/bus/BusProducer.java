@@ -79,6 +79,9 @@ public class BusProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         if (!DeadLetterTopics.OF_SOURCE.equals(topic)) {
+            if (endpoint.getPriority() != null) {
+                endpoint.refuseUnlessHonoured(TransportOption.PRIORITY);
+            }
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
             transportName = endpoint.getComponent().transportNameFor(topic);
             priorityHonoured = endpoint.getComponent().transportFor(topic).honours(TransportOption.PRIORITY);
