@@ -49,8 +49,11 @@ class ConfigurationKeysTest {
             "static final String (\\w+)\\s*=\\s*\"(eventbus\\.[a-z0-9.-]*\\.)\"");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(eventbus\\.[a-z0-9.-]+)(?::([^}]*))?}}");
     private static final Pattern LISTED = Pattern.compile("^#?\\s*(eventbus\\.[A-Za-z0-9.<>_-]+)\\s*=(.*)$");
-    /** Files whose {@code eventbus.*} literals are not configuration keys: the meters' names. */
-    private static final Set<String> NOT_KEYS = Set.of("BusMetrics.java");
+    /**
+     * Files whose {@code eventbus.*} literals are not configuration keys: the meters' names, the names of the
+     * per-instance reply streams and topics.
+     */
+    private static final Set<String> NOT_KEYS = Set.of("BusMetrics.java", "AwaitingReplies.java");
     /** Keys read only to say they no longer have an effect. */
     private static final Set<String> OBSOLETE = Set.of("eventbus.redis.trim-safely");
     /** The component options Camel gives every component, not keys. */

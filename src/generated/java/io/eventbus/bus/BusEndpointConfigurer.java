@@ -23,6 +23,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         BusEndpoint target = (BusEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "bindingkey":
+        case "bindingKey": target.setBindingKey(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "cloudevents":
@@ -39,6 +41,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxdeliveries":
         case "maxDeliveries": target.setMaxDeliveries(property(camelContext, int.class, value)); return true;
+        case "priority": target.setPriority(property(camelContext, java.lang.Integer.class, value)); return true;
         case "redeliverydelay":
         case "redeliveryDelay": target.setRedeliveryDelay(property(camelContext, long.class, value)); return true;
         case "requesttimeout":
@@ -53,6 +56,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "bindingkey":
+        case "bindingKey": return java.lang.String.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "cloudevents":
@@ -69,6 +74,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "lazyStartProducer": return boolean.class;
         case "maxdeliveries":
         case "maxDeliveries": return int.class;
+        case "priority": return java.lang.Integer.class;
         case "redeliverydelay":
         case "redeliveryDelay": return long.class;
         case "requesttimeout":
@@ -84,6 +90,8 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         BusEndpoint target = (BusEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "bindingkey":
+        case "bindingKey": return target.getBindingKey();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "cloudevents":
@@ -100,6 +108,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxdeliveries":
         case "maxDeliveries": return target.getMaxDeliveries();
+        case "priority": return target.getPriority();
         case "redeliverydelay":
         case "redeliveryDelay": return target.getRedeliveryDelay();
         case "requesttimeout":

@@ -23,7 +23,8 @@ public class BusEndpointUriFactory extends org.apache.camel.support.component.En
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(14);
+        Set<String> props = new HashSet<>(16);
+        props.add("bindingKey");
         props.add("bridgeErrorHandler");
         props.add("cloudEvents");
         props.add("concurrency");
@@ -33,6 +34,7 @@ public class BusEndpointUriFactory extends org.apache.camel.support.component.En
         props.add("group");
         props.add("lazyStartProducer");
         props.add("maxDeliveries");
+        props.add("priority");
         props.add("redeliveryDelay");
         props.add("requestTimeout");
         props.add("source");

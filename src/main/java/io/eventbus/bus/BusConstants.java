@@ -30,9 +30,15 @@ public final class BusConstants {
               javaType = "int")
     public static final String DELIVERY_COUNT = "EventbusDeliveryCount";
 
-    @Metadata(label = "producer", description = "Message priority (0-255) for transports with priority queues "
-            + "(RabbitMQ with eventbus.rabbitmq.max-priority); ignored by the others.", javaType = "int")
+    @Metadata(label = "producer", description = "Message priority (0-255), overriding the endpoint's priority option; "
+            + "honoured by RabbitMQ (queues with x-max-priority, see eventbus.rabbitmq.max-priority). On a topic of "
+            + "another transport the publish logs a warning, once per endpoint, and the priority is not applied.",
+              javaType = "int")
     public static final String PRIORITY = "EventbusPriority";
+    @Metadata(label = "producer", description = "The routing key of the published message (default: the topic). "
+            + "RabbitMQ routes by it (groups bind patterns with the bindingKey option); other transports carry it as "
+            + "the message header routing_key without routing by it.", javaType = "String")
+    public static final String ROUTING_KEY = "EventbusRoutingKey";
     @Metadata(label = "producer", description = "Time to live of the published message in milliseconds, for "
             + "transports with per-message expiry (RabbitMQ); ignored by the others.", javaType = "long")
     public static final String TIME_TO_LIVE = "EventbusTimeToLive";

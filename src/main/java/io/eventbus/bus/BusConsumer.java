@@ -23,6 +23,7 @@ import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
+import io.eventbus.transport.TransportOption;
 import io.eventbus.wireformat.TopicFormat;
 
 /**
@@ -72,6 +73,9 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
     protected void doStart() throws Exception {
         super.doStart();
         group = endpoint.getGroup() != null ? endpoint.getGroup() : getRouteId();
+        if (endpoint.getBindingKey() != null) {
+            endpoint.refuseUnlessHonoured(TransportOption.BINDING_KEY);
+        }
         subscribe();
     }
 
@@ -93,7 +97,7 @@ public class BusConsumer extends DefaultConsumer implements Suspendable {
 
     private void subscribe() {
         ConsumerBinding binding = new ConsumerBinding(group, memberName(), endpoint.getConcurrency(),
-                endpoint.getRedeliveryDelay(), endpoint.getStartFrom());
+                endpoint.getRedeliveryDelay(), endpoint.getStartFrom(), endpoint.getBindingKeys());
         Transport transport = endpoint.getComponent().transportFor(topic);
         meterTags = new ConsumerTags(topic, group, getRouteId(), transport.name());
         middlewares = BusMiddlewares.resolve(endpoint.getCamelContext(), endpoint.getComponent());

@@ -1,5 +1,8 @@
 package io.eventbus.bus;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.MultipleConsumersSupport;
@@ -13,6 +16,8 @@ import org.apache.camel.support.DefaultEndpoint;
 
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.StartPosition;
+import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportOption;
 
 /**
  * Publish to or consume from a topic of the event bus, over the transport configuration assigns to the topic.
@@ -67,6 +72,18 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             + "(default 30000).")
     private long requestTimeout = 30000;
 
+    @UriParam(label = "producer", description = "Priority (0-255) of every message this endpoint publishes; the "
+            + "EventbusPriority header overrides it per message. Honoured by RabbitMQ (queues with x-max-priority, "
+            + "see eventbus.rabbitmq.max-priority); a route setting it on a topic of another transport fails to "
+            + "start.")
+    private Integer priority;
+
+    @UriParam(label = "consumer", description = "RabbitMQ only: the routing-key pattern(s) the group's queue is bound "
+            + "with, comma-separated, with the topic exchange's wildcards (orders.*.eu, orders.#); the group then "
+            + "receives only the messages whose routing key (EventbusRoutingKey, default the topic) matches. Default: "
+            + "the topic. A route setting it on a topic of another transport fails to start.")
+    private String bindingKey;
+
     public BusEndpoint(String uri, BusComponent component, String topic) {
         super(uri, component);
         this.topic = topic;
@@ -97,6 +114,28 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
         BusConsumer consumer = new BusConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /**
+     * Refuses, when the producer or consumer starts, an option the topic's transport would ignore, so that a route
+     * never runs believing it has, say, priorities it does not get.
+     */
+    void refuseUnlessHonoured(TransportOption option) {
+        Transport transport = getComponent().transportFor(topic);
+        if (!transport.honours(option)) {
+            throw new IllegalArgumentException("the " + transport.name() + " transport does not honour "
+                    + option.optionName() + " (option " + option.optionName() + " on bus:" + topic + "); remove it, "
+                    + "or carry the topic on a transport that does (rabbitmq: eventbus.topics." + topic
+                    + ".transport=rabbitmq)");
+        }
+    }
+
+    /** The routing-key patterns of {@code bindingKey}, empty when it is not set. */
+    List<String> getBindingKeys() {
+        if (bindingKey == null) {
+            return List.of();
+        }
+        return Arrays.stream(bindingKey.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
     }
 
     public String getTopic() {
@@ -172,6 +211,28 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             throw new IllegalArgumentException("requestTimeout must be > 0 milliseconds but was " + requestTimeout);
         }
         this.requestTimeout = requestTimeout;
+    }
+
+    public Integer getPriority() {
+        return priority;
+    }
+
+    public void setPriority(Integer priority) {
+        if (priority != null && (priority < 0 || priority > 255)) {
+            throw new IllegalArgumentException("priority must be between 0 and 255 but was " + priority);
+        }
+        this.priority = priority;
+    }
+
+    public String getBindingKey() {
+        return bindingKey;
+    }
+
+    public void setBindingKey(String bindingKey) {
+        if (bindingKey != null && bindingKey.isBlank()) {
+            throw new IllegalArgumentException("bindingKey must not be empty");
+        }
+        this.bindingKey = bindingKey;
     }
 
     public boolean isCloudEvents() {

@@ -13,6 +13,8 @@ import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.InvalidEnvelopeException;
@@ -23,6 +25,7 @@ import io.eventbus.transport.FatalException;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.Transport;
+import io.eventbus.transport.TransportOption;
 import io.eventbus.transport.TransportProducer;
 import io.eventbus.transport.Unroutable;
 import io.eventbus.wireformat.TopicFormat;
@@ -54,6 +57,7 @@ import io.eventbus.wireformat.TopicFormat;
  */
 public class BusProducer extends DefaultAsyncProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BusProducer.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final BusEndpoint endpoint;
@@ -62,6 +66,8 @@ public class BusProducer extends DefaultAsyncProducer {
     private String transportName;
     /** How the topic's messages are written: its configured format, or CloudEvents when the endpoint asks. */
     private TopicFormat format;
+    private boolean priorityHonoured;
+    private volatile boolean priorityWarned;
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -73,8 +79,12 @@ public class BusProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         if (!DeadLetterTopics.OF_SOURCE.equals(topic)) {
+            if (endpoint.getPriority() != null) {
+                endpoint.refuseUnlessHonoured(TransportOption.PRIORITY);
+            }
             transport = endpoint.getComponent().transportFor(topic).bindProducer(topic);
             transportName = endpoint.getComponent().transportNameFor(topic);
+            priorityHonoured = endpoint.getComponent().transportFor(topic).honours(TransportOption.PRIORITY);
             format = endpoint.isCloudEvents() ? endpoint.getComponent().cloudEventsFormat()
                     : endpoint.getComponent().formatOf(topic);
         }
@@ -186,11 +196,27 @@ public class BusProducer extends DefaultAsyncProducer {
         out.setHeader(BusConstants.CORRELATION_ID, request.getCorrelationId());
     }
 
-    /** Adds the priority and time-to-live a route asked for ({@code EventbusPriority}, {@code EventbusTimeToLive}). */
-    private static OutboundMessage withDeliveryHints(OutboundMessage message, Message in) {
+    /**
+     * Adds the priority, routing key and time-to-live a route asked for ({@code EventbusPriority} or the endpoint's
+     * {@code priority}, {@code EventbusRoutingKey}, {@code EventbusTimeToLive}). A priority header on a transport
+     * that does not honour priority is said once at WARN: the endpoint option is refused at start, but a header
+     * only shows itself here.
+     */
+    private OutboundMessage withDeliveryHints(OutboundMessage message, Message in) {
         Integer priority = in.getHeader(BusConstants.PRIORITY, Integer.class);
+        if (priority == null) {
+            priority = endpoint.getPriority();
+        } else if (!priorityHonoured && !priorityWarned) {
+            priorityWarned = true;
+            LOG.warn("The {} header on bus:{} is not applied: the {} transport does not honour priority",
+                    BusConstants.PRIORITY, topic, transportName);
+        }
         if (priority != null) {
             message = message.withHeader("priority", String.valueOf(priority));
+        }
+        String routingKey = in.getHeader(BusConstants.ROUTING_KEY, String.class);
+        if (routingKey != null) {
+            message = message.withHeader("routing_key", routingKey);
         }
         Long ttl = in.getHeader(BusConstants.TIME_TO_LIVE, Long.class);
         if (ttl != null) {

@@ -65,6 +65,14 @@ public interface Transport extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether this transport honours the option; {@code bus:} refuses, when a route starts, an endpoint that sets an
+     * option its transport does not honour. None by default.
+     */
+    default boolean honours(TransportOption option) {
+        return false;
+    }
+
     /** Probes the broker now, for readiness checks: connected, round-trip latency, and what else it can tell. */
     TransportHealth health();
 

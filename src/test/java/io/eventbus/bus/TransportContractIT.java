@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
@@ -46,7 +48,10 @@ import io.eventbus.transport.TransportProducer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -563,6 +568,164 @@ public abstract class TransportContractIT {
             }
         });
         assertEquals(first, processed, "a stopped route processes nothing more");
+    }
+
+    // ---------------------------------------------------------------- request-reply
+
+    @Test
+    void requestsOfFiftyConcurrentCallersEachGetTheReplyToTheirOwnRequest() throws Exception {
+        String topic = topic("requests");
+        answerRequests(topic, null);
+        awaitAReply(topic);
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        List<String> mismatches = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 50; c++) {
+                int caller = c;
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        Envelope request = request(caller, i);
+                        sent.add(request.getEventId());
+                        Envelope reply = template.requestBody("bus:" + topic + "?requestTimeout=30000", request,
+                                Envelope.class);
+                        if (reply.getData().path("caller").asInt(-1) != caller || reply.getData().path("n").asInt(-1) != i
+                                || !request.getEventId().equals(reply.getCorrelationId())
+                                || !request.getEventId().equals(reply.getParentEventId())
+                                || !"quote_request_reply".equals(reply.getEventType())) {
+                            mismatches.add("caller " + caller + " request " + i + " got " + reply.getData()
+                                    + " correlation_id " + reply.getCorrelationId());
+                        }
+                        answered.add(reply.getCorrelationId());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(List.of(), mismatches, "every caller gets the reply to its own request");
+        assertEquals(500, sent.size());
+        assertExactIds(sent, answered, "requests answered");
+    }
+
+    @Test
+    void aRequestWithoutAReplyInTimeFailsWithATimeoutAndItsLateReplyReachesNobody() throws Exception {
+        String topic = topic("slow-requests");
+        CountDownLatch release = new CountDownLatch(1);
+        answerRequests(topic, request -> {
+            if (request.getData().path("hold").asBoolean()) {
+                release.await(60, TimeUnit.SECONDS);
+            }
+        });
+        awaitAReply(topic);
+        Envelope held = request(0, 0);
+        ((ObjectNode) held.getData()).put("hold", true);
+        Exception failure = assertThrows(CamelExecutionException.class,
+                () -> template.requestBody("bus:" + topic + "?requestTimeout=300", held));
+        ExchangeTimedOutException timeout = assertInstanceOf(
+                ExchangeTimedOutException.class, failure.getCause());
+        assertTrue(timeout.getMessage().contains("no reply to quote_request request " + held.getEventId()
+                + " (correlation_id " + held.getEventId() + ") on bus:" + topic + " within 300 ms (requestTimeout)"),
+                timeout.getMessage());
+        release.countDown();
+
+        // the held request is answered now, to nobody; the next request, sent by a route, gets its own reply
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ask").routeId("asker").setHeader(BusConstants.EVENT_TYPE, constant("quote_request"))
+                        .to("bus:" + topic + "?exchangePattern=InOut&requestTimeout=30000");
+            }
+        });
+        Envelope reply = template.requestBody("direct:ask", MAPPER.createObjectNode().put("caller", 7).put("n", 21),
+                Envelope.class);
+        assertEquals(42, reply.getData().get("doubled").asInt(), "reply " + reply.getData());
+        assertNotEquals(held.getEventId(), reply.getCorrelationId(), "the held request's late reply went nowhere");
+    }
+
+    @Test
+    void aDeadLetteredRequestGetsNoReplyAndWaitsInTheDeadLetterTopic() throws Exception {
+        String topic = topic("rejected-requests");
+        Map<String, Long> lastAttemptNanos = new ConcurrentHashMap<>();
+        Set<String> deadLettered = ConcurrentHashMap.newKeySet();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=responders").routeId("strict-responder")
+                        .errorHandler(EventBusErrorHandler.deadLetterChannel().maximumRedeliveries(1)
+                                .redeliveryDelay(5))
+                        .process(e -> {
+                            Envelope request = envelope(e);
+                            lastAttemptNanos.put(request.getEventId(), System.nanoTime());
+                            if (request.getData().path("reject").asBoolean()) {
+                                throw new IllegalArgumentException("no quote for this symbol");
+                            }
+                            e.getMessage().setBody(answer(request));
+                        });
+                from("bus:" + topic + ".dlq?group=ops").routeId("rejected-dlq")
+                        .process(e -> deadLettered.add(envelope(e).getEventId()));
+            }
+        });
+        awaitAReply(topic);
+        Envelope rejected = request(0, 0);
+        ((ObjectNode) rejected.getData()).put("reject", true);
+        Exception failure = assertThrows(CamelExecutionException.class,
+                () -> template.requestBody("bus:" + topic + "?requestTimeout=1500", rejected));
+        long gaveUp = System.nanoTime();
+        assertInstanceOf(ExchangeTimedOutException.class, failure.getCause());
+        assertTrue(lastAttemptNanos.containsKey(rejected.getEventId())
+                && lastAttemptNanos.get(rejected.getEventId()) < gaveUp,
+                "the responder failed the request before its caller gave up: no reply because it was dead-lettered");
+        awaitIds(Set.of(rejected.getEventId()), deadLettered, "dead-lettered requests");
+    }
+
+    /** A replying route: an ordinary {@code bus:} consumer whose result body is the reply. */
+    private void answerRequests(String topic, ThrowingRequestCheck before) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("bus:" + topic + "?group=responders&concurrency=8").routeId("responder-" + UUID.randomUUID())
+                        .process(e -> {
+                            Envelope request = envelope(e);
+                            if (before != null) {
+                                before.accept(request);
+                            }
+                            e.getMessage().setBody(answer(request));
+                        });
+            }
+        });
+    }
+
+    /** Waits until the responders answer (a Kafka group has its partitions), so timeouts measure the reply alone. */
+    private void awaitAReply(String topic) {
+        Envelope probe = request(-1, -1);
+        Envelope reply = template.requestBody("bus:" + topic + "?requestTimeout=60000", probe, Envelope.class);
+        assertEquals(probe.getEventId(), reply.getCorrelationId(), "the first reply");
+    }
+
+    private static ObjectNode answer(Envelope request) {
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("caller", request.getData().path("caller").asInt());
+        answer.put("n", request.getData().path("n").asInt());
+        answer.put("doubled", request.getData().path("n").asInt() * 2);
+        return answer;
+    }
+
+    private static Envelope request(int caller, int n) {
+        return Envelope.create("quote_request", "contract-suite", MAPPER.createObjectNode().put("caller", caller)
+                .put("n", n));
+    }
+
+    /** What a replying route does with a request before answering; may block or throw. */
+    @FunctionalInterface
+    private interface ThrowingRequestCheck {
+        void accept(Envelope request) throws Exception;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -50,12 +50,14 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.eventbus.transport.AwaitingReplies;
 import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.GroupInUseException;
 import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.RetryableException;
 import io.eventbus.transport.TopicStats;
 import io.eventbus.transport.Transport;
@@ -76,8 +78,11 @@ import io.eventbus.transport.TransportProducer;
  * endpoint because the transport SPI publishes an already encoded message, below Camel's exchanges: a
  * {@code kafka:} producer would wrap each publish in a second exchange for no gain. Consuming is
  * {@link KafkaGroupMember}'s loop (its Javadoc says why it is not Camel's {@code kafka:} consumer).
+ * <p>
+ * Request-reply: a request is a record of the topic with {@code reply_to} and {@code correlation_id} headers; the
+ * reply goes to a topic of the requesting instance's own ({@link KafkaReplies}, whose Javadoc says why).
  */
-public final class KafkaTransport implements Transport {
+public final class KafkaTransport implements Transport, RequestReplyTransport {
 
     public static final String NAME = "kafka";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
@@ -102,6 +107,9 @@ public final class KafkaTransport implements Transport {
     private volatile boolean reached;
     /** Whether Kafka was found out of reach and has not answered since (the WARN was said). */
     private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final KafkaReplies replies;
+    /** Reply topics a replier has seen exist, and when it last did (nanoTime); see {@link #reply}. */
+    private final Map<String, Long> replyTopicsSeen = new ConcurrentHashMap<>();
 
     KafkaTransport(CamelContext context, KafkaSettings settings) {
         this.context = context;
@@ -126,6 +134,7 @@ public final class KafkaTransport implements Transport {
             }
         }
         this.confirmations = new ConfirmationExecutor(context, this, "bus-kafka-confirmed");
+        this.replies = new KafkaReplies(this, settings, clientId);
         LOG.info("Kafka transport on {}", settings);
     }
 
@@ -331,6 +340,97 @@ public final class KafkaTransport implements Transport {
                         + settings.requestTimeoutMillis() + " ms");
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Publishes the request to the topic with {@code reply_to} naming this instance's reply topic (see
+     * {@link KafkaReplies}), waits for Kafka to acknowledge it, then for the reply with its {@code correlation_id}.
+     * Unlike RabbitMQ's, the request does not expire: processed after its requester gave up, it is answered to
+     * nobody.
+     */
+    @Override
+    public byte[] request(String topic, OutboundMessage request, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String correlationId = request.headers().get(CORRELATION_ID);
+        CompletableFuture<byte[]> reply = replies.expect(correlationId, timeoutMillis);
+        try {
+            send(topic, request.withHeader(REPLY_TO, replies.topic())).get(millisLeft(deadline),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            replies.forget(correlationId, reply);
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (Exception e) {
+            replies.forget(correlationId, reply);
+            throw e;
+        }
+        return replies.await(correlationId, reply, millisLeft(deadline));
+    }
+
+    private static long millisLeft(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /**
+     * Hands the reply to the producer for the requester's reply topic, with the request's {@code correlation_id},
+     * without waiting for Kafka's acknowledgement (a failure is logged). A reply topic not seen to exist in the last
+     * {@link KafkaReplies#EXISTENCE_MILLIS} ms is looked up first; when it is gone its requester is, and the reply
+     * is dropped.
+     */
+    @Override
+    public void reply(Map<String, String> requestHeaders, OutboundMessage reply) throws Exception {
+        String replyTo = requestHeaders.get(REPLY_TO);
+        if (!AwaitingReplies.isReplyName(replyTo)) {
+            throw new IllegalArgumentException("reply_to '" + replyTo + "' names no reply topic (they contain '"
+                    + AwaitingReplies.REPLY_NAME_PREFIX + "'); not replying");
+        }
+        Long seen = replyTopicsSeen.get(replyTo);
+        if (seen == null || System.nanoTime() - seen > TimeUnit.MILLISECONDS.toNanos(KafkaReplies.EXISTENCE_MILLIS)) {
+            if (partitionsOf(replyTo) == null) {
+                replyTopicsSeen.remove(replyTo);
+                LOG.debug("Reply topic {} is gone with its requester; reply dropped", replyTo);
+                return;
+            }
+            replyTopicsSeen.put(replyTo, System.nanoTime());
+        }
+        String correlationId = requestHeaders.get(CORRELATION_ID);
+        OutboundMessage message = correlationId == null ? reply : reply.withHeader(CORRELATION_ID, correlationId);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(replyTo, null, message.body());
+        message.headers().forEach((name, value) ->
+                record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+        producer.send(record, (metadata, failure) -> {
+            if (failure != null) {
+                LOG.warn("Reply {} to {} was not delivered: {}", correlationId, replyTo, failure.getMessage());
+            }
+        });
+    }
+
+    /** Creates a reply topic of one partition whose records go after {@code retentionMillis}. */
+    void ensureReplyTopic(String topic, long retentionMillis) throws Exception {
+        requireReachable();
+        NewTopic wanted = new NewTopic(topic, 1, settings.replicationFactor()).configs(Map.of(
+                "retention.ms", String.valueOf(retentionMillis), "segment.ms", String.valueOf(retentionMillis)));
+        try {
+            admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new RetryableException("cannot create the reply topic " + topic + " on "
+                        + settings.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        awaitLeaders(topic);
+        LOG.info("Replies to this instance's requests arrive on Kafka topic {}", topic);
+    }
+
+    /** Deletes a reply topic; a failure is logged, as the topic's retention empties it anyway. */
+    void deleteReplyTopic(String topic) {
+        try {
+            admin.deleteTopics(List.of(topic)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("Cannot delete the reply topic {}: {}", topic, e.getMessage());
         }
     }
 
@@ -598,6 +698,7 @@ public final class KafkaTransport implements Transport {
             member.stop();
         }
         members.clear();
+        replies.close();
         producer.close();
         admin.close();
         confirmations.close();

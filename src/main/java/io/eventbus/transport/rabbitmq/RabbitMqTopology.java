@@ -21,9 +21,11 @@ import io.eventbus.transport.EventBusProperties;
  * existing system's named exchanges of type direct, topic and fanout, queues with arguments, bindings), and the
  * bus's own:
  * <ul>
- * <li>topic {@code T}: a durable exchange {@code T} of type topic, routing key {@code T} — unless configuration
- * declares an exchange named {@code T}, whose type then applies (a fanout {@code trade_events});</li>
- * <li>consumer group {@code G} of {@code T}: the durable queue {@code T.G} bound to it, dead-lettering at broker level
+ * <li>topic {@code T}: a durable exchange {@code T} of type topic, routing key {@code T} unless a message names
+ * its own ({@code routing_key} header) — unless configuration declares an exchange named {@code T}, whose type then
+ * applies (a fanout {@code trade_events});</li>
+ * <li>consumer group {@code G} of {@code T}: the durable queue {@code T.G} bound to it with the key {@code T}, or
+ * with the group's binding keys (patterns such as {@code orders.*.eu}), dead-lettering at broker level
  * (expired, rejected without requeue, over a length limit) to the queue {@code T.G.dlq}, and, with
  * {@link RabbitMqSettings.Redelivery#REPUBLISH}, its retry queue {@code T.G.retry} whose expired messages go back
  * to {@code T.G}. {@code eventbus.rabbitmq.topology.queue.T.G.arguments} adds or overrides arguments of that
@@ -121,8 +123,12 @@ final class RabbitMqTopology {
         return all;
     }
 
-    /** The queue of a consumer group with its dead-letter and retry queues and its binding to the topic. */
-    List<Declarable> forGroup(String topic, String group) {
+    /**
+     * The queue of a consumer group with its dead-letter and retry queues and its bindings to the topic: one per
+     * binding key, or the topic as the key when none is given. Bindings only ever add up: a key a group was bound
+     * with before stays bound until removed on the broker (or the group deleted).
+     */
+    List<Declarable> forGroup(String topic, String group, List<String> bindingKeys) {
         String queue = groupQueue(topic, group);
         List<Declarable> all = new ArrayList<>(forPublishing(topic));
         all.add(queue(deadLetterQueue(queue), typeArguments(), null));
@@ -139,7 +145,9 @@ final class RabbitMqTopology {
             args.put("x-max-priority", settings.maxPriority());
         }
         all.add(queue(queue, args, queue));
-        all.add(new Binding(queue, Binding.DestinationType.QUEUE, topic, topic, null));
+        for (String key : bindingKeys.isEmpty() ? List.of(topic) : bindingKeys) {
+            all.add(new Binding(queue, Binding.DestinationType.QUEUE, topic, key, null));
+        }
         return all;
     }
 

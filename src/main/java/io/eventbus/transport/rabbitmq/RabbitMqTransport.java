@@ -47,6 +47,7 @@ import io.eventbus.transport.TopicStats;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
 import io.eventbus.transport.TransportHealth;
+import io.eventbus.transport.TransportOption;
 import io.eventbus.transport.TransportProducer;
 
 /**
@@ -56,8 +57,9 @@ import io.eventbus.transport.TransportProducer;
  * with manual acknowledgement for consumer groups, {@link AsyncRabbitTemplate} over direct reply-to for
  * request-reply, {@link RabbitAdmin} for declarations.
  * <p>
- * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key; a consumer
- * group is a durable queue bound to it (see {@link RabbitMqTopology}). Messages are persistent and every publish
+ * A topic is a durable exchange (topic type unless configured otherwise) with the topic as routing key, or the
+ * message's own ({@code EventbusRoutingKey}); a consumer group is a durable queue bound to it with the topic as
+ * binding key, or the group's own patterns ({@code bindingKey}, see {@link RabbitMqTopology}). Messages are persistent and every publish
  * completes with the broker's confirm, many of them in flight at once ({@code max-in-flight}); an unroutable
  * publish fails. Deliveries are acknowledged after the exchange completes. Connections recover by themselves:
  * publishes retry on a new connection within the publish timeout, consumers reconnect and RabbitMQ requeues what
@@ -66,6 +68,8 @@ import io.eventbus.transport.TransportProducer;
 public final class RabbitMqTransport implements Transport, RequestReplyTransport {
 
     public static final String NAME = "rabbitmq";
+    /** Message header naming the routing key of a publish, instead of the topic. */
+    static final String ROUTING_KEY = "routing_key";
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqTransport.class);
 
     private final CamelContext context;
@@ -210,7 +214,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             @Override
             public void publish(OutboundMessage message) throws Exception {
                 declareForPublishing(topic);
-                publisher.publish(topic, topic, amqp(message), what);
+                publisher.publish(topic, routingKey(topic, message), amqp(message), what);
             }
 
             @Override
@@ -218,13 +222,14 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
                 CompletableFuture<Void> confirmed = new CompletableFuture<>();
                 try {
                     declareForPublishing(topic);
-                    publisher.publishAsync(topic, topic, amqp(message), what).whenCompleteAsync((ok, failure) -> {
-                        if (failure == null) {
-                            confirmed.complete(null);
-                        } else {
-                            confirmed.completeExceptionally(failure);
-                        }
-                    }, confirmations);
+                    publisher.publishAsync(topic, routingKey(topic, message), amqp(message), what)
+                            .whenCompleteAsync((ok, failure) -> {
+                                if (failure == null) {
+                                    confirmed.complete(null);
+                                } else {
+                                    confirmed.completeExceptionally(failure);
+                                }
+                            }, confirmations);
                 } catch (RuntimeException e) {
                     confirmed.completeExceptionally(e);
                 }
@@ -240,7 +245,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
 
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
-        declarations.declare(topology.forGroup(topic, binding.group()));
+        declarations.declare(topology.forGroup(topic, binding.group(), binding.bindingKeys()));
         RabbitMqGroupMember consumer = new RabbitMqGroupMember(this, connectionFactory, settings, topic, binding, handler,
                 publisher, scheduler, consumers::remove);
         consumers.add(consumer);
@@ -258,7 +263,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         Message message = RabbitMqWireFormat.toAmqp(request.withHeader("ttl_ms", String.valueOf(timeoutMillis)), 0);
         RabbitMessageFuture future;
         try {
-            future = requests().sendAndReceive(topic, topic, message);
+            future = requests().sendAndReceive(topic, routingKey(topic, request), message);
         } catch (AmqpException e) {
             throw new RabbitMqPublishException("cannot send the request to topic '" + topic + "': "
                     + RabbitMqErrors.describe(e), e);
@@ -279,6 +284,18 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             throw new RabbitMqPublishException("request to topic '" + topic + "' failed: "
                     + RabbitMqErrors.describe(e.getCause()), e.getCause());
         }
+    }
+
+    /** The message's own routing key ({@code EventbusRoutingKey}), else the topic. */
+    private static String routingKey(String topic, OutboundMessage message) {
+        String key = message.headers().get(ROUTING_KEY);
+        return key != null ? key : topic;
+    }
+
+    /** Priority (with queues that have {@code x-max-priority}) and binding keys: both are RabbitMQ's own. */
+    @Override
+    public boolean honours(TransportOption option) {
+        return true;
     }
 
     /**

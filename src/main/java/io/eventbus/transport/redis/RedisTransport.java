@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 
@@ -20,6 +21,7 @@ import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.OutboundMessage;
+import io.eventbus.transport.RequestReplyTransport;
 import io.eventbus.transport.TopicStats;
 import io.eventbus.transport.Transport;
 import io.eventbus.transport.TransportConsumer;
@@ -42,12 +44,17 @@ import io.eventbus.transport.redis.streams.StreamPublisher;
  * <p>
  * Wire format: an entry has the field {@code envelope} (the envelope JSON) plus {@code event_type} and
  * {@code event_id} copies; {@code XADD <stream> * envelope '<json>'} from any client is a valid publish.
+ * <p>
+ * Request-reply: a request is an entry of the topic's stream with {@code reply_to} and {@code correlation_id} fields;
+ * the reply goes to a stream of the requesting instance's own ({@link RedisReplies}).
  */
-public final class RedisTransport implements Transport {
+public final class RedisTransport implements Transport, RequestReplyTransport {
 
     public static final String NAME = "redis";
     private static final long PROBE_TIMEOUT = 2000;
-    private static final String[] MIRRORED = { "event_type", "event_id", "traceparent" };
+    /** Message headers an entry carries as fields of their own beside {@code envelope}. */
+    private static final String[] MIRRORED = { "event_type", "event_id", "traceparent", REPLY_TO, CORRELATION_ID,
+            "routing_key" };
 
     private final CamelContext context;
     private final RedisStreamsConfiguration configuration;
@@ -59,6 +66,7 @@ public final class RedisTransport implements Transport {
     /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
     private final ConfirmationExecutor confirmations;
     private final AbandonedStreamGroups abandonedGroups;
+    private final RedisReplies replies;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -73,6 +81,7 @@ public final class RedisTransport implements Transport {
         this.publisher = new StreamPublisher(client, configuration);
         this.confirmations = new ConfirmationExecutor(context, this, "bus-redis-confirmed");
         this.abandonedGroups = new AbandonedStreamGroups(client, configuration.getClaimMinIdle(), PROBE_TIMEOUT);
+        this.replies = new RedisReplies(client, this.streamPrefix);
     }
 
     @Override
@@ -172,6 +181,34 @@ public final class RedisTransport implements Transport {
     }
 
     /**
+     * Publishes the request to the topic's stream with {@code reply_to} naming this instance's reply stream (see
+     * {@link RedisReplies}) and waits for the reply with its {@code correlation_id}. Unlike RabbitMQ's, the request
+     * does not expire: processed after its requester gave up, it is answered to nobody.
+     */
+    @Override
+    public byte[] request(String topic, OutboundMessage request, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String correlationId = request.headers().get(CORRELATION_ID);
+        CompletableFuture<byte[]> reply = replies.expect(correlationId);
+        try {
+            bindProducer(topic).publish(request.withHeader(REPLY_TO, replies.stream()));
+        } catch (Exception e) {
+            replies.forget(correlationId, reply);
+            throw e;
+        }
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return replies.await(correlationId, reply, left);
+    }
+
+    /** Appends the reply to the requester's reply stream, with the request's {@code correlation_id}. */
+    @Override
+    public void reply(Map<String, String> requestHeaders, OutboundMessage reply) throws Exception {
+        String correlationId = requestHeaders.get(CORRELATION_ID);
+        RedisReplies.send(client, requestHeaders.get(REPLY_TO), fieldsOf(correlationId == null ? reply
+                : reply.withHeader(CORRELATION_ID, correlationId)));
+    }
+
+    /**
      * {@code XLEN} and {@code XINFO GROUPS}: per group its lag (Redis 7; null when Redis cannot tell), pending,
      * consumers and the entries held past {@code max-len} for it ({@link GroupNeed#heldPastRetention}). A group asked for that Redis does not know is reported with lag and pending unknown and no
      * consumer. Creates nothing.
@@ -242,11 +279,16 @@ public final class RedisTransport implements Transport {
             reader.stop();
         }
         readers.clear();
+        replies.close();
         client.close();
         confirmations.close();
     }
 
-    /** The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors. */
+    /**
+     * The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors, and
+     * where the message has them {@code reply_to} and {@code correlation_id} (a request, a reply) and
+     * {@code routing_key} (carried, not routed by).
+     */
     private static Map<String, byte[]> fieldsOf(OutboundMessage message) {
         Map<String, byte[]> fields = new LinkedHashMap<>(4);
         fields.put("envelope", message.body());

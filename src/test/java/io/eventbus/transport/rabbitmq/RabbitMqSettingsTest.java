@@ -127,7 +127,7 @@ class RabbitMqSettingsTest {
         EventBusProperties properties = properties(Map.of("eventbus.rabbitmq.max-priority", "9",
                 "eventbus.rabbitmq.topology.queue.orders.billing.arguments", "x-max-length=100"));
         RabbitMqTopology topology = RabbitMqTopology.from(properties, RabbitMqSettings.from(properties));
-        List<Declarable> declared = topology.forGroup("orders", "billing");
+        List<Declarable> declared = topology.forGroup("orders", "billing", List.of());
 
         Exchange exchange = (Exchange) declared.get(0);
         assertEquals("orders", exchange.getName());
@@ -166,7 +166,7 @@ class RabbitMqSettingsTest {
     void theQueuesTheBusDeclaresByDefaultLetTheBrokerRemoveNothingUnread() {
         EventBusProperties properties = properties(Map.of());
         RabbitMqTopology topology = RabbitMqTopology.from(properties, RabbitMqSettings.from(properties));
-        List<Declarable> declared = new java.util.ArrayList<>(topology.forGroup("orders", "billing"));
+        List<Declarable> declared = new java.util.ArrayList<>(topology.forGroup("orders", "billing", List.of()));
         declared.addAll(topology.forPublishing("orders.dlq"));
         declared.addAll(topology.forPublishing("orders.parked"));
         for (Declarable d : declared) {

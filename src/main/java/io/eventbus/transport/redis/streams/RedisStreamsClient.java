@@ -505,7 +505,7 @@ public final class RedisStreamsClient implements AutoCloseable {
     }
 
     /** The asynchronous commands of a connection this client opened, standalone or cluster. */
-    static RedisClusterAsyncCommands<String, byte[]> async(StatefulConnection<String, byte[]> connection) {
+    public static RedisClusterAsyncCommands<String, byte[]> async(StatefulConnection<String, byte[]> connection) {
         if (connection instanceof StatefulRedisClusterConnection<String, byte[]> cluster) {
             return cluster.async();
         }
@@ -513,7 +513,7 @@ public final class RedisStreamsClient implements AutoCloseable {
     }
 
     /** A new connection for one consumer's blocking reads; the caller closes it. */
-    StatefulConnection<String, byte[]> dedicatedConnection() {
+    public StatefulConnection<String, byte[]> dedicatedConnection() {
         requireAvailable();
         return connector.get();
     }
