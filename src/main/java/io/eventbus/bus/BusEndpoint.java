@@ -67,6 +67,11 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             + "(default 30000).")
     private long requestTimeout = 30000;
 
+    @UriParam(label = "producer", defaultValue = "0", description = "Delay in milliseconds before a published event "
+            + "reaches any consumer (default 0: at once); the headers EventbusDelay and EventbusDeliverAt override it. "
+            + "The transport holds the event, across restarts where it is persistent (docs/endpoint.md).")
+    private long delay;
+
     public BusEndpoint(String uri, BusComponent component, String topic) {
         super(uri, component);
         this.topic = topic;
@@ -172,6 +177,17 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             throw new IllegalArgumentException("requestTimeout must be > 0 milliseconds but was " + requestTimeout);
         }
         this.requestTimeout = requestTimeout;
+    }
+
+    public long getDelay() {
+        return delay;
+    }
+
+    public void setDelay(long delay) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0 milliseconds but was " + delay);
+        }
+        this.delay = delay;
     }
 
     public boolean isCloudEvents() {

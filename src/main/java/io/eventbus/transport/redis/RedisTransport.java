@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,6 +19,7 @@ import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.TopicStats;
@@ -42,12 +44,15 @@ import io.eventbus.transport.redis.streams.StreamPublisher;
  * <p>
  * Wire format: an entry has the field {@code envelope} (the envelope JSON) plus {@code event_type} and
  * {@code event_id} copies; {@code XADD <stream> * envelope '<json>'} from any client is a valid publish.
+ * <p>
+ * Delayed delivery: a message not due yet waits in the sorted set {@code <stream>:delayed} and is appended when due
+ * ({@link RedisDelayedEntries}); its entry then carries the {@code deliver_at} field.
  */
 public final class RedisTransport implements Transport {
 
     public static final String NAME = "redis";
     private static final long PROBE_TIMEOUT = 2000;
-    private static final String[] MIRRORED = { "event_type", "event_id", "traceparent" };
+    private static final String[] MIRRORED = { "event_type", "event_id", "traceparent", DeliverAt.HEADER };
 
     private final CamelContext context;
     private final RedisStreamsConfiguration configuration;
@@ -59,6 +64,7 @@ public final class RedisTransport implements Transport {
     /** Where publish confirmations complete, off Lettuce's event loops (see {@code publishAsync}). */
     private final ConfirmationExecutor confirmations;
     private final AbandonedStreamGroups abandonedGroups;
+    private final RedisDelayedEntries delayed;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -73,6 +79,7 @@ public final class RedisTransport implements Transport {
         this.publisher = new StreamPublisher(client, configuration);
         this.confirmations = new ConfirmationExecutor(context, this, "bus-redis-confirmed");
         this.abandonedGroups = new AbandonedStreamGroups(client, configuration.getClaimMinIdle(), PROBE_TIMEOUT);
+        this.delayed = new RedisDelayedEntries(client);
     }
 
     @Override
@@ -112,7 +119,7 @@ public final class RedisTransport implements Transport {
             return new TransportProducer() {
                 @Override
                 public void publish(OutboundMessage message) throws Exception {
-                    RedisStreamsClient.await(publisher.publish(stream, fieldsOf(message)).toCompletableFuture(),
+                    RedisStreamsClient.await(append(stream, message).toCompletableFuture(),
                             configuration.getPublishTimeout());
                 }
 
@@ -125,7 +132,7 @@ public final class RedisTransport implements Transport {
                 @Override
                 public CompletableFuture<Void> publishAsync(OutboundMessage message) {
                     CompletableFuture<Void> confirmed = new CompletableFuture<>();
-                    client.within(publisher.publish(stream, fieldsOf(message)), configuration.getPublishTimeout())
+                    client.within(append(stream, message), configuration.getPublishTimeout())
                             .whenCompleteAsync((id, failure) -> {
                                 if (failure == null) {
                                     confirmed.complete(null);
@@ -139,8 +146,19 @@ public final class RedisTransport implements Transport {
         });
     }
 
+    /** {@code XADD} to the stream, or for a message not due yet {@code ZADD} to its delayed set. */
+    private CompletionStage<?> append(String stream, OutboundMessage message) {
+        long due = DeliverAt.of(message);
+        if (due > System.currentTimeMillis()) {
+            return delayed.add(stream, due, fieldsOf(message));
+        }
+        return publisher.publish(stream, fieldsOf(message));
+    }
+
+    /** Also moves the topic's delayed events when due (see {@link RedisDelayedEntries}). */
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        delayed.watch(streamOf(topic));
         RedisStreamsConfiguration member = configuration.copy();
         member.setGroup(binding.group());
         member.setConsumer(binding.consumerName());
@@ -238,6 +256,7 @@ public final class RedisTransport implements Transport {
 
     @Override
     public void close() {
+        delayed.close();
         for (StreamGroupMember reader : readers) {
             reader.stop();
         }
@@ -246,7 +265,10 @@ public final class RedisTransport implements Transport {
         confirmations.close();
     }
 
-    /** The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors. */
+    /**
+     * The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors, and
+     * {@code deliver_at} on a delayed one.
+     */
     private static Map<String, byte[]> fieldsOf(OutboundMessage message) {
         Map<String, byte[]> fields = new LinkedHashMap<>(4);
         fields.put("envelope", message.body());
