@@ -23,10 +23,11 @@ public class BusEndpointUriFactory extends org.apache.camel.support.component.En
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(14);
+        Set<String> props = new HashSet<>(15);
         props.add("bridgeErrorHandler");
         props.add("cloudEvents");
         props.add("concurrency");
+        props.add("delay");
         props.add("eventType");
         props.add("exceptionHandler");
         props.add("exchangePattern");
