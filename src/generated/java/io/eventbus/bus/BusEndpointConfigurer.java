@@ -30,6 +30,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "cloudevents":
         case "cloudEvents": target.setCloudEvents(property(camelContext, boolean.class, value)); return true;
         case "concurrency": target.setConcurrency(property(camelContext, int.class, value)); return true;
+        case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
         case "eventtype":
         case "eventType": target.setEventType(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -63,6 +64,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "cloudevents":
         case "cloudEvents": return boolean.class;
         case "concurrency": return int.class;
+        case "delay": return long.class;
         case "eventtype":
         case "eventType": return java.lang.String.class;
         case "exceptionhandler":
@@ -97,6 +99,7 @@ public class BusEndpointConfigurer extends PropertyConfigurerSupport implements 
         case "cloudevents":
         case "cloudEvents": return target.isCloudEvents();
         case "concurrency": return target.getConcurrency();
+        case "delay": return target.getDelay();
         case "eventtype":
         case "eventType": return target.getEventType();
         case "exceptionhandler":

@@ -23,11 +23,12 @@ public class BusEndpointUriFactory extends org.apache.camel.support.component.En
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Set<String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(16);
+        Set<String> props = new HashSet<>(17);
         props.add("bindingKey");
         props.add("bridgeErrorHandler");
         props.add("cloudEvents");
         props.add("concurrency");
+        props.add("delay");
         props.add("eventType");
         props.add("exceptionHandler");
         props.add("exchangePattern");

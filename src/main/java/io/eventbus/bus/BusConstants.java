@@ -42,6 +42,13 @@ public final class BusConstants {
     @Metadata(label = "producer", description = "Time to live of the published message in milliseconds, for "
             + "transports with per-message expiry (RabbitMQ); ignored by the others.", javaType = "long")
     public static final String TIME_TO_LIVE = "EventbusTimeToLive";
+    @Metadata(label = "producer", description = "Delay in milliseconds before the published event reaches any "
+            + "consumer; overrides the endpoint's delay option (EventbusDeliverAt wins over both).", javaType = "long")
+    public static final String DELAY = "EventbusDelay";
+    @Metadata(label = "producer", description = "The time before which the published event reaches no consumer: "
+            + "epoch milliseconds or an ISO-8601 instant (2026-01-05T10:15:30Z); overrides EventbusDelay and the "
+            + "endpoint's delay option.", javaType = "String")
+    public static final String DELIVER_AT = "EventbusDeliverAt";
 
     /** Exchange property: the {@link ConsumedEvent} this exchange is processing, set by the {@code bus:} consumer. */
     public static final String CONSUMED_EVENT = "EventbusConsumedEvent";

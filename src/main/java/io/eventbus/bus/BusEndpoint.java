@@ -84,6 +84,11 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             + "the topic. A route setting it on a topic of another transport fails to start.")
     private String bindingKey;
 
+    @UriParam(label = "producer", defaultValue = "0", description = "Delay in milliseconds before a published event "
+            + "reaches any consumer (default 0: at once); the headers EventbusDelay and EventbusDeliverAt override it. "
+            + "The transport holds the event, across restarts where it is persistent (docs/endpoint.md).")
+    private long delay;
+
     public BusEndpoint(String uri, BusComponent component, String topic) {
         super(uri, component);
         this.topic = topic;
@@ -233,6 +238,17 @@ public class BusEndpoint extends DefaultEndpoint implements MultipleConsumersSup
             throw new IllegalArgumentException("bindingKey must not be empty");
         }
         this.bindingKey = bindingKey;
+    }
+
+    public long getDelay() {
+        return delay;
+    }
+
+    public void setDelay(long delay) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0 milliseconds but was " + delay);
+        }
+        this.delay = delay;
     }
 
     public boolean isCloudEvents() {

@@ -21,6 +21,7 @@ import io.eventbus.envelope.InvalidEnvelopeException;
 import io.eventbus.errorhandling.FailedAttemptHook;
 import io.eventbus.tracing.TraceParent;
 import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
@@ -44,6 +45,10 @@ import io.eventbus.wireformat.TopicFormat;
  * there, else a new one); the message carries the W3C {@code traceparent} header of that trace, as a child of the
  * exchange's span when there is one. The event is validated like a consumed one, so an invalid event fails the
  * exchange with the reason instead of reaching the broker.
+ * <p>
+ * A delayed publish (the endpoint's {@code delay}, headers {@code EventbusDelay}, {@code EventbusDeliverAt}; see
+ * {@link DeliveryDelay}) is validated and confirmed like any other; the message carries its due time
+ * ({@link DeliverAt}) and the transport holds it until then.
  * <p>
  * With an {@code InOut} exchange ({@code exchangePattern=InOut}, {@code requestBody}) the event is a request:
  * its {@code correlation_id} defaults to its {@code event_id}, it goes out over the topic's transport as a
@@ -147,6 +152,14 @@ public class BusProducer extends DefaultAsyncProducer {
         byte[] body = format.write(envelope, nativeBody != null ? nativeBody : originOf(consumed, envelope));
         OutboundMessage message = withDeliveryHints(OutboundMessages.of(envelope, body,
                 TraceParent.forEvent(envelope.getTraceId(), current)), exchange.getIn());
+        long deliverAt = DeliveryDelay.dueAt(exchange.getIn(), endpoint.getDelay(), System.currentTimeMillis());
+        if (deliverAt > 0) {
+            if (request) {
+                throw new FatalException("cannot delay a request on bus:" + topic + ": request-reply waits for its "
+                        + "reply, so delay, EventbusDelay and EventbusDeliverAt apply to publishes only");
+            }
+            message = message.withHeader(DeliverAt.HEADER, String.valueOf(deliverAt));
+        }
         if (request) {
             request(exchange, envelope, message);
             return DONE;

@@ -728,6 +728,55 @@ public abstract class TransportContractIT {
         void accept(Envelope request) throws Exception;
     }
 
+    // ---------------------------------------------------------------- delayed delivery
+
+    @Test
+    void delayedEventsReachNoConsumerBeforeTheirTimeAndAllArrive() throws Exception {
+        String topic = topic("delayed");
+        Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
+        ThrowingConsumer record = e -> arrivedAt.putIfAbsent(envelope(e).getEventId(), System.currentTimeMillis());
+        // the group exists before anything is due: RabbitMQ routes an expired delayed message to the queues bound then,
+        // and a new Kafka or Redis group starts from the earliest event
+        consume(topic, "g", "delayed-first", record);
+        Map<String, Long> dueAt = new HashMap<>();
+        Set<String> published = new LinkedHashSet<>();
+        for (int i = 0; i < 80; i++) {
+            Envelope event = event(i);
+            long delay = 600 + (i % 4) * 300;
+            long now = System.currentTimeMillis();
+            // every way of asking: the endpoint's option, EventbusDelay, EventbusDeliverAt as epoch ms and ISO-8601
+            switch (i % 4) {
+                case 0 -> template.sendBody("bus:" + topic + "?delay=" + delay, event);
+                case 1 -> template.sendBodyAndHeader("bus:" + topic, event, BusConstants.DELAY, delay);
+                case 2 -> template.sendBodyAndHeader("bus:" + topic + "?delay=60000", event, BusConstants.DELIVER_AT,
+                        now + delay);
+                default -> template.sendBodyAndHeader("bus:" + topic, event, BusConstants.DELIVER_AT,
+                        java.time.Instant.ofEpochMilli(now + delay).toString());
+            }
+            dueAt.put(event.getEventId(), now + delay);
+            published.add(event.getEventId());
+        }
+        Set<String> immediate = ids(publish(topic, 10));
+        published.addAll(immediate);
+        if (features().persistent()) {
+            // the application stops with the delayed events pending and a new one consumes them
+            context.stop();
+            context = newContext();
+            context.start();
+            template = context.createProducerTemplate();
+            consume(topic, "g", "delayed-second", record);
+        }
+
+        awaitIds(published, arrivedAt.keySet(), "processed");
+        List<String> early = new ArrayList<>();
+        dueAt.forEach((id, due) -> {
+            if (arrivedAt.get(id) < due) {
+                early.add(id + " " + (due - arrivedAt.get(id)) + " ms early");
+            }
+        });
+        assertTrue(early.isEmpty(), "delayed events reached a consumer before their time: " + limit(early));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static TopicStats.GroupStats groupStats(TopicStats stats, String group) {

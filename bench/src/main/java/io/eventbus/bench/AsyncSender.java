@@ -37,9 +37,15 @@ final class AsyncSender implements AutoCloseable {
 
     /** Sends the body; blocks only while {@code maxInFlight} publishes are unconfirmed. */
     void send(Object body, Runnable onConfirmed) throws InterruptedException {
+        send(body, java.util.Map.of(), onConfirmed);
+    }
+
+    /** Sends the body with the headers; blocks only while {@code maxInFlight} publishes are unconfirmed. */
+    void send(Object body, java.util.Map<String, Object> headers, Runnable onConfirmed) throws InterruptedException {
         inFlight.acquire();
         Exchange exchange = producer.getEndpoint().createExchange();
         exchange.getIn().setBody(body);
+        exchange.getIn().setHeaders(new java.util.HashMap<>(headers));
         processor.process(exchange, doneSync -> {
             if (exchange.getException() != null) {
                 failure.compareAndSet(null, exchange.getException());

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * {@code [--format <envelope|mapping>]}): the bus and its peer rows at full speed ({@link BenchReport});
  * {@code bench/run <name> --rate N [--events N | --duration D]}: their latency at a fixed rate
  * ({@link FixedRateBench}); or a soak of one transport: {@code bench/run <name> --soak 30m --rate 1000}
- * ({@link Soak}: {@code --soak} decides the mode). Never run by the tests: throughput and latency are measured here,
+ * ({@link Soak}: {@code --soak} decides the mode); or how late delayed events arrive:
+ * {@code bench/run <name> --delayed --rate 1000 [--delay 2000] [--duration 20s]} ({@link DelayedDeliveryBench}). Never run by the tests: throughput and latency are measured here,
  * as ratios against the peers in the same run, and nowhere else.
  */
 public final class Bench {
@@ -42,6 +43,10 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (options.delayed()) {
+            System.exit(new DelayedDeliveryBench(args[0], options).run(System.out) ? 0 : 1);
             return;
         }
         if (options.soak() != null) {

@@ -19,6 +19,9 @@ import java.util.List;
  * publishes open-loop at N events/s for {@code --events N} events or {@code --duration D} (default 30s), after a
  * warm-up of {@code --warmup N} events at the same rate (default ten seconds' worth, at most 20000).
  * <p>
+ * {@code --delayed [--delay N]} with {@code --rate N} runs {@link DelayedDeliveryBench} instead: events published at
+ * N/s, each delayed N ms (default 2000), and how late after its due time each is delivered.
+ * <p>
  * {@code --soak D} (e.g. {@code 30m}, {@code 90s}, {@code 2h}) runs {@link Soak} instead: steady traffic of
  * {@code --rate N} events/s (default 1000), a line every {@code --report-every D} (default {@code 1m}).
  *
@@ -31,14 +34,17 @@ import java.util.List;
  * @param reportEvery  how often a soak prints its line
  * @param format       the wire format the Redis benchmark compares with the envelope; null for the envelope alone
  * @param json         whether the last line printed is the run's figures as one JSON object
+ * @param delayMillis  with {@code --delayed}: the delay each event asks for ({@code --delay N}, default 2000 ms);
+ *                     0 when not a delayed run
  */
 public record BenchOptions(int events, int warmup, int payloadBytes, int rounds, Duration soak, int rate,
-        Duration reportEvery, String format, boolean json) {
+        Duration reportEvery, String format, boolean json, long delayMillis) {
 
     static final String USAGE = "[--events N] [--warmup N] [--payload-bytes N] [--rounds N] [--json]"
             + " [--format <envelope|mapping>, redis only]"
             + " | --rate N [--events N | --duration <e.g. 30s>] [--warmup N] [--rounds N] [--json]"
-            + " | --soak <duration, e.g. 30m> [--rate N] [--report-every <duration>] [--payload-bytes N]";
+            + " | --soak <duration, e.g. 30m> [--rate N] [--report-every <duration>] [--payload-bytes N]"
+            + " | --delayed --rate N [--delay <ms, default 2000>] [--duration <e.g. 20s>]";
 
     /** The rate of a soak when {@code --rate} was not given. */
     static final int DEFAULT_SOAK_RATE = 1000;
@@ -56,10 +62,16 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
         Duration duration = null;
         String format = null;
         boolean json = false;
+        boolean delayed = false;
+        Integer delay = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--json")) {
                 json = true;
+                continue;
+            }
+            if (arg.equals("--delayed")) {
+                delayed = true;
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -76,6 +88,7 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
                 case "--report-every" -> reportEvery = duration(arg, value);
                 case "--duration" -> duration = duration(arg, value);
                 case "--format" -> format = value.equals("envelope") ? null : value;
+                case "--delay" -> delay = positive(arg, number(arg, value));
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (known: " + USAGE + ")");
             }
         }
@@ -84,6 +97,13 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
         }
         if (format != null && soak != null) {
             throw new IllegalArgumentException("--format compares the pair's formats; a soak runs the envelope only");
+        }
+        if (delay != null && !delayed) {
+            throw new IllegalArgumentException("--delay is the delay of a --delayed run");
+        }
+        if (delayed && (rate == 0 || soak != null || format != null)) {
+            throw new IllegalArgumentException("--delayed takes --rate N (and --delay, --duration), not --soak or "
+                    + "--format");
         }
         boolean fixedRate = soak == null && rate > 0;
         if (duration != null && !fixedRate) {
@@ -106,12 +126,17 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
             warmup = warmup != null ? warmup : Math.min(20_000, rate * 10);
         }
         return new BenchOptions(events != null ? events : 100_000, warmup != null ? warmup : 20_000, payload, rounds,
-                soak, rate, reportEvery, format, json);
+                soak, rate, reportEvery, format, json, delayed ? (delay != null ? delay : 2000) : 0);
     }
 
     /** Whether this run measures latency at a fixed rate ({@code --rate} without {@code --soak}). */
     boolean fixedRate() {
-        return soak == null && rate > 0;
+        return soak == null && rate > 0 && delayMillis == 0;
+    }
+
+    /** Whether this run measures how late delayed events are delivered ({@code --delayed}). */
+    boolean delayed() {
+        return delayMillis > 0;
     }
 
     /** The events per second of a soak. */

@@ -74,7 +74,7 @@ final class Soak {
         String topic = "soak-" + transport + "-" + UUID.randomUUID().toString().substring(0, 8);
         int brokerPort = brokerPort();
         CamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setInitialProperties(properties());
+        context.getPropertiesComponent().setInitialProperties(properties(transport));
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -189,7 +189,8 @@ final class Soak {
         return lost == 0 && grew.isEmpty();
     }
 
-    private Properties properties() {
+    /** The properties that put {@code bus:} on the transport's broker on this machine. */
+    static Properties properties(String transport) {
         Properties props = new Properties();
         props.put("eventbus.transport", transport);
         switch (transport) {

@@ -54,6 +54,7 @@ import io.eventbus.transport.AwaitingReplies;
 import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.GroupInUseException;
 import io.eventbus.transport.OutboundMessage;
@@ -81,6 +82,8 @@ import io.eventbus.transport.TransportProducer;
  * <p>
  * Request-reply: a request is a record of the topic with {@code reply_to} and {@code correlation_id} headers; the
  * reply goes to a topic of the requesting instance's own ({@link KafkaReplies}, whose Javadoc says why).
+ * Delayed delivery: a message not due yet goes to a delay topic {@code <topic>.delay.<bucket>} and is re-published
+ * to its topic when due by the {@link KafkaDelayMover}.
  */
 public final class KafkaTransport implements Transport, RequestReplyTransport {
 
@@ -103,6 +106,8 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
     private final List<KafkaGroupMember> members = new CopyOnWriteArrayList<>();
     /** Where publish acknowledgements complete, off the producer's network thread (see {@code send}). */
     private final ConfirmationExecutor confirmations;
+    /** Re-publishes delayed records when due; started on first need (see {@link KafkaDelayMover}). */
+    private final KafkaDelayMover delayMover;
     /** Whether Kafka has answered since the transport was created; see {@link #requireReachable()}. */
     private volatile boolean reached;
     /** Whether Kafka was found out of reach and has not answered since (the WARN was said). */
@@ -135,6 +140,7 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
         }
         this.confirmations = new ConfirmationExecutor(context, this, "bus-kafka-confirmed");
         this.replies = new KafkaReplies(this, settings, clientId);
+        this.delayMover = new KafkaDelayMover(this, settings, producer, clientId);
         LOG.info("Kafka transport on {}", settings);
     }
 
@@ -166,11 +172,22 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
         };
     }
 
+    /**
+     * Sends to the topic, or, for a message not due yet, to the delay topic of its bucket (see
+     * {@link KafkaDelayMover}), starting this transport's mover.
+     */
     private CompletableFuture<Void> send(String topic, OutboundMessage message) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
             ensureTopic(topic);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.key(), message.body());
+            String destination = topic;
+            long delay = DeliverAt.remainingMillis(message, System.currentTimeMillis());
+            if (delay > 0) {
+                destination = KafkaDelayMover.delayTopic(topic, KafkaDelayMover.bucketFor(delay));
+                ensureDelayTopic(destination);
+                delayMover.start();
+            }
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(destination, message.key(), message.body());
             message.headers().forEach((name, value) ->
                     record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
             // completed on a thread of the transport's own: the caller (a Camel route) continues on it and may
@@ -197,7 +214,27 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
         KafkaGroupMember member = new KafkaGroupMember(context, this, settings, topic, binding, handler,
                 members::remove);
         members.add(member);
+        startDelayMoverIfDelayed(topic);
         return member;
+    }
+
+    /**
+     * Starts the delay mover when the broker has delay topics of the topic, so that a process consuming a topic moves
+     * the delayed events a publisher left behind; asked off the caller's thread, and not at all once the mover runs.
+     * An unreachable broker is not an error here: the first delayed publish starts the mover anyway.
+     */
+    private void startDelayMoverIfDelayed(String topic) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                Set<String> names = admin.listTopics().names().get(settings.requestTimeoutMillis(),
+                        TimeUnit.MILLISECONDS);
+                if (names.stream().anyMatch(name -> KafkaDelayMover.isDelayTopicOf(name, topic))) {
+                    delayMover.start();
+                }
+            } catch (Exception e) {
+                LOG.debug("Could not tell whether topic {} has delayed events: {}", topic, e.getMessage());
+            }
+        });
     }
 
     /**
@@ -439,11 +476,24 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
      * latest value per key matters ({@code <topic>.dlq.settled}).
      */
     void ensureCompactedTopic(String topic) {
+        ensureTopicAs(new NewTopic(topic, 1, settings.replicationFactor())
+                .configs(Map.of("cleanup.policy", "compact")));
+    }
+
+    /**
+     * Creates a delay topic ({@link KafkaDelayMover}) unless the broker has it: the configured partitions and
+     * replicas, timestamps set by the broker on append, so that in each partition the oldest record is due first.
+     */
+    void ensureDelayTopic(String topic) {
+        ensureTopicAs(new NewTopic(topic, settings.partitions(), settings.replicationFactor())
+                .configs(Map.of("message.timestamp.type", "LogAppendTime")));
+    }
+
+    private void ensureTopicAs(NewTopic wanted) {
+        String topic = wanted.name();
         if (knownTopics.contains(topic)) {
             return;
         }
-        NewTopic wanted = new NewTopic(topic, 1, settings.replicationFactor())
-                .configs(Map.of("cleanup.policy", "compact"));
         try {
             admin.createTopics(List.of(wanted)).all().get(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
             awaitLeaders(topic);
@@ -694,6 +744,7 @@ public final class KafkaTransport implements Transport, RequestReplyTransport {
 
     @Override
     public void close() {
+        delayMover.close();
         for (KafkaGroupMember member : new HashSet<>(members)) {
             member.stop();
         }

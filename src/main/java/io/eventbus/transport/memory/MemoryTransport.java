@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
@@ -37,6 +38,9 @@ import io.eventbus.transport.TransportProducer;
  * Request-reply: a request is an ordinary message of the topic whose {@code reply_to} header names a waiting
  * caller of this transport; the reply completes that caller's future and is never stored.
  * <p>
+ * Delayed delivery: a message with a due time ({@link DeliverAt}) waits in {@link MemoryDelayedMessages} and is
+ * appended to its topic when due; gone, like everything else here, when the process stops.
+ * <p>
  * Groups: {@link #deleteGroup} drops a group without members; with {@code eventbus.groups.abandon-after} set, a
  * publish to a topic drops its groups that have had no member for that long (see {@link MemoryTopic}).
  */
@@ -52,6 +56,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final List<MemoryGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<byte[]>> awaitingReply = new ConcurrentHashMap<>();
+    private final MemoryDelayedMessages delayed = new MemoryDelayedMessages();
 
     /**
      * @param capacity             the most events one topic retains ({@code eventbus.memory.capacity})
@@ -83,7 +88,13 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
     @Override
     public TransportProducer bindProducer(String topic) {
         MemoryTopic target = topic(topic);
-        return message -> target.append(message, publishTimeoutMillis);
+        return message -> {
+            if (DeliverAt.remainingMillis(message, System.currentTimeMillis()) > 0) {
+                delayed.schedule(target, message);
+            } else {
+                target.append(message, publishTimeoutMillis);
+            }
+        };
     }
 
     @Override
@@ -162,6 +173,7 @@ public final class MemoryTransport implements Transport, RequestReplyTransport {
 
     @Override
     public void close() {
+        delayed.close();
         consumers.forEach(MemoryGroupMember::kill);
         consumers.clear();
         topics.clear();

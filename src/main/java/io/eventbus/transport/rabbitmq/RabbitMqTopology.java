@@ -34,6 +34,11 @@ import io.eventbus.transport.EventBusProperties;
  * {@code processing.failed} topic, and
  * {@code eventbus.rabbitmq.retained-topics}): also a queue named {@code T}, so that its events are kept even
  * before any group consumes them and publishing never fails as unroutable.</li>
+ * <li>a delayed event of {@code T} ({@code deliver_at}): the durable queue {@code T.delay.<ms>}, where {@code ms} is
+ * the time still to wait rounded up to two significant digits (at least 100 ms: 100, 200, ... 9900, 10000, 11000,
+ * ...), with {@code x-message-ttl = ms} and dead-lettering into {@code T}'s exchange with routing key {@code T}. A
+ * queue holds one time to live only, because RabbitMQ expires messages at a queue's head: a message behind a longer
+ * one would wait for it. See {@link #delayBucket}.</li>
  * </ul>
  * Configuration keys:
  * <pre>
@@ -149,6 +154,48 @@ final class RabbitMqTopology {
             all.add(new Binding(queue, Binding.DestinationType.QUEUE, topic, key, null));
         }
         return all;
+    }
+
+    /**
+     * The delay queue a message still to wait {@code remainingMillis} goes to and its declaration: durable, messages
+     * expiring after the bucket's time and dead-lettered into the topic's exchange, which routes them to the topic's
+     * groups. With quorum queues dead-lettering is at-least-once ({@code x-dead-letter-strategy}, which needs
+     * {@code x-overflow=reject-publish}); classic queues dead-letter as RabbitMQ always has.
+     */
+    List<Declarable> forDelay(String topic, long bucketMillis) {
+        List<Declarable> all = new ArrayList<>(forPublishing(topic));
+        Map<String, Object> args = typeArguments();
+        args.put("x-message-ttl", bucketMillis);
+        args.put("x-dead-letter-exchange", topic);
+        args.put("x-dead-letter-routing-key", topic);
+        if (settings.queueType() == RabbitMqSettings.QueueType.QUORUM) {
+            args.put("x-dead-letter-strategy", "at-least-once");
+            args.put("x-overflow", "reject-publish");
+        }
+        all.add(new Queue(delayQueue(topic, bucketMillis), true, false, false, args));
+        return all;
+    }
+
+    /** The queue of a topic's delayed messages that wait {@code bucketMillis}. */
+    static String delayQueue(String topic, long bucketMillis) {
+        return topic + ".delay." + bucketMillis;
+    }
+
+    /** The most a delay queue can hold a message: RabbitMQ's largest time to live (2^32 - 1 ms, about 49 days). */
+    static final long MAX_DELAY_MILLIS = 4_294_967_295L;
+
+    /**
+     * The time to live of the queue for a message still to wait {@code remainingMillis}: rounded up to two
+     * significant digits, in steps of at least 100 ms. Rounded up, never down, so a message never arrives early; at
+     * most a tenth of its delay (or 100 ms) late; and a topic has at most 90 delay queues per power of ten of delay,
+     * fewer in practice, where delays are few and round.
+     */
+    static long delayBucket(long remainingMillis) {
+        long step = 100;
+        while (remainingMillis > step * 100) {
+            step *= 10;
+        }
+        return Math.max(step, (remainingMillis + step - 1) / step * step);
     }
 
     /**

@@ -39,6 +39,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.GroupInUseException;
 import io.eventbus.transport.OutboundMessage;
@@ -88,6 +89,7 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
     private final ScheduledExecutorService scheduler;
     private final List<RabbitMqGroupMember> consumers = new CopyOnWriteArrayList<>();
     private final Set<String> declaredTopics = ConcurrentHashMap.newKeySet();
+    private final Set<String> declaredDelayQueues = ConcurrentHashMap.newKeySet();
     private AsyncRabbitTemplate requests;
     private final Reachability reachability = new Reachability();
 
@@ -213,6 +215,12 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
         return new TransportProducer() {
             @Override
             public void publish(OutboundMessage message) throws Exception {
+                long delay = DeliverAt.remainingMillis(message, System.currentTimeMillis());
+                if (delay > 0) {
+                    String queue = declareForDelay(topic, delay);
+                    publisher.publish("", queue, RabbitMqWireFormat.toNeverExpiringAmqp(message), what);
+                    return;
+                }
                 declareForPublishing(topic);
                 publisher.publish(topic, routingKey(topic, message), amqp(message), what);
             }
@@ -221,15 +229,24 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             public CompletableFuture<Void> publishAsync(OutboundMessage message) {
                 CompletableFuture<Void> confirmed = new CompletableFuture<>();
                 try {
-                    declareForPublishing(topic);
-                    publisher.publishAsync(topic, routingKey(topic, message), amqp(message), what)
-                            .whenCompleteAsync((ok, failure) -> {
-                                if (failure == null) {
-                                    confirmed.complete(null);
-                                } else {
-                                    confirmed.completeExceptionally(failure);
-                                }
-                            }, confirmations);
+                    long delay = DeliverAt.remainingMillis(message, System.currentTimeMillis());
+                    CompletableFuture<Void> published;
+                    if (delay > 0) {
+                        // no expiration of its own in the delay queue: it would dead-letter the message early, and
+                        // RabbitMQ drops a message's expiration when it dead-letters it anyway
+                        published = publisher.publishAsync("", declareForDelay(topic, delay),
+                                RabbitMqWireFormat.toNeverExpiringAmqp(message), what);
+                    } else {
+                        declareForPublishing(topic);
+                        published = publisher.publishAsync(topic, routingKey(topic, message), amqp(message), what);
+                    }
+                    published.whenCompleteAsync((ok, failure) -> {
+                        if (failure == null) {
+                            confirmed.complete(null);
+                        } else {
+                            confirmed.completeExceptionally(failure);
+                        }
+                    }, confirmations);
                 } catch (RuntimeException e) {
                     confirmed.completeExceptionally(e);
                 }
@@ -307,6 +324,25 @@ public final class RabbitMqTransport implements Transport, RequestReplyTransport
             declarations.declare(topology.forPublishing(topic));
             declaredTopics.add(topic);
         }
+    }
+
+    /**
+     * Declares, once, the delay queue for a message still to wait {@code remainingMillis} and returns its name; a
+     * delay beyond what RabbitMQ can hold fails naming the limit.
+     */
+    private String declareForDelay(String topic, long remainingMillis) {
+        long bucket = RabbitMqTopology.delayBucket(remainingMillis);
+        if (bucket > RabbitMqTopology.MAX_DELAY_MILLIS) {
+            throw new IllegalArgumentException("cannot delay an event on topic '" + topic + "' by " + remainingMillis
+                    + " ms: RabbitMQ holds a message at most " + RabbitMqTopology.MAX_DELAY_MILLIS + " ms (about 49 "
+                    + "days, its largest time to live)");
+        }
+        String queue = RabbitMqTopology.delayQueue(topic, bucket);
+        if (!declaredDelayQueues.contains(queue)) {
+            declarations.declare(topology.forDelay(topic, bucket));
+            declaredDelayQueues.add(queue);
+        }
+        return queue;
     }
 
     /** Publishes to the requester's direct reply-to address; a requester that is gone loses nothing of the bus's. */

@@ -9,6 +9,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
 
@@ -26,7 +27,8 @@ final class RabbitMqWireFormat {
     /** Header a quorum queue sets on a message it delivers again: earlier deliveries returned to the queue. */
     static final String QUORUM_DELIVERY_COUNT_HEADER = "x-delivery-count";
 
-    private static final Set<String> MIRRORED_HEADERS = Set.of("trace_id", "schema_version", "traceparent");
+    private static final Set<String> MIRRORED_HEADERS = Set.of("trace_id", "schema_version", "traceparent",
+            DeliverAt.HEADER);
     /** Headers the broker or Spring AMQP add for their own bookkeeping; never copied into a re-published message. */
     private static final Set<String> BOOKKEEPING_HEADERS = Set.of("x-death", "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",

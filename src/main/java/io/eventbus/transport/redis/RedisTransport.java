@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import io.eventbus.transport.ConfirmationExecutor;
 import io.eventbus.transport.ConsumerBinding;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
+import io.eventbus.transport.DeliverAt;
 import io.eventbus.transport.DeliveryHandler;
 import io.eventbus.transport.OutboundMessage;
 import io.eventbus.transport.RequestReplyTransport;
@@ -47,6 +49,8 @@ import io.eventbus.transport.redis.streams.StreamPublisher;
  * <p>
  * Request-reply: a request is an entry of the topic's stream with {@code reply_to} and {@code correlation_id} fields;
  * the reply goes to a stream of the requesting instance's own ({@link RedisReplies}).
+ * Delayed delivery: a message not due yet waits in the sorted set {@code <stream>:delayed} and is appended when due
+ * ({@link RedisDelayedEntries}); its entry then carries the {@code deliver_at} field.
  */
 public final class RedisTransport implements Transport, RequestReplyTransport {
 
@@ -54,7 +58,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
     private static final long PROBE_TIMEOUT = 2000;
     /** Message headers an entry carries as fields of their own beside {@code envelope}. */
     private static final String[] MIRRORED = { "event_type", "event_id", "traceparent", REPLY_TO, CORRELATION_ID,
-            "routing_key" };
+            "routing_key", DeliverAt.HEADER };
 
     private final CamelContext context;
     private final RedisStreamsConfiguration configuration;
@@ -67,6 +71,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
     private final ConfirmationExecutor confirmations;
     private final AbandonedStreamGroups abandonedGroups;
     private final RedisReplies replies;
+    private final RedisDelayedEntries delayed;
 
     /**
      * @param configuration connection, retention and consumer defaults ({@code eventbus.redis.*})
@@ -82,6 +87,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
         this.confirmations = new ConfirmationExecutor(context, this, "bus-redis-confirmed");
         this.abandonedGroups = new AbandonedStreamGroups(client, configuration.getClaimMinIdle(), PROBE_TIMEOUT);
         this.replies = new RedisReplies(client, this.streamPrefix);
+        this.delayed = new RedisDelayedEntries(client);
     }
 
     @Override
@@ -121,7 +127,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
             return new TransportProducer() {
                 @Override
                 public void publish(OutboundMessage message) throws Exception {
-                    RedisStreamsClient.await(publisher.publish(stream, fieldsOf(message)).toCompletableFuture(),
+                    RedisStreamsClient.await(append(stream, message).toCompletableFuture(),
                             configuration.getPublishTimeout());
                 }
 
@@ -134,7 +140,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
                 @Override
                 public CompletableFuture<Void> publishAsync(OutboundMessage message) {
                     CompletableFuture<Void> confirmed = new CompletableFuture<>();
-                    client.within(publisher.publish(stream, fieldsOf(message)), configuration.getPublishTimeout())
+                    client.within(append(stream, message), configuration.getPublishTimeout())
                             .whenCompleteAsync((id, failure) -> {
                                 if (failure == null) {
                                     confirmed.complete(null);
@@ -148,8 +154,19 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
         });
     }
 
+    /** {@code XADD} to the stream, or for a message not due yet {@code ZADD} to its delayed set. */
+    private CompletionStage<?> append(String stream, OutboundMessage message) {
+        long due = DeliverAt.of(message);
+        if (due > System.currentTimeMillis()) {
+            return delayed.add(stream, due, fieldsOf(message));
+        }
+        return publisher.publish(stream, fieldsOf(message));
+    }
+
+    /** Also moves the topic's delayed events when due (see {@link RedisDelayedEntries}). */
     @Override
     public TransportConsumer bindConsumer(String topic, ConsumerBinding binding, DeliveryHandler handler) {
+        delayed.watch(streamOf(topic));
         RedisStreamsConfiguration member = configuration.copy();
         member.setGroup(binding.group());
         member.setConsumer(binding.consumerName());
@@ -275,6 +292,7 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
 
     @Override
     public void close() {
+        delayed.close();
         for (StreamGroupMember reader : readers) {
             reader.stop();
         }
@@ -287,7 +305,8 @@ public final class RedisTransport implements Transport, RequestReplyTransport {
     /**
      * The entry: {@code envelope} plus the {@code event_type}, {@code event_id} and {@code traceparent} mirrors, and
      * where the message has them {@code reply_to} and {@code correlation_id} (a request, a reply) and
-     * {@code routing_key} (carried, not routed by).
+     * {@code routing_key} (carried, not routed by), and
+     * {@code deliver_at} on a delayed one.
      */
     private static Map<String, byte[]> fieldsOf(OutboundMessage message) {
         Map<String, byte[]> fields = new LinkedHashMap<>(4);
