@@ -52,7 +52,8 @@ class ConfigurationKeysTest {
     /** Files whose {@code eventbus.*} literals are not configuration keys: the meters' names. */
     private static final Set<String> NOT_KEYS = Set.of("BusMetrics.java");
     /** Keys read only to say they no longer have an effect. */
-    private static final Set<String> OBSOLETE = Set.of("eventbus.redis.trim-safely");
+    private static final Set<String> OBSOLETE = Set.of("eventbus.redis.trim-safely",
+            "eventbus.deadletter.admin-enabled");
     /** The component options Camel gives every component, not keys. */
     private static final Set<String> CAMEL_OPTIONS = Set.of("bridgeErrorHandler", "lazyStartProducer",
             "autowiredEnabled", "healthCheckConsumerEnabled", "healthCheckProducerEnabled");

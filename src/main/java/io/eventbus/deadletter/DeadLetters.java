@@ -19,6 +19,7 @@ import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSlice;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.OutboundMessage;
@@ -113,6 +114,55 @@ public final class DeadLetters {
             return new DeadLetterPage(dlq, transport.name(), page, size, matching.size(), matching.subList(from, to),
                     browse.truncated());
         }
+    }
+
+    /**
+     * The page of the dead letters matching the filter that starts just older than the cursor {@code before} (null:
+     * the newest), newest first, {@code size} per page, read server-side ({@link DeadLetterStore#newest}): without a
+     * filter only the page's entries are read; with one, entries are read a page at a time until the page is full,
+     * the topic ends, or {@code browse-limit} entries were read.
+     */
+    public DeadLetterCursorPage page(String topic, DeadLetterFilter filter, String before, int size)
+            throws Exception {
+        if (size < 1) {
+            throw new IllegalArgumentException("size: expected 1 or more but was " + size);
+        }
+        String dlq = deadLetterTopic(topic);
+        Transport transport = transports.apply(dlq);
+        DeadLetterStore store = store(transport);
+        List<DeadLetter> letters = new ArrayList<>();
+        String cursor = before;
+        int scanned = 0;
+        boolean more = true;
+        Long total = null;
+        while (letters.size() < size && more && (filter.selectsAll() || scanned < browseLimit)) {
+            int want = filter.selectsAll() ? size - letters.size() : Math.max(size, 100);
+            DeadLetterSlice slice = store.newest(dlq, cursor, want, browseLimit);
+            if (total == null && filter.selectsAll()) {
+                total = slice.total();
+            }
+            more = slice.more();
+            List<DeadLetterSlice.Item> items = slice.items();
+            for (int i = 0; i < items.size(); i++) {
+                DeadLetterSlice.Item item = items.get(i);
+                scanned++;
+                cursor = item.cursorAfter();
+                DeadLetter letter = DeadLetter.of(item.entry(), codec);
+                if (filter.matches(letter)) {
+                    letters.add(letter);
+                    if (letters.size() == size) {
+                        more = more || i < items.size() - 1;
+                        break;
+                    }
+                }
+            }
+            if (items.isEmpty()) {
+                more = false;
+            }
+        }
+        boolean scanLimit = more && letters.size() < size;
+        return new DeadLetterCursorPage(dlq, transport.name(), size, letters, more ? cursor : null, total, scanned,
+                scanLimit);
     }
 
     /**
@@ -239,9 +289,12 @@ public final class DeadLetters {
     }
 
     private DeadLetterBrowse browse(Transport transport, String dlq) throws Exception {
-        DeadLetterStore store = transport.deadLetterStore().orElseThrow(() -> new IllegalArgumentException(
+        return store(transport).browse(dlq, browseLimit);
+    }
+
+    private static DeadLetterStore store(Transport transport) {
+        return transport.deadLetterStore().orElseThrow(() -> new IllegalArgumentException(
                 "the " + transport.name() + " transport cannot browse dead letters without consuming them"));
-        return store.browse(dlq, browseLimit);
     }
 
     private List<DeadLetter> matching(DeadLetterBrowse browse, DeadLetterFilter filter) {
