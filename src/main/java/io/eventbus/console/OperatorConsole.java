@@ -62,8 +62,14 @@ public final class OperatorConsole {
 
     /** Adds the page and its overview to the router. */
     public void mount(Router router) {
-        router.route(HttpMethod.GET, PATH).handler(ctx -> ctx.redirect(PATH + "/"));
-        router.route(HttpMethod.GET, PATH + "/").handler(ctx -> asset(ctx, "index.html"));
+        // Vert.x matches /console and /console/ alike: the page's relative links need the slash
+        router.route(HttpMethod.GET, PATH).handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                asset(ctx, "index.html");
+            } else {
+                ctx.redirect(PATH + "/");
+            }
+        });
         router.route(HttpMethod.GET, PATH + "/api/overview").blockingHandler(this::overview, false);
         router.route(HttpMethod.GET, PATH + "/:asset").handler(ctx -> asset(ctx, ctx.pathParam("asset")));
     }
@@ -137,7 +143,10 @@ public final class OperatorConsole {
             }
         }
         for (Route route : context.getRoutes()) {
-            if (route.getConsumer() instanceof BusConsumer consumer && consumer.getGroup() != null) {
+            // a consumer of a dead-letter topic (the run summary's counter) shows as its source topic's DLQ depth
+            if (route.getConsumer() instanceof BusConsumer consumer && consumer.getGroup() != null
+                    && consumer.getEndpoint().getTopic().equals(DeadLetterTopics.sourceTopicOf(
+                            consumer.getEndpoint().getTopic()))) {
                 topics.computeIfAbsent(consumer.getEndpoint().getTopic(), t -> new TreeSet<>())
                         .add(consumer.getGroup());
             }

@@ -212,6 +212,12 @@ public final class DeadLetters {
      */
     public ReplayResult replay(String topic, DeadLetterFilter filter, String targetTopic, double ratePerSecond,
             boolean dryRun) throws Exception {
+        return replay(topic, filter, targetTopic, ratePerSecond, dryRun, ProgressListener.NONE);
+    }
+
+    /** {@link #replay(String, DeadLetterFilter, String, double, boolean)}, telling the listener as it goes. */
+    public ReplayResult replay(String topic, DeadLetterFilter filter, String targetTopic, double ratePerSecond,
+            boolean dryRun, ProgressListener progress) throws Exception {
         String dlq = deadLetterTopic(topic);
         String parked = DeadLetterTopics.parkedTopicOf(sourceTopic(topic));
         List<ReplayResult.Outcome> outcomes = new ArrayList<>();
@@ -219,7 +225,10 @@ public final class DeadLetters {
         try (DeadLetterBrowse browse = browse(transports.apply(dlq), dlq)) {
             Map<String, StoredDeadLetter> byPosition = new HashMap<>();
             browse.entries().forEach(e -> byPosition.put(e.position(), e));
-            for (DeadLetter letter : matching(browse, filter)) {
+            List<DeadLetter> selected = matching(browse, filter);
+            progress.selected(selected.size());
+            for (DeadLetter letter : selected) {
+                progress.settled();
                 StoredDeadLetter stored = byPosition.get(letter.position());
                 if (maxReplays > 0 && letter.replayCount() >= maxReplays && !isParked(dlq)) {
                     outcomes.add(settle(browse, stored, parkedCopy(letter), parked, dryRun, pacing, letter,
@@ -272,17 +281,31 @@ public final class DeadLetters {
 
     /** Removes the matching dead letters for good. */
     public PurgeResult purge(String topic, DeadLetterFilter filter, boolean dryRun) throws Exception {
+        return purge(topic, filter, dryRun, ProgressListener.NONE);
+    }
+
+    /** {@link #purge(String, DeadLetterFilter, boolean)}, telling the listener as it goes. */
+    public PurgeResult purge(String topic, DeadLetterFilter filter, boolean dryRun, ProgressListener progress)
+            throws Exception {
         String dlq = deadLetterTopic(topic);
         List<String> purged = new ArrayList<>();
         try (DeadLetterBrowse browse = browse(transports.apply(dlq), dlq)) {
-            for (StoredDeadLetter stored : List.copyOf(browse.entries())) {
+            List<StoredDeadLetter> selected = new ArrayList<>();
+            List<DeadLetter> letters = new ArrayList<>();
+            for (StoredDeadLetter stored : browse.entries()) {
                 DeadLetter letter = DeadLetter.of(stored, codec);
                 if (filter.matches(letter)) {
-                    if (!dryRun) {
-                        browse.remove(stored);
-                    }
-                    purged.add(letter.eventId());
+                    selected.add(stored);
+                    letters.add(letter);
                 }
+            }
+            progress.selected(selected.size());
+            for (int i = 0; i < selected.size(); i++) {
+                if (!dryRun) {
+                    browse.remove(selected.get(i));
+                }
+                purged.add(letters.get(i).eventId());
+                progress.settled();
             }
         }
         return new PurgeResult(dlq, dryRun, purged);
@@ -313,6 +336,25 @@ public final class DeadLetters {
         Envelope parked = letter.envelope().copy();
         parked.getMetadata().put(DeadLetterPublisher.PARKED_AT, Instant.now(clock).toString());
         return OutboundMessages.of(parked, codec.encode(parked));
+    }
+
+    /** Hears how far a replay or purge got: for progress shown to a person. */
+    public interface ProgressListener {
+        ProgressListener NONE = new ProgressListener() {
+            @Override
+            public void selected(int total) {
+            }
+
+            @Override
+            public void settled() {
+            }
+        };
+
+        /** The dead letters the work will go through, told once before the first. */
+        void selected(int total);
+
+        /** One more dead letter done (replayed, parked, purged, or failed). */
+        void settled();
     }
 
     /** Spaces publishes {@code 1/rate} seconds apart; no limit when the rate is 0 or less. */
