@@ -85,8 +85,10 @@ public class BusSettings extends SharedSettings {
      * X-Eventbus-Token); unset: replay and purge are refused, reading stays open. Set it from the environment or a
      * secret file (EVENTBUS_HTTP_ADMIN_TOKEN_FILE). Never logged.
      */
+    // the key ends in ".token", not "-token": Camel Main masks a key in its start-up log only when its last segment is
+    // a word it knows as sensitive
     @UriParam(label = "security", secret = true)
-    @ConfigKey("eventbus.http.admin-token")
+    @ConfigKey("eventbus.http.admin.token")
     private String httpAdminToken;
 
     /**

@@ -137,7 +137,8 @@ public final class OperatorConsole {
     private Map<String, Set<String>> topics() {
         Map<String, Set<String>> topics = new TreeMap<>();
         for (Endpoint endpoint : context.getEndpoints()) {
-            if (endpoint instanceof BusEndpoint bus) {
+            // bus:dlq names no topic: it writes to the dead-letter topic of whichever topic an event failed on
+            if (endpoint instanceof BusEndpoint bus && !DeadLetterTopics.OF_SOURCE.equals(bus.getTopic())) {
                 String topic = DeadLetterTopics.sourceTopicOf(bus.getTopic());
                 topics.computeIfAbsent(topic, t -> new TreeSet<>());
             }

@@ -22,7 +22,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class AdminAccess {
 
-    public static final String TOKEN_KEY = "eventbus.http.admin-token";
+    public static final String TOKEN_KEY = "eventbus.http.admin.token";
     public static final String TOKEN_HEADER = "X-Eventbus-Token";
 
     private final byte[] token;

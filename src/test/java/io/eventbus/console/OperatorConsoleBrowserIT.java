@@ -77,6 +77,11 @@ class OperatorConsoleBrowserIT {
                 # retry_count 1, passes); audit reads the same events slowly, so its lag shows
                 - route:
                     id: orders-worker
+                    errorHandler:
+                      deadLetterChannel:
+                        deadLetterUri: bus:dlq
+                        onExceptionOccurredRef: busFailedAttemptHook
+                        redeliveryPolicy: {maximumRedeliveries: 2, redeliveryDelay: 100}
                     from:
                       uri: bus:console.orders
                       parameters: {group: workers}

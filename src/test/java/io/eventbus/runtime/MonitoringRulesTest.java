@@ -99,6 +99,11 @@ class MonitoringRulesTest {
                 # processes mon.orders: a flaky event fails its first attempt (redelivered), a bad one for good
                 - route:
                     id: monitored
+                    errorHandler:
+                      deadLetterChannel:
+                        deadLetterUri: bus:dlq
+                        onExceptionOccurredRef: busFailedAttemptHook
+                        redeliveryPolicy: {maximumRedeliveries: 2, redeliveryDelay: 100}
                     from:
                       uri: bus:mon.orders
                       parameters: {group: monitored}
