@@ -29,6 +29,8 @@ class ArchitectureTest {
             // the two ways the bus runs: the eventbus command line (run, publish, consume, stats, dlq, groups,
             // validate) and the bundle's activator in Karaf
             List.of("runtime", "karaf"),
+            // the operator console on eventbus run's HTTP server: topics, groups, routes, reload and dead letters
+            List.of("console"),
             // used by both: hot reload of route files and configuration, safe while events flow; a JSONL file fed
             // to a topic and the summary of what became of its events
             List.of("reload", "feed"),

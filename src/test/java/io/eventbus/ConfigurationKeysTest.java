@@ -55,7 +55,8 @@ class ConfigurationKeysTest {
      */
     private static final Set<String> NOT_KEYS = Set.of("BusMetrics.java", "AwaitingReplies.java");
     /** Keys read only to say they no longer have an effect. */
-    private static final Set<String> OBSOLETE = Set.of("eventbus.redis.trim-safely");
+    private static final Set<String> OBSOLETE = Set.of("eventbus.redis.trim-safely",
+            "eventbus.deadletter.admin-enabled");
     /** The component options Camel gives every component, not keys. */
     private static final Set<String> CAMEL_OPTIONS = Set.of("bridgeErrorHandler", "lazyStartProducer",
             "autowiredEnabled", "healthCheckConsumerEnabled", "healthCheckProducerEnabled");

@@ -62,8 +62,6 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
-        case "deadletteradminenabled":
-        case "deadletterAdminEnabled": getOrCreateSettings(target).setDeadletterAdminEnabled(property(camelContext, boolean.class, value)); return true;
         case "deadletterbrowselimit":
         case "deadletterBrowseLimit": getOrCreateSettings(target).setDeadletterBrowseLimit(property(camelContext, int.class, value)); return true;
         case "deadletterdefaulttopic":
@@ -80,6 +78,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "httpadmintoken":
+        case "httpAdminToken": getOrCreateSettings(target).setHttpAdminToken(property(camelContext, java.lang.String.class, value)); return true;
         case "kafka": target.setKafka(property(camelContext, io.eventbus.transport.kafka.KafkaSettings.class, value)); return true;
         case "kafkabatchsize":
         case "kafkaBatchSize": getOrCreateKafka(target).setKafkaBatchSize(property(camelContext, int.class, value)); return true;
@@ -251,8 +251,6 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
-        case "deadletteradminenabled":
-        case "deadletterAdminEnabled": return boolean.class;
         case "deadletterbrowselimit":
         case "deadletterBrowseLimit": return int.class;
         case "deadletterdefaulttopic":
@@ -269,6 +267,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "httpadmintoken":
+        case "httpAdminToken": return java.lang.String.class;
         case "kafka": return io.eventbus.transport.kafka.KafkaSettings.class;
         case "kafkabatchsize":
         case "kafkaBatchSize": return int.class;
@@ -441,8 +441,6 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
-        case "deadletteradminenabled":
-        case "deadletterAdminEnabled": return getOrCreateSettings(target).isDeadletterAdminEnabled();
         case "deadletterbrowselimit":
         case "deadletterBrowseLimit": return getOrCreateSettings(target).getDeadletterBrowseLimit();
         case "deadletterdefaulttopic":
@@ -459,6 +457,8 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "httpadmintoken":
+        case "httpAdminToken": return getOrCreateSettings(target).getHttpAdminToken();
         case "kafka": return target.getKafka();
         case "kafkabatchsize":
         case "kafkaBatchSize": return getOrCreateKafka(target).getKafkaBatchSize();

@@ -80,10 +80,16 @@ public class BusSettings extends SharedSettings {
     @ConfigKey(value = "eventbus.deadletter.browse-limit", min = 1)
     private int deadletterBrowseLimit = 100000;
 
-    /** Whether the dead-letter HTTP API of eventbus run may replay and purge (POST); reading is always allowed. */
-    @UriParam(label = "deadletter", defaultValue = "false")
-    @ConfigKey("eventbus.deadletter.admin-enabled")
-    private boolean deadletterAdminEnabled;
+    /**
+     * The token that lets a request to eventbus run's HTTP server replay and purge dead letters (header
+     * X-Eventbus-Token); unset: replay and purge are refused, reading stays open. Set it from the environment or a
+     * secret file (EVENTBUS_HTTP_ADMIN_TOKEN_FILE). Never logged.
+     */
+    // the key ends in ".token", not "-token": Camel Main masks a key in its start-up log only when its last segment is
+    // a word it knows as sensitive
+    @UriParam(label = "security", secret = true)
+    @ConfigKey("eventbus.http.admin.token")
+    private String httpAdminToken;
 
     /**
      * Milliseconds between two polls of the brokers for the backlog gauges (lag, pending, members, topic length, DLQ
@@ -214,12 +220,12 @@ public class BusSettings extends SharedSettings {
         this.deadletterBrowseLimit = deadletterBrowseLimit;
     }
 
-    public boolean isDeadletterAdminEnabled() {
-        return deadletterAdminEnabled;
+    public String getHttpAdminToken() {
+        return httpAdminToken;
     }
 
-    public void setDeadletterAdminEnabled(boolean deadletterAdminEnabled) {
-        this.deadletterAdminEnabled = deadletterAdminEnabled;
+    public void setHttpAdminToken(String httpAdminToken) {
+        this.httpAdminToken = httpAdminToken;
     }
 
     public int getMetricsBacklogInterval() {

@@ -16,39 +16,44 @@ import io.vertx.ext.web.RoutingContext;
  * {@code /observe/metrics}: the operations of {@code eventbus dlq}, answering JSON as {@code eventbus dlq --json}
  * prints it.
  * <pre>
- * GET    /dlq/{topic}?page=1&amp;size=20&amp;[filters]          list, newest first
+ * GET    /dlq/{topic}?size=20&amp;before=CURSOR&amp;[filters]   a page read server-side, newest first; "next" is
+ *                                                  the cursor of the following page
+ * GET    /dlq/{topic}?page=1&amp;size=20&amp;[filters]          numbered pages of up to browse-limit entries, newest first
  * GET    /dlq/{topic}/stats?[filters]                     counts by event_type and error_type
  * GET    /dlq/{topic}/events/{event_id}                   one dead letter in full (404 when there is none)
  * POST   /dlq/{topic}/replay?[filters]&amp;to=T&amp;rate=N&amp;dry_run=true
- * DELETE /dlq/{topic}?[filters]&amp;dry_run=true                purge; with no filter only with all=true
+ * POST   /dlq/{topic}/purge?[filters]&amp;dry_run=true          purge; with no filter only with all=true
  * filters: id (repeatable), event_type, error_type, since, until (ISO-8601), grep (text in last_error)
  * </pre>
- * Reading is always allowed; replay and purge answer 403 unless {@value #ADMIN_ENABLED}{@code =true}, because the
- * server has no authentication of its own and an event bus's dead letters are somebody's unfinished business. A
- * bad parameter is a 400 naming it. The handlers are blocking (they talk to the broker), so they run on Vert.x's
+ * Reading is always allowed; replay and purge need the admin token and a request from no other origin
+ * ({@link AdminAccess}: 403 when no token is configured or the origin is foreign, 401 without the right token),
+ * because an event bus's dead letters are somebody's unfinished business. {@code DELETE /dlq/{topic}} answers 405:
+ * purge is a POST. A bad parameter is a 400 naming it. The handlers are blocking (they talk to the broker), so they run on Vert.x's
  * worker threads, never on its event loop.
  */
 public final class DeadLetterHttpApi {
 
     public static final String PATH = "/dlq";
-    public static final String ADMIN_ENABLED = "eventbus.deadletter.admin-enabled";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final DeadLetters deadLetters;
     private final DeadLetterJson json;
-    private final boolean adminEnabled;
+    private final AdminAccess admin;
 
-    public DeadLetterHttpApi(DeadLetters deadLetters, DeadLetterJson json, boolean adminEnabled) {
+    public DeadLetterHttpApi(DeadLetters deadLetters, DeadLetterJson json, AdminAccess admin) {
         this.deadLetters = deadLetters;
         this.json = json;
-        this.adminEnabled = adminEnabled;
+        this.admin = admin;
     }
 
     /** Adds the API's routes to the router. */
     public void mount(Router router) {
         router.route(HttpMethod.GET, PATH + "/:topic").blockingHandler(ctx -> respond(ctx, () ->
-                json.page(deadLetters.list(topic(ctx), filter(ctx), positive(ctx, "page", 1),
-                        positive(ctx, "size", 20)))), false);
+                param(ctx, "page") == null
+                        ? json.page(deadLetters.page(topic(ctx), filter(ctx), param(ctx, "before"),
+                                positive(ctx, "size", 20)))
+                        : json.page(deadLetters.list(topic(ctx), filter(ctx), positive(ctx, "page", 1),
+                                positive(ctx, "size", 20)))), false);
         router.route(HttpMethod.GET, PATH + "/:topic/stats").blockingHandler(ctx -> respond(ctx, () ->
                 json.stats(deadLetters.stats(topic(ctx), filter(ctx)))), false);
         router.route(HttpMethod.GET, PATH + "/:topic/events/:eventId").blockingHandler(ctx -> respond(ctx, () -> {
@@ -58,12 +63,16 @@ public final class DeadLetterHttpApi {
                     .set("dead_letters", all);
         }), false);
         router.route(HttpMethod.POST, PATH + "/:topic/replay").blockingHandler(ctx -> respond(ctx, () -> {
-            requireAdmin("replay");
+            admin.check(ctx, "replay");
             return json.replay(deadLetters.replay(topic(ctx), filter(ctx), param(ctx, "to"),
                     number(ctx, "rate", 0), bool(ctx, "dry_run")));
         }), false);
-        router.route(HttpMethod.DELETE, PATH + "/:topic").blockingHandler(ctx -> respond(ctx, () -> {
-            requireAdmin("purge");
+        router.route(HttpMethod.DELETE, PATH + "/:topic").handler(ctx -> ctx.response().setStatusCode(405)
+                .putHeader("Allow", "GET").putHeader("Content-Type", "application/json")
+                .end(MAPPER.createObjectNode().put("error", "purge is POST " + PATH + "/{topic}/purge, with the "
+                        + AdminAccess.TOKEN_HEADER + " header").toString() + "\n"));
+        router.route(HttpMethod.POST, PATH + "/:topic/purge").blockingHandler(ctx -> respond(ctx, () -> {
+            admin.check(ctx, "purge");
             DeadLetterFilter filter = filter(ctx);
             if (filter.selectsAll() && !bool(ctx, "all")) {
                 throw new IllegalArgumentException("purge: no filter given; add all=true to purge every dead letter "
@@ -71,13 +80,6 @@ public final class DeadLetterHttpApi {
             }
             return json.purge(deadLetters.purge(topic(ctx), filter, bool(ctx, "dry_run")));
         }), false);
-    }
-
-    private void requireAdmin(String operation) {
-        if (!adminEnabled) {
-            throw new SecurityException(operation + " is disabled: the dead-letter API is read-only unless "
-                    + ADMIN_ENABLED + "=true");
-        }
     }
 
     @FunctionalInterface
@@ -93,6 +95,9 @@ public final class DeadLetterHttpApi {
             status = 200;
         } catch (IllegalArgumentException e) {
             status = 400;
+            body = error(e);
+        } catch (AdminAccess.Unauthenticated e) {
+            status = 401;
             body = error(e);
         } catch (SecurityException e) {
             status = 403;

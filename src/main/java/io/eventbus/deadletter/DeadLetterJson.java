@@ -32,6 +32,17 @@ public final class DeadLetterJson {
         return json;
     }
 
+    /** A page read from a cursor: {@code next} is the cursor of the following page, null on the last. */
+    public ObjectNode page(DeadLetterCursorPage page) {
+        ObjectNode json = MAPPER.createObjectNode().put("topic", page.topic()).put("transport", page.transport())
+                .put("size", page.size()).put("next", page.next());
+        json.set("total", page.total() == null ? json.nullNode() : json.numberNode(page.total()));
+        json.put("scanned", page.scanned()).put("scan_limit", page.scanLimit());
+        ArrayNode letters = json.putArray("dead_letters");
+        page.letters().forEach(letter -> letters.add(summary(letter)));
+        return json;
+    }
+
     /** One dead letter in full: its summary, {@code failure_history} and the stored {@code envelope}. */
     public ObjectNode full(DeadLetter letter) {
         ObjectNode json = summary(letter);

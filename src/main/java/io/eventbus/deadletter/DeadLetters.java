@@ -19,6 +19,7 @@ import io.eventbus.bus.OutboundMessages;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSlice;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.OutboundMessage;
@@ -116,6 +117,55 @@ public final class DeadLetters {
     }
 
     /**
+     * The page of the dead letters matching the filter that starts just older than the cursor {@code before} (null:
+     * the newest), newest first, {@code size} per page, read server-side ({@link DeadLetterStore#newest}): without a
+     * filter only the page's entries are read; with one, entries are read a page at a time until the page is full,
+     * the topic ends, or {@code browse-limit} entries were read.
+     */
+    public DeadLetterCursorPage page(String topic, DeadLetterFilter filter, String before, int size)
+            throws Exception {
+        if (size < 1) {
+            throw new IllegalArgumentException("size: expected 1 or more but was " + size);
+        }
+        String dlq = deadLetterTopic(topic);
+        Transport transport = transports.apply(dlq);
+        DeadLetterStore store = store(transport);
+        List<DeadLetter> letters = new ArrayList<>();
+        String cursor = before;
+        int scanned = 0;
+        boolean more = true;
+        Long total = null;
+        while (letters.size() < size && more && (filter.selectsAll() || scanned < browseLimit)) {
+            int want = filter.selectsAll() ? size - letters.size() : Math.max(size, 100);
+            DeadLetterSlice slice = store.newest(dlq, cursor, want, browseLimit);
+            if (total == null && filter.selectsAll()) {
+                total = slice.total();
+            }
+            more = slice.more();
+            List<DeadLetterSlice.Item> items = slice.items();
+            for (int i = 0; i < items.size(); i++) {
+                DeadLetterSlice.Item item = items.get(i);
+                scanned++;
+                cursor = item.cursorAfter();
+                DeadLetter letter = DeadLetter.of(item.entry(), codec);
+                if (filter.matches(letter)) {
+                    letters.add(letter);
+                    if (letters.size() == size) {
+                        more = more || i < items.size() - 1;
+                        break;
+                    }
+                }
+            }
+            if (items.isEmpty()) {
+                more = false;
+            }
+        }
+        boolean scanLimit = more && letters.size() < size;
+        return new DeadLetterCursorPage(dlq, transport.name(), size, letters, more ? cursor : null, total, scanned,
+                scanLimit);
+    }
+
+    /**
      * Every dead letter of the event, oldest first (normally one; more when it was dead-lettered again before the
      * first was replayed).
      *
@@ -162,6 +212,12 @@ public final class DeadLetters {
      */
     public ReplayResult replay(String topic, DeadLetterFilter filter, String targetTopic, double ratePerSecond,
             boolean dryRun) throws Exception {
+        return replay(topic, filter, targetTopic, ratePerSecond, dryRun, ProgressListener.NONE);
+    }
+
+    /** {@link #replay(String, DeadLetterFilter, String, double, boolean)}, telling the listener as it goes. */
+    public ReplayResult replay(String topic, DeadLetterFilter filter, String targetTopic, double ratePerSecond,
+            boolean dryRun, ProgressListener progress) throws Exception {
         String dlq = deadLetterTopic(topic);
         String parked = DeadLetterTopics.parkedTopicOf(sourceTopic(topic));
         List<ReplayResult.Outcome> outcomes = new ArrayList<>();
@@ -169,7 +225,10 @@ public final class DeadLetters {
         try (DeadLetterBrowse browse = browse(transports.apply(dlq), dlq)) {
             Map<String, StoredDeadLetter> byPosition = new HashMap<>();
             browse.entries().forEach(e -> byPosition.put(e.position(), e));
-            for (DeadLetter letter : matching(browse, filter)) {
+            List<DeadLetter> selected = matching(browse, filter);
+            progress.selected(selected.size());
+            for (DeadLetter letter : selected) {
+                progress.settled();
                 StoredDeadLetter stored = byPosition.get(letter.position());
                 if (maxReplays > 0 && letter.replayCount() >= maxReplays && !isParked(dlq)) {
                     outcomes.add(settle(browse, stored, parkedCopy(letter), parked, dryRun, pacing, letter,
@@ -222,26 +281,43 @@ public final class DeadLetters {
 
     /** Removes the matching dead letters for good. */
     public PurgeResult purge(String topic, DeadLetterFilter filter, boolean dryRun) throws Exception {
+        return purge(topic, filter, dryRun, ProgressListener.NONE);
+    }
+
+    /** {@link #purge(String, DeadLetterFilter, boolean)}, telling the listener as it goes. */
+    public PurgeResult purge(String topic, DeadLetterFilter filter, boolean dryRun, ProgressListener progress)
+            throws Exception {
         String dlq = deadLetterTopic(topic);
         List<String> purged = new ArrayList<>();
         try (DeadLetterBrowse browse = browse(transports.apply(dlq), dlq)) {
-            for (StoredDeadLetter stored : List.copyOf(browse.entries())) {
+            List<StoredDeadLetter> selected = new ArrayList<>();
+            List<DeadLetter> letters = new ArrayList<>();
+            for (StoredDeadLetter stored : browse.entries()) {
                 DeadLetter letter = DeadLetter.of(stored, codec);
                 if (filter.matches(letter)) {
-                    if (!dryRun) {
-                        browse.remove(stored);
-                    }
-                    purged.add(letter.eventId());
+                    selected.add(stored);
+                    letters.add(letter);
                 }
+            }
+            progress.selected(selected.size());
+            for (int i = 0; i < selected.size(); i++) {
+                if (!dryRun) {
+                    browse.remove(selected.get(i));
+                }
+                purged.add(letters.get(i).eventId());
+                progress.settled();
             }
         }
         return new PurgeResult(dlq, dryRun, purged);
     }
 
     private DeadLetterBrowse browse(Transport transport, String dlq) throws Exception {
-        DeadLetterStore store = transport.deadLetterStore().orElseThrow(() -> new IllegalArgumentException(
+        return store(transport).browse(dlq, browseLimit);
+    }
+
+    private static DeadLetterStore store(Transport transport) {
+        return transport.deadLetterStore().orElseThrow(() -> new IllegalArgumentException(
                 "the " + transport.name() + " transport cannot browse dead letters without consuming them"));
-        return store.browse(dlq, browseLimit);
     }
 
     private List<DeadLetter> matching(DeadLetterBrowse browse, DeadLetterFilter filter) {
@@ -260,6 +336,25 @@ public final class DeadLetters {
         Envelope parked = letter.envelope().copy();
         parked.getMetadata().put(DeadLetterPublisher.PARKED_AT, Instant.now(clock).toString());
         return OutboundMessages.of(parked, codec.encode(parked));
+    }
+
+    /** Hears how far a replay or purge got: for progress shown to a person. */
+    public interface ProgressListener {
+        ProgressListener NONE = new ProgressListener() {
+            @Override
+            public void selected(int total) {
+            }
+
+            @Override
+            public void settled() {
+            }
+        };
+
+        /** The dead letters the work will go through, told once before the first. */
+        void selected(int total);
+
+        /** One more dead letter done (replayed, parked, purged, or failed). */
+        void settled();
     }
 
     /** Spaces publishes {@code 1/rate} seconds apart; no limit when the rate is 0 or less. */

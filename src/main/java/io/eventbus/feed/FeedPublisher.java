@@ -34,6 +34,11 @@ public final class FeedPublisher {
     }
 
     public Result publish(Path file, String topic) throws IOException {
+        return publish(file, topic, () -> { });
+    }
+
+    /** {@link #publish(Path, String)}, running {@code eachLine} after each line is published or dead-lettered. */
+    public Result publish(Path file, String topic, Runnable eachLine) throws IOException {
         BusComponent bus = context.getComponent("bus", BusComponent.class);
         ProducerTemplate template = context.createProducerTemplate();
         int lines = 0;
@@ -56,6 +61,7 @@ public final class FeedPublisher {
                     deadLetter(bus, line, topic, reason, file);
                     invalid++;
                 }
+                eachLine.run();
             }
         } finally {
             stopQuietly(template);

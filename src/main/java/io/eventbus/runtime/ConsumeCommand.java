@@ -43,6 +43,13 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N events.")
     Integer max;
 
+    @Option(names = "--quiet", description = "No progress of --max on standard error (shown only when it is a "
+            + "terminal).")
+    boolean quiet;
+
+    /** With --max on a terminal: the events printed so far against the most asked for. */
+    private volatile Progress progress;
+
     @Option(names = "--idle-timeout", paramLabel = "S", description = "Stop when no event arrived for S seconds.")
     Integer idleTimeout;
 
@@ -57,6 +64,7 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max and --idle-timeout must be at least 1");
         }
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        progress = max == null ? null : Progress.onTerminal("consume " + topic, (long) max, quiet);
         Thread hook = new Thread(this::stopOnSignal, "eventbus-consume-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ToolContext tool = ToolContext.start(bus.configuration())) {
@@ -80,6 +88,7 @@ final class ConsumeCommand implements Callable<Integer> {
                 // the JVM is already shutting down: the hook is running and waits for us
             }
         }
+        Progress.close(progress);
         System.err.println("eventbus consume: " + printed.get() + " event(s) from " + topic + " as group " + group);
         return 0;
     }
@@ -96,6 +105,7 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         lastEventNanos.set(System.nanoTime());
         int count = printed.incrementAndGet();
+        Progress.step(progress);
         if (max != null && count >= max) {
             stopRequested.countDown();
         }

@@ -25,6 +25,9 @@ final class DlqPurgeCommand extends DlqSubcommand {
     @Option(names = "--dry-run", description = "Report what would be removed; remove nothing.")
     boolean dryRun;
 
+    @Option(names = "--quiet", description = "No progress on standard error (shown only when it is a terminal).")
+    boolean quiet;
+
     @Override
     void checkArguments() {
         if (!yes && !dryRun) {
@@ -35,7 +38,10 @@ final class DlqPurgeCommand extends DlqSubcommand {
 
     @Override
     int run(DeadLetters deadLetters, DeadLetterJson json) throws Exception {
-        PurgeResult result = deadLetters.purge(topic, filter.toFilter(), dryRun);
+        PurgeResult result;
+        try (ShownProgress progress = new ShownProgress("purge " + topic, quiet || dryRun)) {
+            result = deadLetters.purge(topic, filter.toFilter(), dryRun, progress);
+        }
         System.out.println(this.json ? json.purge(result) : DlqTables.purge(result));
         return 0;
     }

@@ -30,6 +30,9 @@ final class DlqReplayCommand extends DlqSubcommand {
     @Option(names = "--dry-run", description = "Report what would be replayed or parked; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--quiet", description = "No progress on standard error (shown only when it is a terminal).")
+    boolean quiet;
+
     @Override
     void checkArguments() {
         if (rate < 0) {
@@ -39,7 +42,10 @@ final class DlqReplayCommand extends DlqSubcommand {
 
     @Override
     int run(DeadLetters deadLetters, DeadLetterJson json) throws Exception {
-        ReplayResult result = deadLetters.replay(topic, filter.toFilter(), to, rate, dryRun);
+        ReplayResult result;
+        try (ShownProgress progress = new ShownProgress("replay " + topic, quiet || dryRun)) {
+            result = deadLetters.replay(topic, filter.toFilter(), to, rate, dryRun, progress);
+        }
         System.out.println(this.json ? json.replay(result) : DlqTables.replay(result, deadLetters.maxReplays()));
         return result.count(ReplayResult.Action.FAILED) > 0 ? 1 : 0;
     }

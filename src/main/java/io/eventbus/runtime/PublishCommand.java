@@ -1,8 +1,10 @@
 package io.eventbus.runtime;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
@@ -34,6 +36,16 @@ final class PublishCommand implements Callable<Integer> {
             + "format (envelope JSON unless eventbus.topics.TOPIC.format says otherwise).")
     Path file;
 
+    @Option(names = "--quiet", description = "No progress on standard error (shown only when it is a terminal).")
+    boolean quiet;
+
+    /** The file's non-blank lines: the events to publish, for the progress's estimate. */
+    private Long lineCount() throws IOException {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.filter(line -> !line.isBlank()).count();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(file)) {
@@ -41,7 +53,13 @@ final class PublishCommand implements Callable<Integer> {
         }
         try (ToolContext tool = ToolContext.start(bus.configuration())) {
             tool.requireSharedTransport("eventbus publish", topic);
-            FeedPublisher.Result result = new FeedPublisher(tool.context()).publish(file, topic);
+            Progress progress = Progress.onTerminal("publish " + topic, quiet ? null : lineCount(), quiet);
+            FeedPublisher.Result result;
+            try {
+                result = new FeedPublisher(tool.context()).publish(file, topic, () -> Progress.step(progress));
+            } finally {
+                Progress.close(progress);
+            }
             System.out.println(new ObjectMapper().createObjectNode().put("topic", topic)
                     .put("transport", tool.bus().transportNameFor(topic)).put("published", result.published())
                     .put("invalid", result.invalid()));

@@ -1,7 +1,9 @@
 package io.eventbus.runtime;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import io.eventbus.feed.RunSummary;
 import io.eventbus.feed.IdleWatch;
 import io.eventbus.bus.BusComponent;
 import io.eventbus.bus.BusSettings;
+import io.eventbus.console.OperatorConsole;
+import io.eventbus.deadletter.AdminAccess;
 import io.eventbus.deadletter.DeadLetterHttpApi;
 import io.eventbus.deadletter.DeadLetterJson;
 import io.eventbus.deadletter.DeadLetters;
@@ -65,6 +69,8 @@ import io.eventbus.tracing.OpenTelemetrySetup;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    /** Replaced by the admin token; read only to say so. */
+    private static final String RETIRED_ADMIN_SWITCH = "eventbus.deadletter.admin-enabled";
 
     @Mixin
     BusOptions bus;
@@ -206,6 +212,15 @@ final class RunCommand implements Callable<Integer> {
         return overrides;
     }
 
+    /** Whether the address is a loopback one (127.0.0.0/8, ::1, localhost), reachable from this machine alone. */
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** A route file that cannot be loaded at start; its message is {@code file[:line]: reason}. */
     private static final class RouteFileLoadException extends RuntimeException {
         RouteFileLoadException(String message, Throwable cause) {
@@ -264,20 +279,36 @@ final class RunCommand implements Callable<Integer> {
                 String base = "http://" + properties.resolveProperty("camel.management.host").orElse("0.0.0.0") + ":"
                         + properties.resolveProperty("camel.management.port").orElse("8080").strip();
                 LOG.info("Health at {}/observe/health (/live, /ready; ?data=true for details), metrics at "
-                        + "{}/observe/metrics, dead letters at {}{}/<topic>", base, base, base, DeadLetterHttpApi.PATH);
+                        + "{}/observe/metrics, dead letters at {}{}/<topic>, the console at {}{}/", base, base, base,
+                        DeadLetterHttpApi.PATH, base, OperatorConsole.PATH);
             }
         }
 
-        /** The dead-letter API ({@link DeadLetterHttpApi}) on the management server, when it runs. */
-        private void mountDeadLetterApi(CamelContext context) {
+        /**
+         * The dead-letter API ({@link DeadLetterHttpApi}) and the operator console ({@link OperatorConsole}) on the
+         * management server, when it runs; warns when the server listens beyond loopback without an admin token
+         * (anyone who reaches it reads every dead letter) and when the retired switch of replay and purge is set.
+         */
+        private void mountHttpApis(CamelContext context) {
             ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
             if (server == null) {
                 return;
             }
+            PropertiesComponent properties = context.getPropertiesComponent();
+            properties.resolveProperty(RETIRED_ADMIN_SWITCH).ifPresent(value -> LOG.warn("{} = {} has no effect any "
+                    + "more: replay and purge over HTTP need {} and the X-Eventbus-Token header", RETIRED_ADMIN_SWITCH,
+                    value, AdminAccess.TOKEN_KEY));
             BusComponent bus = context.getComponent("bus", BusComponent.class);
-            boolean admin = bus.startedSettings().isDeadletterAdminEnabled();
+            AdminAccess admin = new AdminAccess(bus.startedSettings().getHttpAdminToken());
+            String host = properties.resolveProperty("camel.management.host").orElse("0.0.0.0").strip();
+            if (!admin.enabled() && !isLoopback(host)) {
+                LOG.warn("The HTTP server listens on {}, beyond loopback, and {} is not set: anyone who reaches it "
+                        + "reads topics, routes and dead letters (replay and purge stay refused); bind it to "
+                        + "127.0.0.1 or put it behind an authenticating proxy", host, AdminAccess.TOKEN_KEY);
+            }
             new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), admin)
                     .mount(server.getRouter());
+            new OperatorConsole(context, bus, status, admin).mount(server.getRouter());
         }
 
         /** Keeps the first failure: it is the cause, what follows is Camel giving up. */
@@ -348,7 +379,7 @@ final class RunCommand implements Callable<Integer> {
                     context.addLifecycleStrategy(reload.stopFirst());
                 }
                 status.registerMeters(BusObservability.of(context.getComponent("bus", BusComponent.class)).metrics());
-                mountDeadLetterApi(context);
+                mountHttpApis(context);
                 logHttpAddress(context);
                 if (feed != null) {
                     FeedPublisher.Result result = new FeedPublisher(context).publish(feed, topic);

@@ -169,6 +169,32 @@ public abstract class DeadLetterContractIT {
         assertEquals(positions(pages), positions(again));
         assertEquals(eventIdsListOf(pages), eventIdsListOf(again));
 
+        // paged by the server from a cursor: the same letters in the same order, each page read alone
+        List<DeadLetter> scrolled = new ArrayList<>();
+        String cursor = null;
+        int cursorPages = 0;
+        do {
+            DeadLetterCursorPage page = deadLetters.page(topic, DeadLetterFilter.ALL, cursor, 30);
+            assertEquals(100L, page.total(), "total of " + page);
+            assertTrue(page.scanned() <= 30, "read no more than the page: " + page.scanned());
+            scrolled.addAll(page.letters());
+            cursor = page.next();
+            cursorPages++;
+        } while (cursor != null && cursorPages < 10);
+        assertEquals(positions(pages), positions(scrolled), "cursor pages match the numbered pages");
+        Set<String> scrolledPayments = new LinkedHashSet<>();
+        cursor = null;
+        cursorPages = 0;
+        do {
+            DeadLetterCursorPage page = deadLetters.page(topic, filter(null, PAYMENT, null, null, null, null), cursor,
+                    7);
+            assertTrue(page.letters().size() <= 7);
+            page.letters().forEach(l -> assertTrue(scrolledPayments.add(l.eventId()), "twice: " + l.eventId()));
+            cursor = page.next();
+            cursorPages++;
+        } while (cursor != null && cursorPages < 20);
+        assertExactIds(payments, scrolledPayments, "cursor pages filtered by event_type");
+
         // filtered exactly
         assertExactIds(payments, listIds(filter(null, PAYMENT, null, null, null, null)), "event_type");
         assertExactIds(orders, listIds(filter(null, null, "FatalException", null, null, null)), "error_type");
@@ -286,6 +312,9 @@ public abstract class DeadLetterContractIT {
         PurgeResult purged = deadLetters.purge(topic, filter(null, SHIPMENT, null, null, null, null), false);
         assertExactIds(rest, new HashSet<>(purged.eventIds()), "purged");
         assertEquals(0, stats(DeadLetterFilter.ALL).total());
+        DeadLetterCursorPage emptied = deadLetters.page(topic, DeadLetterFilter.ALL, null, 30);
+        assertTrue(emptied.letters().isEmpty() && emptied.next() == null, "cursor pages hide what was removed");
+        assertEquals(0L, emptied.total());
 
         // every event accounted for, each processed once
         Set<String> accounted = union(union(processed.keySet(), eventIdsOf(deadLetters.list(parkedTopic,

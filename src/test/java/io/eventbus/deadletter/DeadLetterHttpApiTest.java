@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,7 +49,10 @@ class DeadLetterHttpApiTest {
         }
     }
 
-    private void start(boolean adminEnabled) throws Exception {
+    private static final String TOKEN = "s3cret-token";
+
+    /** @param token the admin token configured, or null */
+    private void start(String token) throws Exception {
         context = new DefaultCamelContext();
         context.start();
         BusComponent bus = context.getComponent("bus", BusComponent.class);
@@ -64,21 +68,25 @@ class DeadLetterHttpApiTest {
         }
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
-        new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), adminEnabled)
+        new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()),
+                new AdminAccess(token))
                 .mount(router);
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         port = server.actualPort();
     }
 
-    private HttpResponse<String> call(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> call(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private JsonNode ok(String method, String path) throws Exception {
-        HttpResponse<String> response = call(method, path);
+    private JsonNode ok(String method, String path, String... headers) throws Exception {
+        HttpResponse<String> response = call(method, path, headers);
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
         return MAPPER.readTree(response.body());
@@ -86,13 +94,25 @@ class DeadLetterHttpApiTest {
 
     @Test
     void listsPagesCountsAndShowsWithoutConsuming() throws Exception {
-        start(false);
+        start(null);
 
         JsonNode firstPage = ok("GET", "/dlq/orders?size=4");
         assertEquals(4, firstPage.path("dead_letters").size(), firstPage.toString());
         assertEquals("evt-9", firstPage.path("dead_letters").get(0).path("event_id").asText(), firstPage.toString());
+        assertEquals(10, firstPage.path("total").asInt(), firstPage.toString());
+        assertEquals(4, firstPage.path("scanned").asInt(), "only the page was read: " + firstPage);
+        JsonNode secondPage = ok("GET", "/dlq/orders?size=4&before=" + firstPage.path("next").asText());
+        assertEquals("evt-5", secondPage.path("dead_letters").get(0).path("event_id").asText(), secondPage.toString());
+        JsonNode thirdPage = ok("GET", "/dlq/orders?size=4&before=" + secondPage.path("next").asText());
+        assertEquals(2, thirdPage.path("dead_letters").size(), thirdPage.toString());
+        assertTrue(thirdPage.path("next").isNull(), "no page after the last: " + thirdPage);
         JsonNode lastPage = ok("GET", "/dlq/orders?size=4&page=3");
         assertEquals(2, lastPage.path("dead_letters").size(), lastPage.toString());
+
+        JsonNode paid = ok("GET", "/dlq/orders?size=3&event_type=order_placed");
+        assertEquals(List.of("evt-5", "evt-4", "evt-3"), ids(paid));
+        assertEquals(List.of("evt-2", "evt-1", "evt-0"), ids(ok("GET", "/dlq/orders?size=3&event_type=order_placed"
+                + "&before=" + paid.path("next").asText())));
 
         JsonNode stats = ok("GET", "/dlq/orders/stats");
         assertTrue(stats.toString().contains("\"order_placed\":6"), stats.toString());
@@ -112,7 +132,7 @@ class DeadLetterHttpApiTest {
 
     @Test
     void badParametersUnknownIdsAndDisabledAdminOperationsGetPreciseErrors() throws Exception {
-        start(false);
+        start(null);
 
         HttpResponse<String> badTime = call("GET", "/dlq/orders?since=yesterday");
         assertEquals(400, badTime.statusCode());
@@ -123,31 +143,56 @@ class DeadLetterHttpApiTest {
         HttpResponse<String> unknown = call("GET", "/dlq/orders/events/nope");
         assertEquals(404, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("nope"), unknown.body());
-        HttpResponse<String> replay = call("POST", "/dlq/orders/replay?event_type=order_paid");
-        assertEquals(403, replay.statusCode());
-        assertTrue(replay.body().contains(DeadLetterHttpApi.ADMIN_ENABLED), replay.body());
-        assertEquals(403, call("DELETE", "/dlq/orders?event_type=order_paid").statusCode());
+        HttpResponse<String> badCursor = call("GET", "/dlq/orders?before=x");
+        assertEquals(400, badCursor.statusCode(), badCursor.body());
+        assertTrue(badCursor.body().contains("before"), badCursor.body());
+        HttpResponse<String> replay = call("POST", "/dlq/orders/replay?event_type=order_paid",
+                AdminAccess.TOKEN_HEADER, "guess");
+        assertEquals(403, replay.statusCode(), "no token configured: refused whatever the request carries");
+        assertTrue(replay.body().contains(AdminAccess.TOKEN_KEY), replay.body());
+        assertEquals(403, call("POST", "/dlq/orders/purge?event_type=order_paid").statusCode());
+        HttpResponse<String> delete = call("DELETE", "/dlq/orders?event_type=order_paid");
+        assertEquals(405, delete.statusCode(), "purge is a POST");
+        assertTrue(delete.body().contains("/purge"), delete.body());
 
         assertEquals(10, ok("GET", "/dlq/orders?size=100").path("dead_letters").size(), "nothing changed");
     }
 
     @Test
-    void withAdminEnabledReplaysAndPurgesByFilter() throws Exception {
-        start(true);
+    void withTheTokenReplaysAndPurgesByFilter() throws Exception {
+        start(TOKEN);
+        String[] admin = {AdminAccess.TOKEN_HEADER, TOKEN};
 
-        JsonNode dryRun = ok("POST", "/dlq/orders/replay?event_type=order_paid&dry_run=true");
+        HttpResponse<String> noToken = call("POST", "/dlq/orders/purge?all=true");
+        assertEquals(401, noToken.statusCode(), noToken.body());
+        assertTrue(noToken.body().contains(AdminAccess.TOKEN_HEADER), noToken.body());
+        assertEquals(401, call("POST", "/dlq/orders/purge?all=true", AdminAccess.TOKEN_HEADER, "wrong").statusCode());
+        HttpResponse<String> forged = call("POST", "/dlq/orders/purge?all=true", AdminAccess.TOKEN_HEADER, TOKEN,
+                "Origin", "http://evil.example");
+        assertEquals(403, forged.statusCode(), "a page of another origin is refused even with the token");
+        assertTrue(forged.body().contains("another origin"), forged.body());
+        assertEquals(10, ok("GET", "/dlq/orders?size=100").path("dead_letters").size(), "nothing changed");
+
+        JsonNode dryRun = ok("POST", "/dlq/orders/replay?event_type=order_paid&dry_run=true", admin);
         assertTrue(dryRun.toString().contains("evt-7"), dryRun.toString());
         assertEquals(10, ok("GET", "/dlq/orders?size=100").path("dead_letters").size(), "a dry run changes nothing");
 
-        ok("POST", "/dlq/orders/replay?event_type=order_paid&to=orders.retried");
+        ok("POST", "/dlq/orders/replay?event_type=order_paid&to=orders.retried", "Origin",
+                "http://127.0.0.1:" + port, admin[0], admin[1]);
         assertEquals(6, ok("GET", "/dlq/orders?size=100").path("dead_letters").size(), "the replayed left the DLQ");
 
-        HttpResponse<String> everything = call("DELETE", "/dlq/orders");
+        HttpResponse<String> everything = call("POST", "/dlq/orders/purge", admin);
         assertEquals(400, everything.statusCode(), "purging everything needs all=true");
         assertTrue(everything.body().contains("all=true"), everything.body());
-        ok("DELETE", "/dlq/orders?id=evt-0&id=evt-1");
+        ok("POST", "/dlq/orders/purge?id=evt-0&id=evt-1", admin);
         assertEquals(4, ok("GET", "/dlq/orders?size=100").path("dead_letters").size());
-        ok("DELETE", "/dlq/orders?all=true");
+        ok("POST", "/dlq/orders/purge?all=true", admin);
         assertEquals(0, ok("GET", "/dlq/orders?size=100").path("dead_letters").size());
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new java.util.ArrayList<>();
+        page.path("dead_letters").forEach(letter -> ids.add(letter.path("event_id").asText()));
+        return ids;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.eventbus.transport.DeadLetterBrowse;
+import io.eventbus.transport.DeadLetterSlice;
 import io.eventbus.transport.DeadLetterSnapshot;
 import io.eventbus.transport.DeadLetterStore;
 import io.eventbus.transport.OutboundMessage;
@@ -28,11 +29,7 @@ final class MemoryDeadLetterStore implements DeadLetterStore {
 
     @Override
     public DeadLetterBrowse browse(String deadLetterTopic, int limit) {
-        MemoryTopic topic = existingTopics.apply(deadLetterTopic);
-        if (topic == null) {
-            throw new IllegalArgumentException("no dead-letter topic " + deadLetterTopic + " on the memory transport "
-                    + "(nothing was dead-lettered there in this process)");
-        }
+        MemoryTopic topic = topic(deadLetterTopic);
         List<Map.Entry<Long, OutboundMessage>> read = topic.entries(limit + 1);
         boolean truncated = read.size() > limit;
         List<StoredDeadLetter> entries = new ArrayList<>();
@@ -45,5 +42,34 @@ final class MemoryDeadLetterStore implements DeadLetterStore {
                 topic.remove(Long.parseLong(entry.position()));
             }
         };
+    }
+
+    /** Reads the page's entries alone, walking the log down from the cursor (an offset). */
+    @Override
+    public DeadLetterSlice newest(String deadLetterTopic, String before, int count, int browseLimit) {
+        MemoryTopic topic = topic(deadLetterTopic);
+        Long below;
+        try {
+            below = before == null ? null : Long.valueOf(before);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("before: expected an offset of the memory transport but was \""
+                    + before + "\"");
+        }
+        List<Map.Entry<Long, OutboundMessage>> read = topic.newest(below, count + 1);
+        List<DeadLetterSlice.Item> items = new ArrayList<>();
+        for (Map.Entry<Long, OutboundMessage> entry : read.subList(0, Math.min(count, read.size()))) {
+            String position = String.valueOf(entry.getKey());
+            items.add(new DeadLetterSlice.Item(new StoredDeadLetter(position, entry.getValue().body()), position));
+        }
+        return new DeadLetterSlice(items, read.size() > count, topic.retained());
+    }
+
+    private MemoryTopic topic(String deadLetterTopic) {
+        MemoryTopic topic = existingTopics.apply(deadLetterTopic);
+        if (topic == null) {
+            throw new IllegalArgumentException("no dead-letter topic " + deadLetterTopic + " on the memory transport "
+                    + "(nothing was dead-lettered there in this process)");
+        }
+        return topic;
     }
 }

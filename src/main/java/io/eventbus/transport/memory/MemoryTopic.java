@@ -203,6 +203,36 @@ final class MemoryTopic {
         }
     }
 
+    /**
+     * Up to {@code limit} retained messages with their offsets, newest first, starting just below offset
+     * {@code before} (null: the newest), without removed ones: one page, read without copying the log.
+     */
+    List<Map.Entry<Long, OutboundMessage>> newest(Long before, int limit) {
+        lock.lock();
+        try {
+            List<Map.Entry<Long, OutboundMessage>> entries = new ArrayList<>();
+            long start = before == null ? nextOffset() - 1 : Math.min(before - 1, nextOffset() - 1);
+            for (long offset = start; offset >= firstOffset && entries.size() < limit; offset--) {
+                if (!removed.contains(offset)) {
+                    entries.add(Map.entry(offset, messageAt(offset)));
+                }
+            }
+            return entries;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Retained messages not removed. */
+    long retained() {
+        lock.lock();
+        try {
+            return (long) size - removed.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes the message at the offset out: no group receives it any more, and browsing no longer shows it. */
     void remove(long offset) {
         lock.lock();
