@@ -275,8 +275,9 @@ final class RunCommand implements Callable<Integer> {
             }
             BusComponent bus = context.getComponent("bus", BusComponent.class);
             boolean admin = bus.startedSettings().isDeadletterAdminEnabled();
-            new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), admin)
-                    .mount(server.getRouter());
+            // the API shows encrypted data decrypted with the keys this application holds, as stored without them
+            new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec(),
+                    bus.dataReader()), admin).mount(server.getRouter());
         }
 
         /** Keeps the first failure: it is the cause, what follows is Camel giving up. */
