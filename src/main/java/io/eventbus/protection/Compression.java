@@ -91,6 +91,9 @@ public enum Compression {
         if (this == NONE) {
             return plain;
         }
+        if (this == ZSTD) {
+            return ZstdFrames.compress(plain);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 2));
         try (OutputStream compressing = compressing(out)) {
             compressing.write(plain);
@@ -107,6 +110,12 @@ public enum Compression {
     public byte[] decompress(byte[] compressed, int maxBytes) throws IOException {
         if (this == NONE) {
             return compressed;
+        }
+        if (this == ZSTD) {
+            byte[] plain = ZstdFrames.decompress(compressed, maxBytes);
+            if (plain != null) {
+                return plain;
+            }
         }
         try (InputStream in = decompressing(new ByteArrayInputStream(compressed))) {
             byte[] plain = in.readNBytes(maxBytes + 1);

@@ -50,6 +50,14 @@ public final class DataProtection {
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A cipher per thread: Cipher.getInstance looks the provider up on every call, a visible cost per event. */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has AES/GCM/NoPadding", e);
+        }
+    });
 
     private final EnvelopeCodec codec;
     private final DataKeys keys;
@@ -128,7 +136,7 @@ public final class DataProtection {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             try {
-                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher cipher = CIPHERS.get();
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
                 cipher.updateAAD(associatedData(envelope));
                 bytes = cipher.doFinal(bytes);
@@ -218,7 +226,7 @@ public final class DataProtection {
                     + nonce.length);
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(envelope));
             return cipher.doFinal(sealed);

@@ -78,6 +78,18 @@ class DataProtectionTest {
     }
 
     @Test
+    void aZstdFrameThatDoesNotStateItsSizeIsReadTooWithinTheLimit() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream zstd = ZstdFrames.compressing(out)) {
+            zstd.write("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("{\"a\":1}", new String(Compression.ZSTD.decompress(out.toByteArray(), 100),
+                StandardCharsets.UTF_8));
+        byte[] big = Compression.ZSTD.compress(new byte[5000]);
+        assertThrows(java.io.IOException.class, () -> Compression.ZSTD.decompress(big, 100));
+    }
+
+    @Test
     void dataBelowTheThresholdIsNotCompressed() throws Exception {
         Envelope small = event(10);
         assertSame(small, writer(Compression.GZIP, false, null).seal(small));
