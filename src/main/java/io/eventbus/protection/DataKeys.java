@@ -27,8 +27,8 @@ import io.eventbus.transport.EventBusProperties;
  * <p>
  * Keys come from configuration, so from environment variables and {@code _FILE} secrets as any key does:
  * {@code eventbus.encryption.key-ids} lists the ids, each key's 32 bytes in Base64 under
- * {@code eventbus.encryption.key.<id>} ({@code EVENTBUS_ENCRYPTION_KEY_<ID>}, or a file named by
- * {@code EVENTBUS_ENCRYPTION_KEY_<ID>_FILE}); and from a Java keystore ({@code eventbus.encryption.keystore}, a
+ * {@code eventbus.encryption.key.<id>.secret} ({@code EVENTBUS_ENCRYPTION_KEY_<ID>_SECRET}, or a file named by
+ * {@code EVENTBUS_ENCRYPTION_KEY_<ID>_SECRET_FILE}); and from a Java keystore ({@code eventbus.encryption.keystore}, a
  * PKCS12 or JCEKS file whose secret-key entries' aliases are the ids). A key id is lower-case letters and digits, so
  * that it survives the mapping to an environment variable name and back.
  * <p>
@@ -43,6 +43,12 @@ public final class DataKeys {
     static final String KEYSTORE_PASSWORD = "eventbus.encryption.keystore-password";
     static final String KEYSTORE_TYPE = "eventbus.encryption.keystore-type";
     static final String KEY_PREFIX = "eventbus.encryption.key.";
+    /**
+     * The last part of a key's name: Camel's own tools mask the value of a property whose last name part names a
+     * secret ({@code secret}, {@code password}: its SensitiveUtils), as Camel Main's configuration summary does at
+     * start; with the key id last, it printed the key in clear.
+     */
+    static final String KEY_SUFFIX = ".secret";
     private static final Pattern KEY_ID = Pattern.compile("[a-z0-9]{1,64}");
     private static final int KEY_BYTES = 32;
 
@@ -76,7 +82,7 @@ public final class DataKeys {
         if (ids != null && !ids.isBlank()) {
             for (String listed : ids.split(",")) {
                 String id = checkId(KEY_IDS, listed.trim());
-                String key = KEY_PREFIX + id;
+                String key = KEY_PREFIX + id + KEY_SUFFIX;
                 String value = properties.string(key).orElseThrow(() -> new IllegalArgumentException(KEY_IDS
                         + " lists key " + keyOf(id) + " but " + key + " is not set (nor " + variableOf(key)
                         + ", nor " + variableOf(key) + "_FILE)"));
@@ -121,7 +127,7 @@ public final class DataKeys {
                 String id = checkId(KEYSTORE + " " + file + " alias", alias);
                 if (taken.contains(id)) {
                     throw new IllegalArgumentException(KEYSTORE + ": key " + keyOf(id) + " is also given by "
-                            + KEY_PREFIX + id + "; give each key id once");
+                            + KEY_PREFIX + id + KEY_SUFFIX + "; give each key id once");
                 }
                 Key key = store.getKey(alias, password.toCharArray());
                 if (!(key instanceof SecretKey secret)) {
@@ -139,7 +145,7 @@ public final class DataKeys {
     private static String checkId(String where, String id) {
         if (!KEY_ID.matcher(id).matches()) {
             throw new IllegalArgumentException(where + ": key id \"" + id + "\" must be 1 to 64 lower-case letters "
-                    + "and digits (it names an environment variable: EVENTBUS_ENCRYPTION_KEY_<ID>)");
+                    + "and digits (it names an environment variable: EVENTBUS_ENCRYPTION_KEY_<ID>_SECRET)");
         }
         return id;
     }
@@ -183,7 +189,8 @@ public final class DataKeys {
     SecretKey current(String forKey) {
         if (currentId == null) {
             throw new IllegalArgumentException(forKey + ": encryption needs a key: set " + CURRENT_KEY + " and the "
-                    + "key itself (" + KEY_IDS + " with " + KEY_PREFIX + "<id>, or " + KEYSTORE + ")");
+                    + "key itself (" + KEY_IDS + " with " + KEY_PREFIX + "<id>" + KEY_SUFFIX + ", or " + KEYSTORE
+                    + ")");
         }
         return keys.get(currentId);
     }

@@ -23,8 +23,8 @@ public class EncryptionSettings {
 
     /**
      * The ids of the keys given in configuration, comma-separated (lower-case letters and digits); each key is 32
-     * bytes in Base64 under eventbus.encryption.key.ID, from EVENTBUS_ENCRYPTION_KEY_ID or a secret file named by
-     * EVENTBUS_ENCRYPTION_KEY_ID_FILE. Never logged.
+     * bytes in Base64 under eventbus.encryption.key.ID.secret, from EVENTBUS_ENCRYPTION_KEY_ID_SECRET or a secret
+     * file named by EVENTBUS_ENCRYPTION_KEY_ID_SECRET_FILE. Never logged.
      */
     @UriParam(label = "security")
     @ConfigKey("eventbus.encryption.key-ids")

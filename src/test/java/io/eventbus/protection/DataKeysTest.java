@@ -51,7 +51,7 @@ class DataKeysTest {
             store.store(out, password);
         }
         DataKeys keys = DataKeys.load(properties("eventbus.encryption.key-ids", "k1",
-                "eventbus.encryption.key.k1", K1, "eventbus.encryption.keystore", file.toString(),
+                "eventbus.encryption.key.k1.secret", K1, "eventbus.encryption.keystore", file.toString(),
                 "eventbus.encryption.keystore-password", "store-secret", "eventbus.encryption.current-key", "k2"));
         assertEquals(java.util.Set.of("k1", "k2"), keys.ids());
         assertEquals("k2", keys.currentId());
@@ -69,21 +69,21 @@ class DataKeysTest {
     void aBadKeyIsNamedNeverShown() {
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataKeys.load(properties(
-                "eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1", shortKey)));
-        assertEquals("eventbus.encryption.key.k1: an AES-256 key is 32 bytes, but key \"k1\" has 16", e.getMessage());
-        assertEquals("eventbus.encryption.key.k1: expected 32 bytes in Base64 (openssl rand -base64 32), but the "
+                "eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1.secret", shortKey)));
+        assertEquals("eventbus.encryption.key.k1.secret: an AES-256 key is 32 bytes, but key \"k1\" has 16", e.getMessage());
+        assertEquals("eventbus.encryption.key.k1.secret: expected 32 bytes in Base64 (openssl rand -base64 32), but the "
                 + "value is not Base64", assertThrows(IllegalArgumentException.class, () -> DataKeys.load(
-                        properties("eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1", "s3cr3t!")))
+                        properties("eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1.secret", "s3cr3t!")))
                 .getMessage());
-        assertEquals("eventbus.encryption.key-ids lists key \"k2\" but eventbus.encryption.key.k2 is not set (nor "
-                + "EVENTBUS_ENCRYPTION_KEY_K2, nor EVENTBUS_ENCRYPTION_KEY_K2_FILE)", assertThrows(
+        assertEquals("eventbus.encryption.key-ids lists key \"k2\" but eventbus.encryption.key.k2.secret is not set "
+                + "(nor EVENTBUS_ENCRYPTION_KEY_K2_SECRET, nor EVENTBUS_ENCRYPTION_KEY_K2_SECRET_FILE)", assertThrows(
                         IllegalArgumentException.class, () -> DataKeys.load(properties("eventbus.encryption.key-ids",
                                 "k2"))).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DataKeys.load(properties(
                 "eventbus.encryption.key-ids", "K_1"))).getMessage().startsWith("eventbus.encryption.key-ids: key id "
                         + "\"K_1\" must be 1 to 64 lower-case letters and digits"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DataKeys.load(properties(
-                "eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1", K1,
+                "eventbus.encryption.key-ids", "k1", "eventbus.encryption.key.k1.secret", K1,
                 "eventbus.encryption.current-key", "k9"))).getMessage().startsWith(
                         "eventbus.encryption.current-key: key \"k9\" is not among the configured keys [k1]"));
     }
@@ -93,7 +93,7 @@ class DataKeysTest {
         TopicProtections protections = new TopicProtections(properties("eventbus.topics.a.compression", "lz4",
                 "eventbus.topics.a.compression-threshold", "0", "eventbus.topics.b.encryption", "aes-256-gcm",
                 "eventbus.topics.b.dlq.encryption", "none", "eventbus.encryption.key-ids", "k1",
-                "eventbus.encryption.key.k1", K1, "eventbus.encryption.current-key", "k1",
+                "eventbus.encryption.key.k1.secret", K1, "eventbus.encryption.current-key", "k1",
                 "eventbus.topics.c.compression", "snappy"), new io.eventbus.envelope.EnvelopeCodec(), 1 << 20);
         assertEquals(Compression.LZ4, protections.forTopic("a").compression());
         assertEquals(Compression.LZ4, protections.forTopic("a.dlq").compression());

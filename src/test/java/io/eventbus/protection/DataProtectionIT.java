@@ -92,8 +92,8 @@ class DataProtectionIT {
         config.put("eventbus.topics." + secret + ".compression", "zstd");
         config.put("eventbus.topics." + mixed + ".compression", "lz4");
         config.put("eventbus.encryption.key-ids", "old,current");
-        config.put("eventbus.encryption.key.old", Base64.getEncoder().encodeToString(OLD));
-        config.put("eventbus.encryption.key.current", Base64.getEncoder().encodeToString(CURRENT));
+        config.put("eventbus.encryption.key.old.secret", Base64.getEncoder().encodeToString(OLD));
+        config.put("eventbus.encryption.key.current.secret", Base64.getEncoder().encodeToString(CURRENT));
         config.put("eventbus.encryption.current-key", "current");
         CamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setInitialProperties(config);

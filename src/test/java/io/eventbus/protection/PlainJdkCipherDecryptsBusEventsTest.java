@@ -41,7 +41,7 @@ class PlainJdkCipherDecryptsBusEventsTest {
         config.put("eventbus.topics.orders.compression", "gzip");
         config.put("eventbus.topics.orders.compression-threshold", "0");
         config.put("eventbus.encryption.key-ids", "k7");
-        config.put("eventbus.encryption.key.k7", Base64.getEncoder().encodeToString(rawKey));
+        config.put("eventbus.encryption.key.k7.secret", Base64.getEncoder().encodeToString(rawKey));
         config.put("eventbus.encryption.current-key", "k7");
         context.getPropertiesComponent().setInitialProperties(config);
         TopicFormats formats = new TopicFormats(new EventBusProperties(context), new EnvelopeValidator(

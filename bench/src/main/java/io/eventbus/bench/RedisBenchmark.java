@@ -503,7 +503,7 @@ public final class RedisBenchmark implements Benchmark {
         topicSettings.forEach((name, value) -> props.put("eventbus.topics." + topic + "." + name, value));
         if (topicSettings.containsKey("encryption")) {
             props.put("eventbus.encryption.key-ids", "bench");
-            props.put("eventbus.encryption.key.bench", BENCH_KEY);
+            props.put("eventbus.encryption.key.bench.secret", BENCH_KEY);
             props.put("eventbus.encryption.current-key", "bench");
         }
         context.getPropertiesComponent().setInitialProperties(props);
