@@ -235,7 +235,7 @@ public final class RedisBenchmark implements Benchmark {
         }
         Measurement mapped = pair.get(1);
         Measurement envelope = pair.get(2);
-        return String.format(Locale.ROOT, "; bus on the envelope topic %.0f events/s, %.1f µs: the mapped topic %s",
+        return String.format(Locale.ROOT, "; bus on the envelope topic %.0f events/s, %.1f µs: the compared topic %s",
                 envelope.eventsPerSecond(), envelope.cpuMicrosPerEvent(),
                 costs(cpuIncrease(pair), throughputDecrease(pair)));
     }
