@@ -51,6 +51,8 @@ class ArchitectureTest {
             List.of("errorhandling"),
             // wire formats: a topic's messages as the envelope, CloudEvents or a system's own JSON through a mapping
             List.of("wireformat"),
+            // compression and encryption of an event's data, per topic; sealed and opened by the wire formats
+            List.of("protection"),
             // the event envelope: codec, validation, schemas
             List.of("envelope"),
             // the transport SPI: Transport, Delivery, the dead-letter store, dead-letter topic names, error classes

@@ -26,6 +26,13 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         return target.getSettings();
     }
 
+    private io.eventbus.protection.EncryptionSettings getOrCreateEncryption(BusComponent target) {
+        if (target.getEncryption() == null) {
+            target.setEncryption(new io.eventbus.protection.EncryptionSettings());
+        }
+        return target.getEncryption();
+    }
+
     private io.eventbus.transport.kafka.KafkaSettings getOrCreateKafka(BusComponent target) {
         if (target.getKafka() == null) {
             target.setKafka(new io.eventbus.transport.kafka.KafkaSettings());
@@ -70,6 +77,17 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadletterFailedTopic": getOrCreateSettings(target).setDeadletterFailedTopic(property(camelContext, java.lang.String.class, value)); return true;
         case "deadlettermaxreplays":
         case "deadletterMaxReplays": getOrCreateSettings(target).setDeadletterMaxReplays(property(camelContext, int.class, value)); return true;
+        case "encryption": target.setEncryption(property(camelContext, io.eventbus.protection.EncryptionSettings.class, value)); return true;
+        case "encryptioncurrentkey":
+        case "encryptionCurrentKey": getOrCreateEncryption(target).setEncryptionCurrentKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryptionkeyids":
+        case "encryptionKeyIds": getOrCreateEncryption(target).setEncryptionKeyIds(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryptionkeystore":
+        case "encryptionKeystore": getOrCreateEncryption(target).setEncryptionKeystore(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryptionkeystorepassword":
+        case "encryptionKeystorePassword": getOrCreateEncryption(target).setEncryptionKeystorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryptionkeystoretype":
+        case "encryptionKeystoreType": getOrCreateEncryption(target).setEncryptionKeystoreType(property(camelContext, java.lang.String.class, value)); return true;
         case "envelopemaxbytes":
         case "envelopeMaxBytes": getOrCreateSettings(target).setEnvelopeMaxBytes(property(camelContext, int.class, value)); return true;
         case "groupsabandonafter":
@@ -259,6 +277,17 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadletterFailedTopic": return java.lang.String.class;
         case "deadlettermaxreplays":
         case "deadletterMaxReplays": return int.class;
+        case "encryption": return io.eventbus.protection.EncryptionSettings.class;
+        case "encryptioncurrentkey":
+        case "encryptionCurrentKey": return java.lang.String.class;
+        case "encryptionkeyids":
+        case "encryptionKeyIds": return java.lang.String.class;
+        case "encryptionkeystore":
+        case "encryptionKeystore": return java.lang.String.class;
+        case "encryptionkeystorepassword":
+        case "encryptionKeystorePassword": return java.lang.String.class;
+        case "encryptionkeystoretype":
+        case "encryptionKeystoreType": return java.lang.String.class;
         case "envelopemaxbytes":
         case "envelopeMaxBytes": return int.class;
         case "groupsabandonafter":
@@ -449,6 +478,17 @@ public class BusComponentConfigurer extends PropertyConfigurerSupport implements
         case "deadletterFailedTopic": return getOrCreateSettings(target).getDeadletterFailedTopic();
         case "deadlettermaxreplays":
         case "deadletterMaxReplays": return getOrCreateSettings(target).getDeadletterMaxReplays();
+        case "encryption": return target.getEncryption();
+        case "encryptioncurrentkey":
+        case "encryptionCurrentKey": return getOrCreateEncryption(target).getEncryptionCurrentKey();
+        case "encryptionkeyids":
+        case "encryptionKeyIds": return getOrCreateEncryption(target).getEncryptionKeyIds();
+        case "encryptionkeystore":
+        case "encryptionKeystore": return getOrCreateEncryption(target).getEncryptionKeystore();
+        case "encryptionkeystorepassword":
+        case "encryptionKeystorePassword": return getOrCreateEncryption(target).getEncryptionKeystorePassword();
+        case "encryptionkeystoretype":
+        case "encryptionKeystoreType": return getOrCreateEncryption(target).getEncryptionKeystoreType();
         case "envelopemaxbytes":
         case "envelopeMaxBytes": return getOrCreateSettings(target).getEnvelopeMaxBytes();
         case "groupsabandonafter":

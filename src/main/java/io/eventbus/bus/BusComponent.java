@@ -31,6 +31,8 @@ import io.eventbus.transport.kafka.KafkaSettings;
 import io.eventbus.transport.memory.MemorySettings;
 import io.eventbus.transport.rabbitmq.RabbitMqSettings;
 import io.eventbus.transport.redis.RedisSettings;
+import io.eventbus.protection.DataProtection;
+import io.eventbus.protection.EncryptionSettings;
 import io.eventbus.wireformat.TopicFormat;
 import io.eventbus.wireformat.TopicFormats;
 
@@ -55,7 +57,7 @@ public class BusComponent extends HealthCheckComponent {
     private static final int DEAD_LETTER_KEPT_BYTES = 64 * 1024;
     /** The classes of the typed settings, its options: the bus's own and each built-in transport's. */
     public static final List<Class<?>> SETTINGS = List.of(BusSettings.class, MemorySettings.class,
-            RedisSettings.class, RabbitMqSettings.class, KafkaSettings.class);
+            RedisSettings.class, RabbitMqSettings.class, KafkaSettings.class, EncryptionSettings.class);
 
     @Metadata(label = "advanced", description = "The bus's own settings, the eventbus keys of no transport; their "
             + "options are listed one by one.")
@@ -72,6 +74,9 @@ public class BusComponent extends HealthCheckComponent {
     @Metadata(label = "advanced", description = "The settings of the Kafka transport (the eventbus.kafka keys); their "
             + "options are listed one by one.")
     private KafkaSettings kafka = new KafkaSettings();
+    @Metadata(label = "advanced", description = "Where the keys that encrypt topics' data come from (the "
+            + "eventbus.encryption keys); their options are listed one by one.")
+    private EncryptionSettings encryption = new EncryptionSettings();
 
     private BusSettings started = new BusSettings();
     private Transports transports;
@@ -117,7 +122,7 @@ public class BusComponent extends HealthCheckComponent {
     protected void doStart() throws Exception {
         super.doStart();
         EventBusProperties properties = new EventBusProperties(getCamelContext(),
-                List.of(settings, memory, redis, rabbitmq, kafka));
+                List.of(settings, memory, redis, rabbitmq, kafka, encryption));
         started = properties.settings(BusSettings.class);
         ValidationSettings validation = new ValidationSettings(started.getEnvelopeMaxBytes(),
                 started.getSchemaMajorVersionPolicy(), started.isSchemaRequireRegistered());
@@ -229,6 +234,14 @@ public class BusComponent extends HealthCheckComponent {
         return formats.forTopic(topic);
     }
 
+    /**
+     * Opens sealed (compressed or encrypted) {@code data} with every configured key: for tools that show events, such
+     * as the dead-letter tools. A topic's own reads open what they consume already.
+     */
+    public DataProtection dataReader() {
+        return formats.reader();
+    }
+
     /** CloudEvents 1.0 structured JSON, the format of a {@code bus:} producer with {@code cloudEvents=true}. */
     TopicFormat cloudEventsFormat() {
         return formats.named(TopicFormats.CLOUDEVENTS);
@@ -292,6 +305,14 @@ public class BusComponent extends HealthCheckComponent {
     }
 
     /** The memory transport's settings as component options; a key that is set wins over them. */
+    public EncryptionSettings getEncryption() {
+        return encryption;
+    }
+
+    public void setEncryption(EncryptionSettings encryption) {
+        this.encryption = Objects.requireNonNullElseGet(encryption, EncryptionSettings::new);
+    }
+
     public MemorySettings getMemory() {
         return memory;
     }

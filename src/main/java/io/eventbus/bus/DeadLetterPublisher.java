@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.protection.DataProtection;
 import io.eventbus.transport.DeadLetterTopics;
 import io.eventbus.transport.FatalException;
 import io.eventbus.transport.TransportProducer;
@@ -255,7 +256,8 @@ public final class DeadLetterPublisher {
         data.put("error_type", cause == null ? "Unknown" : cause.getClass().getSimpleName());
         data.put("error_message", describe(cause));
         data.put("failed_stage", failedStage);
-        data.set("original_event", codec.toJson(original));
+        data.set("original_event", codec.toJson(encryptedAsOn(DeadLetterTopics.sourceTopicOf(deadLetterTopic),
+                original)));
         data.put("is_recoverable", !(cause instanceof FatalException));
         data.put("dead_lettered_to", deadLetterTopic);
         Envelope failed = original.derive(PROCESSING_FAILED_TYPE, data);
@@ -270,8 +272,31 @@ public final class DeadLetterPublisher {
 
     private void publish(String topic, Envelope envelope, byte[] origin) throws Exception {
         TopicFormat format = formatOf(topic);
-        byte[] body = format != null && format.isMapped() ? format.encode(envelope, origin) : codec.encode(envelope);
+        byte[] body = format != null && format.isMapped() ? format.encode(envelope, origin)
+                : codec.encode(sealedAsOn(topic, envelope));
         producers.apply(topic).publish(OutboundMessages.of(envelope, body));
+    }
+
+    /**
+     * The event with {@code data} sealed as the topic seals it (a dead-letter topic as its source topic, unless
+     * configured otherwise), so that an encrypted topic's failures are never written in the clear.
+     */
+    private Envelope sealedAsOn(String topic, Envelope envelope) {
+        TopicFormats known = formats;
+        return known == null ? envelope : known.protectionOf(topic).seal(envelope);
+    }
+
+    /**
+     * The copy of the event a {@code processing_failed} event carries: sealed as on its source topic when that
+     * topic encrypts, whatever the failed topic does, so that no plain copy of an encrypted event is written.
+     */
+    private Envelope encryptedAsOn(String sourceTopic, Envelope envelope) {
+        TopicFormats known = formats;
+        if (known == null) {
+            return envelope;
+        }
+        DataProtection protection = known.protectionOf(sourceTopic);
+        return protection.encrypts() ? protection.seal(envelope) : envelope;
     }
 
     private TopicFormat formatOf(String topic) {

@@ -6,20 +6,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeCodec;
+import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.protection.DataProtection;
 
 /**
  * The JSON form of dead letters and of what the dead-letter operations did, snake_case like the envelope: one
  * shape for {@code eventbus dlq ... --json} and the HTTP API.
+ * <p>
+ * A dead letter whose {@code data} is encrypted is shown decrypted only where its key is configured; elsewhere as
+ * stored, encrypted. {@code data_sealed} says which: the stored {@code data_encoding} and {@code shown}
+ * ({@code opened}, or {@code as stored} with the reason).
  */
 public final class DeadLetterJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final EnvelopeCodec codec;
+    private final DataProtection reader;
 
+    /** Shows sealed data as stored. */
     public DeadLetterJson(EnvelopeCodec codec) {
+        this(codec, null);
+    }
+
+    /** @param reader opens sealed data with the configured keys; null shows it as stored */
+    public DeadLetterJson(EnvelopeCodec codec, DataProtection reader) {
         this.codec = codec;
+        this.reader = reader;
     }
 
     /** A page: {@code topic, transport, page, size, total, pages, truncated, dead_letters[]} (summaries). */
@@ -47,6 +62,21 @@ public final class DeadLetterJson {
     public ObjectNode full(DeadLetter letter) {
         ObjectNode json = summary(letter);
         json.set("failure_history", MAPPER.valueToTree(letter.failureHistory()));
+        Envelope envelope = letter.envelope();
+        if (envelope != null && DataProtection.isSealed(envelope)) {
+            ObjectNode sealed = json.putObject("data_sealed");
+            sealed.set("data_encoding", envelope.getExtensions().get(DataProtection.FIELD).deepCopy());
+            try {
+                if (reader == null) {
+                    throw new InvalidEnvelopeException("data", "no keys given to this tool");
+                }
+                json.set("envelope", codec.toJson(reader.open(envelope.copy())));
+                sealed.put("shown", "opened");
+                return json;
+            } catch (InvalidEnvelopeException e) {
+                sealed.put("shown", "as stored: " + e.getMessage());
+            }
+        }
         json.set("envelope", letter.json(codec));
         return json;
     }

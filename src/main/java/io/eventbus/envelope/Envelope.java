@@ -87,6 +87,30 @@ public final class Envelope {
         return c;
     }
 
+    /**
+     * A copy with other {@code data}, sharing nothing mutable with this envelope but not copying its data: what a
+     * publish writes when it replaces {@code data} by its sealed form (cheaper than {@link #copy()}).
+     */
+    public Envelope withData(JsonNode newData) {
+        Envelope c = new Envelope();
+        c.eventId = eventId;
+        c.eventType = eventType;
+        c.schemaVersion = schemaVersion;
+        c.source = source;
+        c.publishedAt = publishedAt;
+        c.traceId = traceId;
+        c.requestId = requestId;
+        c.parentEventId = parentEventId;
+        c.correlationId = correlationId;
+        c.key = key;
+        c.retryCount = retryCount;
+        c.tags = new LinkedHashMap<>(tags);
+        c.metadata = new LinkedHashMap<>(metadata);
+        c.data = newData == null ? NullNode.getInstance() : newData;
+        c.extensions = new LinkedHashMap<>(extensions);
+        return c;
+    }
+
     /** The major number of {@code schema_version}, or -1 when the version is absent or not semver. */
     public int schemaMajor() {
         return SchemaVersion.majorOf(schemaVersion);

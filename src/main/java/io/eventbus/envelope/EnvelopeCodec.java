@@ -103,6 +103,15 @@ public final class EnvelopeCodec {
         return MAPPER.readTree(bytes);
     }
 
+    /** Any JSON as compact UTF-8 bytes, numbers exactly as read: what {@code data} is sealed from. */
+    public byte[] writeJson(JsonNode json) {
+        try {
+            return MAPPER.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
     /** Maps a JSON object to an envelope, or throws with every structural violation found. */
     public Envelope fromJson(ObjectNode json) throws InvalidEnvelopeException {
         List<Violation> violations = new ArrayList<>();

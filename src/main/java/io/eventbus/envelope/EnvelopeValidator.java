@@ -98,6 +98,11 @@ public final class EnvelopeValidator {
         }
     }
 
+    /** The most bytes an event may have ({@code eventbus.envelope.max-bytes}). */
+    public int maxBytes() {
+        return settings.maxBytes();
+    }
+
     public EnvelopeCodec codec() {
         return codec;
     }

@@ -30,7 +30,8 @@ abstract class DlqSubcommand implements Callable<Integer> {
         try (ToolContext tool = ToolContext.start(bus.configuration())) {
             tool.requireSharedTransport("eventbus dlq", topic);
             DeadLetters deadLetters = new DeadLetters(tool.bus());
-            return run(deadLetters, new DeadLetterJson(tool.bus().getValidator().codec()));
+            return run(deadLetters, new DeadLetterJson(tool.bus().getValidator().codec(),
+                    tool.bus().dataReader()));
         }
     }
 

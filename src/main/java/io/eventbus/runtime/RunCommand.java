@@ -306,8 +306,9 @@ final class RunCommand implements Callable<Integer> {
                         + "reads topics, routes and dead letters (replay and purge stay refused); bind it to "
                         + "127.0.0.1 or put it behind an authenticating proxy", host, AdminAccess.TOKEN_KEY);
             }
-            new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec()), admin)
-                    .mount(server.getRouter());
+            // the API shows encrypted data decrypted with the keys this application holds, as stored without them
+            new DeadLetterHttpApi(new DeadLetters(bus), new DeadLetterJson(bus.getValidator().codec(),
+                    bus.dataReader()), admin).mount(server.getRouter());
             new OperatorConsole(context, bus, status, admin).mount(server.getRouter());
         }
 

@@ -3,11 +3,16 @@ package io.eventbus.wireformat;
 import io.eventbus.envelope.Envelope;
 import io.eventbus.envelope.EnvelopeValidator;
 import io.eventbus.envelope.InvalidEnvelopeException;
+import io.eventbus.protection.DataProtection;
 
 /**
  * The bus's own formats: the envelope as UTF-8 JSON ({@code envelope}), or CloudEvents 1.0 structured JSON
  * ({@code cloudevents}). Either is read whichever the topic writes: a CloudEvent is recognised by its
  * {@code specversion}.
+ * <p>
+ * {@code data} is opened before the checks when a message says it is compressed or encrypted
+ * ({@link DataProtection}), whatever the topic's own settings; an envelope topic that compresses or encrypts seals
+ * {@code data} after the publish checks, which see the plain data.
  */
 final class EnvelopeFormat implements TopicFormat {
 
@@ -16,10 +21,12 @@ final class EnvelopeFormat implements TopicFormat {
 
     private final EnvelopeValidator validator;
     private final boolean cloudEvents;
+    private final DataProtection protection;
 
-    EnvelopeFormat(EnvelopeValidator validator, boolean cloudEvents) {
+    EnvelopeFormat(EnvelopeValidator validator, boolean cloudEvents, DataProtection protection) {
         this.validator = validator;
         this.cloudEvents = cloudEvents;
+        this.protection = protection;
     }
 
     @Override
@@ -34,22 +41,39 @@ final class EnvelopeFormat implements TopicFormat {
 
     @Override
     public Envelope read(byte[] message) {
-        return validator.read(message);
+        validator.checkSize(message);
+        Envelope envelope = protection.open(validator.codec().decode(message));
+        validator.validate(envelope);
+        return envelope;
     }
 
     @Override
     public Envelope decode(byte[] message) {
-        return validator.codec().decode(message);
+        Envelope envelope = validator.codec().decode(message);
+        try {
+            return protection.open(envelope);
+        } catch (InvalidEnvelopeException sealedForGood) {
+            // the dead-letter path keeps what it cannot open as it came
+            return envelope;
+        }
     }
 
     @Override
     public byte[] write(Envelope envelope, byte[] origin) throws InvalidEnvelopeException {
-        byte[] bytes = validator.write(envelope);
-        return cloudEvents ? validator.codec().encodeCloudEvent(envelope) : bytes;
+        if (protection.writesPlain()) {
+            byte[] bytes = validator.write(envelope);
+            return cloudEvents ? validator.codec().encodeCloudEvent(envelope) : bytes;
+        }
+        validator.codec().check(envelope);
+        validator.validate(envelope);
+        byte[] bytes = validator.codec().encode(protection.seal(envelope));
+        validator.checkSize(bytes);
+        return bytes;
     }
 
     @Override
     public byte[] encode(Envelope envelope, byte[] origin) {
-        return cloudEvents ? validator.codec().encodeCloudEvent(envelope) : validator.codec().encode(envelope);
+        return cloudEvents ? validator.codec().encodeCloudEvent(envelope)
+                : validator.codec().encode(protection.seal(envelope));
     }
 }

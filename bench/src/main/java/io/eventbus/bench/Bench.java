@@ -54,8 +54,8 @@ public final class Bench {
             return;
         }
         Benchmark benchmark = BENCHMARKS.get(args[0]).get();
-        if (options.format() != null && !benchmark.supportsFormat()) {
-            System.err.println("--format is taken by the redis benchmark only");
+        if ((options.format() != null || options.protects()) && !benchmark.supportsFormat()) {
+            System.err.println("--format, --compression and --encryption are taken by the redis benchmark only");
             System.exit(2);
         }
         if (options.fixedRate()) {

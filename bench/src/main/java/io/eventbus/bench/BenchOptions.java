@@ -15,6 +15,10 @@ import java.util.List;
  * per round, on a topic in the envelope and on a topic in that format, so that the report can say what the mapping
  * costs per event.
  * <p>
+ * {@code --compression C} ({@code gzip}, {@code lz4}, {@code zstd}) and {@code --encryption} (the Redis benchmark
+ * only) compare the same way a topic that seals {@code data} (docs/protection.md; threshold 0, so that every event
+ * is compressed) with a plain envelope topic.
+ * <p>
  * {@code --rate N} without {@code --soak} measures latency at a fixed rate ({@link FixedRateBench}): every row
  * publishes open-loop at N events/s for {@code --events N} events or {@code --duration D} (default 30s), after a
  * warm-up of {@code --warmup N} events at the same rate (default ten seconds' worth, at most 20000).
@@ -36,12 +40,14 @@ import java.util.List;
  * @param json         whether the last line printed is the run's figures as one JSON object
  * @param delayMillis  with {@code --delayed}: the delay each event asks for ({@code --delay N}, default 2000 ms);
  *                     0 when not a delayed run
+ * @param compression  the codec the Redis benchmark's sealing topic compresses with; null for none
+ * @param encryption   whether the Redis benchmark's sealing topic encrypts
  */
 public record BenchOptions(int events, int warmup, int payloadBytes, int rounds, Duration soak, int rate,
-        Duration reportEvery, String format, boolean json, long delayMillis) {
+        Duration reportEvery, String format, boolean json, long delayMillis, String compression, boolean encryption) {
 
     static final String USAGE = "[--events N] [--warmup N] [--payload-bytes N] [--rounds N] [--json]"
-            + " [--format <envelope|mapping>, redis only]"
+            + " [--format <envelope|mapping> | --compression <gzip|lz4|zstd> and/or --encryption, redis only]"
             + " | --rate N [--events N | --duration <e.g. 30s>] [--warmup N] [--rounds N] [--json]"
             + " | --soak <duration, e.g. 30m> [--rate N] [--report-every <duration>] [--payload-bytes N]"
             + " | --delayed --rate N [--delay <ms, default 2000>] [--duration <e.g. 20s>]";
@@ -64,6 +70,8 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
         boolean json = false;
         boolean delayed = false;
         Integer delay = null;
+        String compression = null;
+        boolean encryption = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--json")) {
@@ -72,6 +80,10 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
             }
             if (arg.equals("--delayed")) {
                 delayed = true;
+                continue;
+            }
+            if (arg.equals("--encryption")) {
+                encryption = true;
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -89,11 +101,19 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
                 case "--duration" -> duration = duration(arg, value);
                 case "--format" -> format = value.equals("envelope") ? null : value;
                 case "--delay" -> delay = positive(arg, number(arg, value));
+                case "--compression" -> compression = value.equals("none") ? null : value;
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (known: " + USAGE + ")");
             }
         }
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds takes a whole number >= 1 but was " + rounds);
+        }
+        if (format != null && (compression != null || encryption)) {
+            throw new IllegalArgumentException("--compression and --encryption compare with the envelope topic; "
+                    + "--format with a mapping: one comparison per run");
+        }
+        if ((compression != null || encryption) && (soak != null || rate > 0)) {
+            throw new IllegalArgumentException("--compression and --encryption are measured at full speed");
         }
         if (format != null && soak != null) {
             throw new IllegalArgumentException("--format compares the pair's formats; a soak runs the envelope only");
@@ -126,7 +146,21 @@ public record BenchOptions(int events, int warmup, int payloadBytes, int rounds,
             warmup = warmup != null ? warmup : Math.min(20_000, rate * 10);
         }
         return new BenchOptions(events != null ? events : 100_000, warmup != null ? warmup : 20_000, payload, rounds,
-                soak, rate, reportEvery, format, json, delayed ? (delay != null ? delay : 2000) : 0);
+                soak, rate, reportEvery, format, json, delayed ? (delay != null ? delay : 2000) : 0, compression,
+                encryption);
+    }
+
+    /** Whether the run compares a topic that seals data with a plain one. */
+    boolean protects() {
+        return compression != null || encryption;
+    }
+
+    /** What the compared topic is: the mapping's name, or how it seals ({@code zstd+aes-256-gcm}). */
+    String variant() {
+        if (format != null) {
+            return format;
+        }
+        return compression == null ? "aes-256-gcm" : encryption ? compression + "+aes-256-gcm" : compression;
     }
 
     /** Whether this run measures latency at a fixed rate ({@code --rate} without {@code --soak}). */

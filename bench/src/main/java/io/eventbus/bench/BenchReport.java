@@ -103,6 +103,9 @@ final class BenchReport {
         json.put("payloadBytes", options.payloadBytes());
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("rounds", rounds.size());
+        if (options.protects()) {
+            json.put("protection", options.variant());
+        }
         if (options.format() != null) {
             json.put("format", options.format());
         }

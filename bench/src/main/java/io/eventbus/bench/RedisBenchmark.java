@@ -71,7 +71,8 @@ import io.eventbus.wireformat.WireMappings;
  * consumer maps it back before validation) and on a topic in the envelope, twice each per round (envelope, mapped,
  * mapped, envelope; the next round mapped, envelope, envelope, mapped); each topic's two runs count as one.
  * The bus's row is then the mapped topic, the envelope topic a row of its own; {@link #printSummary} adds what the
- * mapped topic costs per event against the envelope topic.
+ * mapped topic costs per event against the envelope topic. {@code --compression <codec>} and {@code --encryption}
+ * compare the same way a topic that seals {@code data} (docs/protection.md), the raw side carrying the envelope.
  * <p>
  * {@code --rate}: raw Lettuce as an application ({@link LettucePipeline}, the raw row) and the bus.
  */
@@ -171,19 +172,19 @@ public final class RedisBenchmark implements Benchmark {
 
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
-        formatRun = options.format() != null;
+        formatRun = options.format() != null || options.protects();
         if (formatRun) {
-            return runWithFormat(options, options.format());
+            return runWithFormat(options, options.variant());
         }
         List<Envelope> warmup = events(options.warmup(), options.payloadBytes());
         List<Envelope> events = events(options.events(), options.payloadBytes());
         RawFormat envelope = RawFormat.envelope();
         raw(WARMUP, "raw Lettuce (warm-up)", warmup, envelope, true);
         raw(WARMUP, "raw Lettuce, bytes only (warm-up)", warmup, envelope, false);
-        bus(WARMUP, "bus: (warm-up)", warmup, null);
+        bus(WARMUP, "bus: (warm-up)", warmup, Map.of());
         Measurement raw = raw(LETTUCE, "raw Lettuce", events, envelope, true);
         Measurement bus = bus(BUS, "bus: over redis-streams (" + BUS_PUBLISHERS + " publishers, concurrency "
-                + BUS_CONCURRENCY + ")", events, null);
+                + BUS_CONCURRENCY + ")", events, Map.of());
         Measurement bytesOnly = raw(BYTES_ONLY, "raw Lettuce, bytes only (floor)", events, envelope, false);
         return List.of(raw, bus, bytesOnly);
     }
@@ -193,22 +194,24 @@ public final class RedisBenchmark implements Benchmark {
      * Each bus run gets envelopes of its own: the producer stamps a trace id on those it publishes.
      */
     private List<Measurement> runWithFormat(BenchOptions options, String format) throws Exception {
-        RawFormat mapped = RawFormat.mapped(format);
+        RawFormat mapped = options.format() != null ? RawFormat.mapped(format) : RawFormat.envelope();
+        Map<String, String> variant = variantSettings(options);
         int n = options.events();
         int payload = options.payloadBytes();
         List<Envelope> events = events(n, payload);
         raw(WARMUP, "raw Lettuce, " + format + " JSON (warm-up)", events(options.warmup(), payload), mapped, true);
         raw(WARMUP, "raw Lettuce, bytes only (warm-up)", events(options.warmup(), payload), mapped, false);
-        bus(WARMUP, "bus: " + format + " topic (warm-up)", events(options.warmup(), payload), format);
-        bus(WARMUP, "bus: envelope topic (warm-up)", events(options.warmup(), payload), null);
-        Measurement raw = raw(LETTUCE, "raw Lettuce, " + format + " JSON", events, mapped, true);
+        bus(WARMUP, "bus: " + format + " topic (warm-up)", events(options.warmup(), payload), variant);
+        bus(WARMUP, "bus: envelope topic (warm-up)", events(options.warmup(), payload), Map.of());
+        String rawJson = options.format() != null ? format : "envelope";
+        Measurement raw = raw(LETTUCE, "raw Lettuce, " + rawJson + " JSON", events, mapped, true);
         String mappedLabel = "bus: redis-streams, " + format + " topic";
         String envelopeLabel = "bus: redis-streams, envelope topic";
         // A B B A, the outer pair's topic alternating from round to round: with one run each, the round's first bus
         // run was often the dearer one whatever its topic (up to half again the CPU per event)
         boolean envelopeOutside = round++ % 2 == 0;
-        String outer = envelopeOutside ? null : format;
-        String inner = envelopeOutside ? format : null;
+        Map<String, String> outer = envelopeOutside ? Map.of() : variant;
+        Map<String, String> inner = envelopeOutside ? variant : Map.of();
         String outerLabel = envelopeOutside ? envelopeLabel : mappedLabel;
         String innerLabel = envelopeOutside ? mappedLabel : envelopeLabel;
         String outerKey = envelopeOutside ? ENVELOPE_TOPIC : BUS;
@@ -232,7 +235,7 @@ public final class RedisBenchmark implements Benchmark {
         }
         Measurement mapped = pair.get(1);
         Measurement envelope = pair.get(2);
-        return String.format(Locale.ROOT, "; bus on the envelope topic %.0f events/s, %.1f µs: the mapped topic %s",
+        return String.format(Locale.ROOT, "; bus on the envelope topic %.0f events/s, %.1f µs: the compared topic %s",
                 envelope.eventsPerSecond(), envelope.cpuMicrosPerEvent(),
                 costs(cpuIncrease(pair), throughputDecrease(pair)));
     }
@@ -240,7 +243,7 @@ public final class RedisBenchmark implements Benchmark {
     /** With {@code --format}: the mapped topic's cost per event against the envelope topic's, median of the rounds. */
     @Override
     public void printSummary(BenchOptions options, List<List<Measurement>> rounds, PrintStream out) {
-        if (options.format() == null) {
+        if (options.format() == null && !options.protects()) {
             return;
         }
         double[] cpu = rounds.stream().mapToDouble(RedisBenchmark::cpuIncrease).toArray();
@@ -250,8 +253,9 @@ public final class RedisBenchmark implements Benchmark {
             each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%+.1f %% / %+.1f %%", cpu[i],
                     -throughput[i]));
         }
-        out.printf(Locale.ROOT, "format %s: mapped topic %s than the envelope topic (median of %d rounds; cpu per "
-                + "event / throughput, per round: %s)%n", options.format(), costs(median(cpu), median(throughput)),
+        out.printf(Locale.ROOT, "%s %s: that topic %s than the envelope topic (median of %d rounds; cpu per "
+                + "event / throughput, per round: %s)%n", options.format() != null ? "format" : "protection",
+                options.variant(), costs(median(cpu), median(throughput)),
                 rounds.size(), each);
     }
 
@@ -460,8 +464,31 @@ public final class RedisBenchmark implements Benchmark {
         }
     }
 
-    /** @param format the topic's wire format, or null for the envelope */
-    private static Measurement bus(String key, String label, List<Envelope> events, String format)
+    /**
+     * The settings of the topic {@code --format}, {@code --compression} or {@code --encryption} compares with the
+     * envelope topic: a key name to its value, {@code eventbus.topics.<topic>.} left out, plus the encryption key.
+     * Compression has threshold 0, so that every event is compressed whatever {@code --payload-bytes}.
+     */
+    private static Map<String, String> variantSettings(BenchOptions options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (options.format() != null) {
+            settings.put("format", options.format());
+        }
+        if (options.compression() != null) {
+            settings.put("compression", options.compression());
+            settings.put("compression-threshold", "0");
+        }
+        if (options.encryption()) {
+            settings.put("encryption", "aes-256-gcm");
+        }
+        return settings;
+    }
+
+    /** A fixed bench key: the benchmark measures the cipher, not key handling. */
+    private static final String BENCH_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    /** @param topicSettings the topic's settings (format, compression, encryption), none for a plain envelope */
+    private static Measurement bus(String key, String label, List<Envelope> events, Map<String, String> topicSettings)
             throws Exception {
         String topic = "bench-bus-" + UUID.randomUUID();
         long[] sentAt = new long[events.size()];
@@ -473,8 +500,11 @@ public final class RedisBenchmark implements Benchmark {
         props.put("eventbus.transport", "redis");
         props.put("eventbus.redis.uri", URI);
         props.put("eventbus.redis.max-len", String.valueOf(maxLen(events)));
-        if (format != null) {
-            props.put("eventbus.topics." + topic + ".format", format);
+        topicSettings.forEach((name, value) -> props.put("eventbus.topics." + topic + "." + name, value));
+        if (topicSettings.containsKey("encryption")) {
+            props.put("eventbus.encryption.key-ids", "bench");
+            props.put("eventbus.encryption.key.bench.secret", BENCH_KEY);
+            props.put("eventbus.encryption.current-key", "bench");
         }
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(new RouteBuilder() {
