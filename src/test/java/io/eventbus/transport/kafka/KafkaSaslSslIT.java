@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.FailedStart;
 import io.eventbus.transport.TestCertificates;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -100,9 +100,9 @@ class KafkaSaslSslIT {
     @Test
     @Order(2)
     void aWrongPasswordFailsTheStartNamingKafkaAndTheCause() throws Exception {
-        String message = failedStart(context(WRONG_PASSWORD, Map.of(
+        String message = FailedStart.messagesOf(context(WRONG_PASSWORD, Map.of(
                 "eventbus.kafka.ssl-truststore-location", certificates.trustStore.toString(),
-                "eventbus.kafka.ssl-truststore-password", TestCertificates.STORE_PASSWORD)));
+                "eventbus.kafka.ssl-truststore-password", TestCertificates.STORE_PASSWORD)), "sasl-ssl-it.refused");
         assertTrue(message.contains("cannot start the kafka transport"), message);
         assertTrue(message.contains("Kafka at " + broker.bootstrapServers()), message);
         assertTrue(message.contains("authentication failed"), message);
@@ -113,9 +113,9 @@ class KafkaSaslSslIT {
     @Test
     @Order(3)
     void anUntrustedCertificateFailsTheStartNamingKafkaAndTheCause() throws Exception {
-        String message = failedStart(context(PASSWORD, Map.of(
+        String message = FailedStart.messagesOf(context(PASSWORD, Map.of(
                 "eventbus.kafka.ssl-truststore-location", certificates.otherCaPem.toString(),
-                "eventbus.kafka.client.ssl.truststore.type", "PEM")));
+                "eventbus.kafka.client.ssl.truststore.type", "PEM")), "sasl-ssl-it.refused");
         assertTrue(message.contains("cannot start the kafka transport"), message);
         assertTrue(message.contains("Kafka at " + broker.bootstrapServers()), message);
         assertTrue(message.contains("TLS handshake failed"), message);
@@ -141,26 +141,6 @@ class KafkaSaslSslIT {
         initial.putAll(props);
         context.getPropertiesComponent().setInitialProperties(initial);
         return context;
-    }
-
-    /** Starts a context with one consumer, which must fail; returns every message of the failure's chain. */
-    private static String failedStart(CamelContext context) throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("bus:sasl-ssl-it.refused?group=g").routeId("refused-consumer").log("never");
-            }
-        });
-        try {
-            Exception failure = assertThrows(Exception.class, context::start);
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                messages.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
-            }
-            return messages.toString();
-        } finally {
-            context.stop();
-        }
     }
 
     private static void assertNoSecret(String message) {

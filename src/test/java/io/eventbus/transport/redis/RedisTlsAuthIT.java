@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventbus.envelope.Envelope;
+import io.eventbus.transport.FailedStart;
 import io.eventbus.transport.TestCertificates;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -120,7 +120,7 @@ class RedisTlsAuthIT {
 
     @Test
     void aWrongPasswordFailsTheStartNamingRedisAndTheCause() throws Exception {
-        String message = failedStart(context(WRONG_PASSWORD, certificates.caPem, null));
+        String message = FailedStart.messagesOf(context(WRONG_PASSWORD, certificates.caPem, null), "tls-it.refused");
         assertTrue(message.contains("cannot start the redis transport"), message);
         assertTrue(message.contains("Redis at 127.0.0.1:" + port), message);
         assertTrue(message.contains("WRONGPASS"), message);
@@ -129,8 +129,8 @@ class RedisTlsAuthIT {
 
     @Test
     void anUntrustedCertificateFailsTheStartNamingRedisAndTheCause() throws Exception {
-        String message = failedStart(context(PASSWORD, certificates.otherTrustStore,
-                TestCertificates.STORE_PASSWORD));
+        String message = FailedStart.messagesOf(context(PASSWORD, certificates.otherTrustStore,
+                TestCertificates.STORE_PASSWORD), "tls-it.refused");
         assertTrue(message.contains("cannot start the redis transport"), message);
         assertTrue(message.contains("Redis at 127.0.0.1:" + port), message);
         assertTrue(message.contains("TLS handshake failed"), message);
@@ -150,26 +150,6 @@ class RedisTlsAuthIT {
             props.addAll(List.of("eventbus.redis.tls-trust-store-password", trustStorePassword));
         }
         return BusOverRedisSupport.context("rediss://127.0.0.1:" + port, props.toArray(String[]::new));
-    }
-
-    /** Starts a context with one consumer, which must fail; returns every message of the failure's chain. */
-    private static String failedStart(CamelContext context) throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("bus:tls-it.refused?group=g").routeId("refused-consumer").log("never");
-            }
-        });
-        try {
-            Exception failure = assertThrows(Exception.class, context::start);
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                messages.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
-            }
-            return messages.toString();
-        } finally {
-            context.stop();
-        }
     }
 
     private static void assertNoSecret(String message) {
