@@ -64,8 +64,8 @@ public final class Envelope {
         return child;
     }
 
-    /** A deep copy: mutating the copy (metadata, tags, data, extensions) leaves this envelope as it was. */
-    public Envelope copy() {
+    /** A new envelope with this one's scalar fields (ids, type, version, times, key, retry count) and nothing else. */
+    private Envelope withFieldsOnly() {
         Envelope c = new Envelope();
         c.eventId = eventId;
         c.eventType = eventType;
@@ -78,6 +78,12 @@ public final class Envelope {
         c.correlationId = correlationId;
         c.key = key;
         c.retryCount = retryCount;
+        return c;
+    }
+
+    /** A deep copy: mutating the copy (metadata, tags, data, extensions) leaves this envelope as it was. */
+    public Envelope copy() {
+        Envelope c = withFieldsOnly();
         c.tags = new LinkedHashMap<>(tags);
         c.metadata = EnvelopeCodec.deepCopy(metadata);
         c.data = data.deepCopy();
@@ -92,18 +98,7 @@ public final class Envelope {
      * publish writes when it replaces {@code data} by its sealed form (cheaper than {@link #copy()}).
      */
     public Envelope withData(JsonNode newData) {
-        Envelope c = new Envelope();
-        c.eventId = eventId;
-        c.eventType = eventType;
-        c.schemaVersion = schemaVersion;
-        c.source = source;
-        c.publishedAt = publishedAt;
-        c.traceId = traceId;
-        c.requestId = requestId;
-        c.parentEventId = parentEventId;
-        c.correlationId = correlationId;
-        c.key = key;
-        c.retryCount = retryCount;
+        Envelope c = withFieldsOnly();
         c.tags = new LinkedHashMap<>(tags);
         c.metadata = new LinkedHashMap<>(metadata);
         c.data = newData == null ? NullNode.getInstance() : newData;
