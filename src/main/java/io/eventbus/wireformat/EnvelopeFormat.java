@@ -60,13 +60,10 @@ final class EnvelopeFormat implements TopicFormat {
 
     @Override
     public byte[] write(Envelope envelope, byte[] origin) throws InvalidEnvelopeException {
-        if (protection.writesPlain()) {
-            byte[] bytes = validator.write(envelope);
-            return cloudEvents ? validator.codec().encodeCloudEvent(envelope) : bytes;
-        }
+        // the checks see the plain event; the size limit applies to what goes on the wire, encoded once
         validator.codec().check(envelope);
         validator.validate(envelope);
-        byte[] bytes = validator.codec().encode(protection.seal(envelope));
+        byte[] bytes = encode(envelope, origin);
         validator.checkSize(bytes);
         return bytes;
     }
