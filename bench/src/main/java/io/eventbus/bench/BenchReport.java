@@ -53,9 +53,10 @@ final class BenchReport {
 
     void print(PrintStream out) {
         out.printf(Locale.ROOT, "%s: %s%n", benchmark.name(), benchmark.description());
-        out.printf(Locale.ROOT, "%d events, %d warm-up, %d-byte payload, %d cores; medians of %d rounds%n",
+        out.printf(Locale.ROOT,
+                "%d events, %d warm-up, %d-byte payload, %d cores, collectors %s; medians of %d rounds%n",
                 options.events(), options.warmup(), options.payloadBytes(), Runtime.getRuntime().availableProcessors(),
-                rounds.size());
+                GarbageCollectors.names(), rounds.size());
         int width = Math.max(40, keys.stream().mapToInt(k -> label(k).length()).max().orElse(0));
         String row = "%-" + width + "s %10s %9s %9s %9s %12s  %s%n";
         out.printf(Locale.ROOT, row, "", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "cpu µs/event", "latency");
@@ -102,6 +103,7 @@ final class BenchReport {
         json.put("warmup", options.warmup());
         json.put("payloadBytes", options.payloadBytes());
         json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("collectors", GarbageCollectors.names());
         json.put("rounds", rounds.size());
         if (options.protects()) {
             json.put("protection", options.variant());

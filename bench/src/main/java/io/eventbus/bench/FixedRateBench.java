@@ -76,9 +76,10 @@ final class FixedRateBench {
 
     void print(PrintStream out) {
         out.printf(Locale.ROOT, "%s at %d events/s: latency from the intended send time to processing (corrected "
-                + "for coordinated omission, HdrHistogram); %d events per row, %d warm-up, %d-byte payload, %d cores; "
-                + "medians of %d rounds%n", benchmark.name(), options.rate(), options.events(), options.warmup(),
-                options.payloadBytes(), Runtime.getRuntime().availableProcessors(), rounds.size());
+                + "for coordinated omission, HdrHistogram); %d events per row, %d warm-up, %d-byte payload, %d cores, "
+                + "collectors %s; medians of %d rounds%n", benchmark.name(), options.rate(), options.events(),
+                options.warmup(), options.payloadBytes(), Runtime.getRuntime().availableProcessors(),
+                GarbageCollectors.names(), rounds.size());
         int width = Math.max(40, keys.stream().mapToInt(k -> first(k).label().length()).max().orElse(0));
         String row = "%-" + width + "s %9s %9s %9s %9s %14s %13s %12s%n";
         out.printf(Locale.ROOT, row, "", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "p99 from send", "send lag ms",
@@ -126,6 +127,7 @@ final class FixedRateBench {
         json.put("warmup", options.warmup());
         json.put("payloadBytes", options.payloadBytes());
         json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("collectors", GarbageCollectors.names());
         json.put("rounds", rounds.size());
         json.put("senders", FixedRateRun.SENDERS);
         json.put("latency", "intended send time to processing, corrected for coordinated omission");
