@@ -72,6 +72,9 @@ import io.eventbus.transport.TransportConsumer;
  * broker still has: the records are gone, and stopping the group would only let the rest be deleted as well. An
  * offset beyond the end of the log (the topic was deleted and created again) is reported too, and the partition is
  * read again from its start.
+ * <p>
+ * A consumer that fails outright (a refused group or topic, a record the client cannot read) is closed and, after a
+ * back-off, replaced by a new one that joins the group again: the member consumes as long as its route runs.
  */
 final class KafkaGroupMember implements TransportConsumer {
 
@@ -101,6 +104,9 @@ final class KafkaGroupMember implements TransportConsumer {
     private final AtomicInteger awaitingRedelivery = new AtomicInteger();
     private final Map<TopicPartition, PartitionOffsets> owned = new ConcurrentHashMap<>();
     private static final long TOPIC_RETRY_MILLIS = 1_000;
+    /** The first pause before a new consumer replaces a failed one; it doubles while they keep failing. */
+    private static final long RESTART_PAUSE_MIN_MILLIS = 1_000;
+    private static final long RESTART_PAUSE_MAX_MILLIS = 30_000;
     /** Whether the topic is known to exist; false while the broker could not be reached to create it. */
     private volatile boolean topicReady;
     private volatile boolean running;
@@ -239,10 +245,61 @@ final class KafkaGroupMember implements TransportConsumer {
         return running;
     }
 
+    /**
+     * The loop thread: a consumer until the member stops. A consumer that fails (the broker refusing the group or the
+     * topic to this user, a record the client cannot read, a fenced static member) is closed, its partitions go to
+     * the next owner, and after a pause a new consumer joins the group: the member never stops consuming by itself
+     * while its route runs. The pause starts at {@value #RESTART_PAUSE_MIN_MILLIS} ms and doubles up to
+     * {@value #RESTART_PAUSE_MAX_MILLIS} ms while consumers keep failing within that time.
+     */
     private void poll() {
-        if (!awaitTopic()) {
-            return;
+        long pause = RESTART_PAUSE_MIN_MILLIS;
+        while (awaitTopic()) {
+            long started = System.nanoTime();
+            try {
+                consumeUntilStopped();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    LOG.warn("Kafka consumer {} of topic {} in group {} failed while stopping; its unsettled records"
+                            + " go to the next owner: {}", binding.consumerName(), topic, binding.group(),
+                            e.getMessage(), e);
+                    return;
+                }
+                if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(RESTART_PAUSE_MAX_MILLIS)) {
+                    pause = RESTART_PAUSE_MIN_MILLIS;
+                }
+                String failed = "Kafka consumer {} of topic {} in group {} failed; its unsettled records go to the"
+                        + " next owner, and a new consumer joins the group in {} ms: {}";
+                if (pause == RESTART_PAUSE_MIN_MILLIS) {
+                    LOG.error(failed, binding.consumerName(), topic, binding.group(), pause, e.getMessage(), e);
+                } else { // the same failure again, most likely: its stack trace was logged at the first
+                    LOG.error(failed, binding.consumerName(), topic, binding.group(), pause, e.toString());
+                }
+                if (!pauseWhileRunning(pause)) {
+                    return;
+                }
+                pause = Math.min(pause * 2, RESTART_PAUSE_MAX_MILLIS);
+            }
         }
+    }
+
+    /** Sleeps {@code millis}, waking early when the member stops; false when it stopped. */
+    private boolean pauseWhileRunning(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            while (running && System.nanoTime() - deadline < 0) {
+                Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return running;
+    }
+
+    /** One consumer in the group: polls until the member stops, then leaves; throws what the consumer failed with. */
+    private void consumeUntilStopped() {
         Properties props = settings.consumerProperties(binding.consumerName(), binding.group());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic), new Rebalance(consumer));
@@ -288,10 +345,6 @@ final class KafkaGroupMember implements TransportConsumer {
                 }
             }
             leave(consumer);
-        } catch (RuntimeException e) {
-            LOG.error("Kafka consumer {} of topic {} in group {} failed{}; its unsettled records go to the next"
-                    + " owner: {}", binding.consumerName(), topic, binding.group(), running ? "" : " while stopping",
-                    e.getMessage(), e);
         } finally {
             owned.values().forEach(PartitionOffsets::close);
             owned.clear();

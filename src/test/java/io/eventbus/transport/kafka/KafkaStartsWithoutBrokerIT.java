@@ -1,6 +1,7 @@
 package io.eventbus.transport.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import io.eventbus.bus.BusComponent;
 import io.eventbus.transport.BrokerOutage;
 import io.eventbus.transport.RetryableException;
+import io.eventbus.transport.TopicStats;
 import io.eventbus.transport.redis.RedisService;
 
 import static org.awaitility.Awaitility.await;
@@ -47,12 +49,13 @@ class KafkaStartsWithoutBrokerIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                     assertEquals(HealthCheck.State.UP,
                             BrokerOutage.readiness(context, "eventbus-transport-kafka").getState()));
-            // the consumer created the topic and joined its group: a member holds its partitions
+            // the consumer created the topic and joined its group: a member holds its partitions (until the
+            // member's next try creates the topic, a second after the broker is up, the stats have no group at all)
             KafkaTransport kafka = (KafkaTransport) context.getComponent("bus", BusComponent.class)
                     .transportFor(topic);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    assertEquals(Integer.valueOf(1), kafka.stats(topic, Set.of("g")).groups().get(0).consumers(),
-                            "members"));
+                    assertEquals(List.of(1), kafka.stats(topic, Set.of("g")).groups().stream()
+                            .map(TopicStats.GroupStats::consumers).toList(), "members of group g"));
             BrokerOutage.awaitProcessed(BrokerOutage.publish(template, topic, 200), outage.processed);
         } finally {
             context.stop();

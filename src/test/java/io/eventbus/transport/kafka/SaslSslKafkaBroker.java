@@ -27,17 +27,34 @@ final class SaslSslKafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int internalPort;
     private final KafkaRaftServer server;
 
-    private SaslSslKafkaBroker(Path dir, int port, KafkaRaftServer server) {
+    private SaslSslKafkaBroker(Path dir, int port, int internalPort, KafkaRaftServer server) {
         this.dir = dir;
         this.port = port;
+        this.internalPort = internalPort;
         this.server = server;
     }
 
     /** Formats {@code dir} with the user's SCRAM credentials (both mechanisms) and starts the broker. */
     static SaslSslKafkaBroker start(Path dir, TestCertificates certificates, String user, String password)
             throws Exception {
+        return start(dir, certificates, user, password, false);
+    }
+
+    /**
+     * The same broker enforcing ACLs (KRaft's {@code StandardAuthorizer}, nothing allowed without one): the SCRAM
+     * user may do only what a test grants it, through an admin client on {@link #internalBootstrapServers()}, whose
+     * PLAINTEXT principal ({@code ANONYMOUS}, as the controller's) is a super user.
+     */
+    static SaslSslKafkaBroker startAuthorizing(Path dir, TestCertificates certificates, String user,
+            String password) throws Exception {
+        return start(dir, certificates, user, password, true);
+    }
+
+    private static SaslSslKafkaBroker start(Path dir, TestCertificates certificates, String user, String password,
+            boolean authorizing) throws Exception {
         Files.createDirectories(dir);
         int port = RedisService.freePort();
         int internalPort = RedisService.freePort();
@@ -68,6 +85,10 @@ final class SaslSslKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.min.session.timeout.ms", "500");
         p.put("auto.create.topics.enable", "false");
+        if (authorizing) {
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:ANONYMOUS");
+        }
         Path config = dir.resolve("broker.properties");
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, "SASL_SSL test broker");
@@ -84,12 +105,17 @@ final class SaslSslKafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
         server.startup();
-        return new SaslSslKafkaBroker(dir, port, server);
+        return new SaslSslKafkaBroker(dir, port, internalPort, server);
     }
 
     /** The SASL_SSL listener, the only one clients are given. */
     String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The PLAINTEXT listener of the brokers, for a test's own super-user admin client; never given to the bus. */
+    String internalBootstrapServers() {
+        return "127.0.0.1:" + internalPort;
     }
 
     Path dir() {
