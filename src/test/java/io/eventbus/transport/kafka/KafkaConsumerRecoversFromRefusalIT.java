@@ -124,19 +124,11 @@ class KafkaConsumerRecoversFromRefusalIT {
 
     /** A context on the broker's SASL_SSL listener as {@link #USER} with SCRAM-SHA-512. */
     private static CamelContext context() {
+        Map<String, String> bus = broker.busProperties(USER, PASSWORD);
+        bus.put("eventbus.kafka.ssl-truststore-location", certificates.trustStore.toString());
+        bus.put("eventbus.kafka.ssl-truststore-password", TestCertificates.STORE_PASSWORD);
         Properties props = new Properties();
-        props.putAll(Map.of(
-                "eventbus.transport", "kafka",
-                "eventbus.kafka.bootstrap-servers", broker.bootstrapServers(),
-                "eventbus.kafka.partitions", "2",
-                "eventbus.kafka.security-protocol", "SASL_SSL",
-                "eventbus.kafka.sasl-mechanism", "SCRAM-SHA-512",
-                "eventbus.kafka.username", USER,
-                "eventbus.kafka.password", PASSWORD,
-                "eventbus.kafka.ssl-truststore-location", certificates.trustStore.toString(),
-                "eventbus.kafka.ssl-truststore-password", TestCertificates.STORE_PASSWORD,
-                "eventbus.kafka.consumer.session.timeout.ms", "3000"));
-        props.put("eventbus.kafka.consumer.heartbeat.interval.ms", "500");
+        props.putAll(bus);
         CamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setInitialProperties(props);
         return context;

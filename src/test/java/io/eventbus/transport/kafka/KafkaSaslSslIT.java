@@ -2,7 +2,6 @@ package io.eventbus.transport.kafka;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -125,16 +124,7 @@ class KafkaSaslSslIT {
 
     /** A context on the SASL_SSL broker as {@link #USER} with SCRAM-SHA-512; {@code tls} names what to trust. */
     private static CamelContext context(String password, Map<String, String> tls) {
-        Map<String, String> props = new HashMap<>(Map.of(
-                "eventbus.transport", "kafka",
-                "eventbus.kafka.bootstrap-servers", broker.bootstrapServers(),
-                "eventbus.kafka.partitions", "2",
-                "eventbus.kafka.security-protocol", "SASL_SSL",
-                "eventbus.kafka.sasl-mechanism", "SCRAM-SHA-512",
-                "eventbus.kafka.username", USER,
-                "eventbus.kafka.password", password,
-                "eventbus.kafka.consumer.session.timeout.ms", "3000",
-                "eventbus.kafka.consumer.heartbeat.interval.ms", "500"));
+        Map<String, String> props = broker.busProperties(USER, password);
         props.putAll(tls);
         CamelContext context = new DefaultCamelContext();
         Properties initial = new Properties();

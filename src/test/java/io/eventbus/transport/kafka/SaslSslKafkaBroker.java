@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
@@ -111,6 +113,24 @@ final class SaslSslKafkaBroker implements AutoCloseable {
     /** The SASL_SSL listener, the only one clients are given. */
     String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * A bus on this broker's SASL_SSL listener as {@code user} with SCRAM-SHA-512, two partitions per topic and a
+     * short session timeout; what to trust is the caller's to add.
+     */
+    Map<String, String> busProperties(String user, String password) {
+        Map<String, String> props = new HashMap<>();
+        props.put("eventbus.transport", "kafka");
+        props.put("eventbus.kafka.bootstrap-servers", bootstrapServers());
+        props.put("eventbus.kafka.partitions", "2");
+        props.put("eventbus.kafka.security-protocol", "SASL_SSL");
+        props.put("eventbus.kafka.sasl-mechanism", "SCRAM-SHA-512");
+        props.put("eventbus.kafka.username", user);
+        props.put("eventbus.kafka.password", password);
+        props.put("eventbus.kafka.consumer.session.timeout.ms", "3000");
+        props.put("eventbus.kafka.consumer.heartbeat.interval.ms", "500");
+        return props;
     }
 
     /** The PLAINTEXT listener of the brokers, for a test's own super-user admin client; never given to the bus. */
