@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A KRaft cluster of {@code size} combined broker+controller nodes, each a child JVM ({@link KafkaClusterNode}) on
@@ -156,16 +158,30 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** The topic's replicas per partition and its effective {@code min.insync.replicas}. */
+    /**
+     * The topic's replicas per partition and its effective {@code min.insync.replicas}. Asked right after the topic
+     * was created, the broker that answers may not know it yet ({@code UnknownTopicOrPartitionException}): asked
+     * again for up to 10 s.
+     */
     String replication(String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try (Admin admin = admin()) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic);
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            String minIsr = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource)
-                    .get("min.insync.replicas").value();
-            return "replicas " + description.partitions().stream().map(p -> p.replicas().size()).distinct().toList()
-                    + ", min.insync.replicas " + minIsr;
+            while (true) {
+                try {
+                    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                            .get(10, TimeUnit.SECONDS).get(topic);
+                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                    String minIsr = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS)
+                            .get(resource).get("min.insync.replicas").value();
+                    return "replicas " + description.partitions().stream().map(p -> p.replicas().size()).distinct()
+                            .toList() + ", min.insync.replicas " + minIsr;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
         }
     }
 
